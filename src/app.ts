@@ -1,0 +1,52 @@
+import { join } from 'node:path';
+import type { Config } from './config.ts';
+import { ask, type AskResult } from './core/ask.ts';
+import { RuleIntentClassifier, type IntentClassifier } from './core/intent.ts';
+import { KnowledgeBase } from './knowledge/base.ts';
+import { createEmbeddings } from './knowledge/embed.ts';
+import { loadLexicon } from './knowledge/lexicon.ts';
+import { Tokenizer } from './knowledge/tokenize.ts';
+import { createLogger, type Logger } from './log.ts';
+import { ROOT } from './paths.ts';
+import { seedBuiltin } from './staff/kb.ts';
+import { openDatabase, SqliteKnowledgeStore } from './store/sqlite.ts';
+
+/** Everything a command needs, built once from the config: the composition root. */
+export interface App {
+  config: Config;
+  log: Logger;
+  kb: KnowledgeBase;
+  intents: IntentClassifier;
+  ask(question: string, opts?: { channel?: string }): Promise<AskResult>;
+  close(): void;
+}
+
+export async function openApp(config: Config, opts: { log?: Logger; seed?: boolean } = {}): Promise<App> {
+  const log = opts.log ?? createLogger(config.logLevel);
+  const store = new SqliteKnowledgeStore(openDatabase(join(config.dataDir, 'gongyou.db')));
+  const lexicon = loadLexicon(join(ROOT, 'knowledge/lexicon'));
+  const tokenizer = new Tokenizer(lexicon);
+  const { embeddings, id } = createEmbeddings(config, tokenizer);
+  const kb = await KnowledgeBase.open({
+    store,
+    tokenizer,
+    lexicon,
+    embeddings,
+    embedderId: id,
+    indexDir: join(config.dataDir, 'index'),
+    log,
+  });
+  if (opts.seed !== false) {
+    const seeded = await seedBuiltin(kb, ROOT, config.maxFileBytes);
+    if (seeded) log.info({ docs: seeded.added, chunks: seeded.chunks }, 'built-in knowledge loaded');
+  }
+  const intents = new RuleIntentClassifier();
+  return {
+    config,
+    log,
+    kb,
+    intents,
+    ask: (question, o) => ask(kb, intents, question, o),
+    close: () => store.close(),
+  };
+}

@@ -1,0 +1,122 @@
+import type { KnowledgeBase } from './base.ts';
+import type { Passage, Retrieval } from './retrieve.ts';
+import { fold } from './text.ts';
+import { replies, hotlineList } from '../replies.ts';
+
+export interface Source {
+  n: number;
+  docId: string;
+  title: string;
+  section: string | null;
+  source: string;
+  score: number;
+}
+
+export interface Answer {
+  answer: string;
+  confident: boolean;
+  sources: Source[];
+  /** True when a curated FAQ answer was returned as it is. */
+  curated: boolean;
+}
+
+/** Below these the assistant says it is not sure rather than guess. */
+const MIN_COVERAGE = 0.5;
+const MIN_MATCHED_WEIGHT = 8;
+const LEAD_CHARS = 220;
+const MAX_SOURCES = 3;
+
+/** How a passage is cited: 《工伤保险条例》第十七条, or title › section for our own documents. */
+export function citation(p: Pick<Passage, 'doc' | 'chunk'>): string {
+  if (p.doc.kind === 'law') return `《${p.doc.title}》${p.chunk.section ?? ''}`;
+  const section = p.chunk.faq ? p.chunk.faq.question : p.chunk.section;
+  return section ? `${p.doc.title} › ${section}` : p.doc.title;
+}
+
+function toSource(p: Passage, n: number): Source {
+  return {
+    n,
+    docId: p.doc.id,
+    title: p.doc.title,
+    section: p.chunk.faq ? p.chunk.faq.question : p.chunk.section,
+    source: p.doc.source,
+    score: Math.round(p.score * 10000) / 10000,
+  };
+}
+
+/** Sentences of a passage, with list markers and heading marks removed. */
+function sentences(text: string): string[] {
+  return text
+    .split('\n')
+    .map((l) => l.replace(/^[-*]\s+|^#+\s+/, '').trim())
+    .filter(Boolean)
+    .flatMap((l) => l.split(/(?<=[。！？；!?])/))
+    .map((s) => s.trim())
+    .filter((s) => s.length > 1);
+}
+
+/**
+ * The sentences that answer: the passage whole when it is short (an article usually is), else the
+ * best-matching sentences in their original order, up to about LEAD_CHARS characters.
+ */
+export function lead(kb: KnowledgeBase, p: Passage, terms: string[]): string {
+  const text = p.chunk.text.replace(/\n+/g, '\n').trim();
+  if (text.length <= LEAD_CHARS) return text.replace(/\n/g, '');
+  const q = new Set(terms);
+  const all = sentences(text);
+  const scored = all.map((s, i) => {
+    let score = 0;
+    for (const t of new Set(kb.tokenizer.words(fold(s)))) if (q.has(t)) score += kb.bm25.idf(t);
+    return { s, i, score: score - i * 0.01 };
+  });
+  const picked: typeof scored = [];
+  let length = 0;
+  for (const c of [...scored].sort((a, b) => b.score - a.score)) {
+    if (picked.length && (c.score <= 0 || length + c.s.length > LEAD_CHARS)) continue;
+    picked.push(c);
+    length += c.s.length;
+    if (length >= LEAD_CHARS * 0.6) break;
+  }
+  // A law article keeps its opening ("第十七条 …") so the reader sees which rule this is.
+  if (p.doc.kind === 'law' && !picked.some((c) => c.i === 0) && all[0] && length + all[0].length <= LEAD_CHARS * 1.3) {
+    picked.push(scored[0]!);
+  }
+  return picked
+    .sort((a, b) => a.i - b.i)
+    .map((c) => c.s)
+    .join('');
+}
+
+function withSources(body: string, passages: Passage[]): string {
+  const lines = passages.map((p, i) => `[${i + 1}] ${citation(p)}`);
+  return `${body}\n\n${replies.sourcesHeading}\n${lines.join('\n')}`;
+}
+
+/** Composes the extractive answer, or an honest "not sure" with the human channels. */
+export function composeAnswer(kb: KnowledgeBase, r: Retrieval): Answer {
+  if (r.faq) {
+    const p = r.faq.passage;
+    const extra = r.passages.filter((x) => x.doc.id !== p.doc.id && x.doc.title === p.chunk.faq?.basis).slice(0, 1);
+    const cited = [p, ...extra];
+    return {
+      answer: withSources(`${p.chunk.text.trim()} [1]`, cited),
+      confident: true,
+      sources: cited.map((p, i) => toSource(p, i + 1)),
+      curated: true,
+    };
+  }
+  const top = r.passages[0];
+  const confident = !!top && r.coverage >= MIN_COVERAGE && r.matchedWeight >= MIN_MATCHED_WEIGHT;
+  if (!confident) {
+    return { answer: replies.notSure(hotlineList()), confident: false, sources: [], curated: false };
+  }
+  const cited: Passage[] = [];
+  for (const p of r.passages) {
+    if (cited.length >= MAX_SOURCES) break;
+    if (p.score < top.score * 0.5) break;
+    if (cited.some((c) => c.chunk.id === p.chunk.id)) continue;
+    cited.push(p);
+  }
+  const body = `${lead(kb, top, r.terms)} [1]`;
+  return { answer: withSources(body, cited), confident: true, sources: cited.map((p, i) => toSource(p, i + 1)), curated: false };
+}

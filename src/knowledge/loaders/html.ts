@@ -1,0 +1,542 @@
+// HTML (.html/.htm): pages saved from news and government sites. Keep the article, drop the
+// site around it (navigation, share bars, "相关新闻" headline lists, footers with ICP numbers).
+// The HTML-to-blocks conversion is shared with the DOCX loader, which runs it without the
+// boilerplate heuristics.
+
+import * as cheerio from 'cheerio';
+import type { Cheerio, CheerioAPI } from 'cheerio';
+import {
+  cleanText,
+  countCjk,
+  countPunct,
+  decodeText,
+  headingLevel,
+  joinBlocks,
+  normaliseCharset,
+  normaliseDate,
+  removeCjkSpaces,
+} from './clean.ts';
+import type { LoaderInput, LoaderOutput } from './index.ts';
+
+// cheerio's node types come from domhandler, which is not a direct dependency: derive them.
+type Root = ReturnType<CheerioAPI['root']>;
+type AnyNode = ReturnType<Root['contents']> extends Cheerio<infer N> ? N : never;
+type Element = ReturnType<Root['children']> extends Cheerio<infer E> ? E : never;
+
+function isElement(node: AnyNode): node is Element {
+  return 'attribs' in node && 'name' in node;
+}
+
+function textData(node: AnyNode): string | undefined {
+  return (node.type as string) === 'text' && 'data' in node ? String(node.data) : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Entry points
+
+export function loadHtml(input: LoaderInput): LoaderOutput {
+  const $ = cheerio.load(decodeHtml(input.bytes));
+  const titleEl = findTitleElement($);
+  const title = pageTitle($, titleEl);
+  const meta = extractMeta($, title);
+  removeBoilerplate($, titleEl);
+  const root = pickMainContent($);
+  const blocks = filterBoilerplateBlocks(toBlocks($, root, { boilerplate: true }));
+  return { text: joinBlocks(withTitleHeading(blocks, title)), ...(title ? { title } : {}), meta };
+}
+
+/** Convert trusted, clean HTML (e.g. mammoth's DOCX output) to blocks, no heuristics. */
+export function htmlToBlocks(html: string): string[] {
+  const $ = cheerio.load(html);
+  const body = $('body')[0];
+  return body ? toBlocks($, body, { boilerplate: false }).map((b) => b.text) : [];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Decoding
+
+/** Decode with the charset a <meta> declares (gbk/gb2312/gb18030/big5), else sniff. */
+export function decodeHtml(bytes: Uint8Array): string {
+  const head = new TextDecoder('latin1').decode(bytes.subarray(0, 4096));
+  const m = /<meta[^>]+charset\s*=\s*["']?\s*([\w-]+)/i.exec(head);
+  return decodeText(bytes, normaliseCharset(m?.[1])).text;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Title and meta
+
+const LOGO = /logo|brand|site-?name/i;
+
+/** The article's <h1>: not a site logo, preferably the one the <title> repeats. */
+function findTitleElement($: CheerioAPI): Element | undefined {
+  const docTitle = cleanInline($('title').first().text());
+  const candidates = $('h1')
+    .toArray()
+    .filter((h) => {
+      const text = cleanInline($(h).text());
+      const naming = `${h.attribs.class ?? ''} ${h.attribs.id ?? ''}`;
+      return text.length >= 2 && !LOGO.test(naming) && $(h).closest('nav').length === 0;
+    });
+  const repeated = candidates.find((h) => docTitle.includes(cleanInline($(h).text())));
+  return repeated ?? candidates[0];
+}
+
+function pageTitle($: CheerioAPI, titleEl: Element | undefined): string | undefined {
+  const h1 = titleEl ? cleanInline($(titleEl).text()) : '';
+  if (h1) return h1;
+  const metaTitle = metaContent($, ['ArticleTitle', 'og:title', 'twitter:title']);
+  if (metaTitle) return stripSiteName(metaTitle);
+  const docTitle = cleanInline($('title').first().text());
+  return docTitle ? stripSiteName(docTitle) : undefined;
+}
+
+const SITE_LIKE =
+  /(网|网站|门户|频道|新闻|日报|晚报|报社|在线|客户端|官网|政府|总工会|工会|部|局|厅|委员会|\.com|\.cn|\.net|news|online|daily)$/i;
+
+/**
+ * "标题_新华网", "标题 - 人民网", "标题--时政--人民网", "标题_滚动新闻_中国政府网" → "标题".
+ * After "_" or "|" the trailing part is always a site or channel name; after a dash only when it
+ * looks like one, since Chinese titles use dashes themselves ("……——记一位骑手").
+ */
+export function stripSiteName(title: string): string {
+  let t = cleanInline(title);
+  for (let i = 0; i < 4; i++) {
+    const m = /\s*(_|\||｜|--|——|—|－|\s-\s|\s–\s)\s*([^_|｜—－]{1,24})$/.exec(t);
+    if (!m) break;
+    const [whole, sep, tail] = m as unknown as [string, string, string];
+    const rest = t.slice(0, t.length - whole.length).trim();
+    const strongSeparator = sep === '_' || sep === '|' || sep === '｜';
+    if (rest.length < 4 || !(strongSeparator || SITE_LIKE.test(tail.trim()))) break;
+    t = rest;
+  }
+  return t;
+}
+
+/** Content of the first <meta name|property|itemprop> among `names` (case-insensitive). */
+function metaContent($: CheerioAPI, names: string[]): string | undefined {
+  const wanted = new Set(names.map((n) => n.toLowerCase()));
+  for (const el of $('meta').toArray()) {
+    const key = (el.attribs.name ?? el.attribs.property ?? el.attribs.itemprop ?? '').toLowerCase();
+    const content = cleanText(el.attribs.content ?? '').replace(/\s+/g, ' ');
+    if (key && wanted.has(key) && content) return content;
+  }
+  return undefined;
+}
+
+const META_FIELDS: Record<string, string[]> = {
+  date: [
+    'publishdate', 'pubdate', 'publish_date', 'publishtime', 'firstpublishedtime', 'article:published_time',
+    'og:published_time', 'og:release_date', 'datePublished', 'date', 'dc.date', 'dc.date.issued', 'dcterms.issued',
+  ],
+  updated: ['article:modified_time', 'og:updated_time', 'lastmodified', 'last-modified', 'dateModified', 'updated'],
+  source: ['contentsource', 'source', 'copysource', 'article:source'],
+  category: ['category', 'columnname', 'article:section'],
+  region: ['region', 'geo.region'],
+  effective: ['effective', 'effectivedate'],
+  type: ['type', 'columntype', 'doctype'],
+  keywords: ['keywords'],
+  description: ['description', 'og:description'],
+};
+
+const DATE_FIELDS = new Set(['date', 'updated', 'effective']);
+
+function extractMeta($: CheerioAPI, title: string | undefined): Record<string, unknown> {
+  const meta: Record<string, unknown> = {};
+  for (const [field, names] of Object.entries(META_FIELDS)) {
+    const value = metaContent($, names);
+    if (!value) continue;
+    if (DATE_FIELDS.has(field)) meta[field] = normaliseDate(value) ?? value;
+    else meta[field] = field === 'source' ? value.replace(/^(来源|來源|稿源)\s*[：:]\s*/, '') : value;
+  }
+  const near = linesNearTitle($, title);
+  if (meta.date === undefined) {
+    const date = near.map((l) => normaliseDate(l)).find(Boolean);
+    if (date) meta.date = date;
+  }
+  if (meta.source === undefined) {
+    const source = near.map(sourceIn).find(Boolean);
+    if (source) meta.source = source;
+  }
+  const lang = $('html').attr('lang');
+  if (lang) meta.lang = lang;
+  return meta;
+}
+
+/** "来源：人民网－人民日报" → "人民网－人民日报" (up to the next space or separator). */
+function sourceIn(line: string): string | undefined {
+  const m = /(?:^|[\s|｜])(?:来源|來源|稿源|出处|出處)\s*[：:]\s*([^\s|｜【】]{2,40})/.exec(line);
+  return m?.[1];
+}
+
+/**
+ * The lines right after the title (where sites print "2026年3月21日 来源：…"), or the top of the
+ * page when the title is not found. Computed on the page before boilerplate removal.
+ */
+function linesNearTitle($: CheerioAPI, title: string | undefined): string[] {
+  const body = $('body')[0];
+  if (!body) return [];
+  const lines = toBlocks($, body, { boilerplate: false }).map((b) => b.text.replace(/^#+\s*/, ''));
+  const at = title ? lines.findIndex((l) => l.includes(title)) : -1;
+  if (at < 0) return lines.slice(0, 30).filter((l) => /来源|來源|发布|發布|日期|时间|時間/.test(l));
+  return [...lines.slice(at + 1, at + 6), ...lines.slice(Math.max(0, at - 3), at)];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Boilerplate removal
+
+const DROP_TAGS =
+  'script,style,noscript,iframe,form,nav,footer,aside,button,select,input,textarea,svg,canvas,template,object,embed,audio,video,map,head,link,meta';
+
+/** Class/id words that name site furniture (matched as whole words of the name). */
+const BOILER_WORDS = new Set([
+  'nav', 'navbar', 'navigation', 'menu', 'menus', 'submenu', 'topnav', 'subnav', 'footer', 'foot', 'bottom',
+  'sidebar', 'side', 'aside', 'ad', 'ads', 'adv', 'advert', 'banner', 'gg', 'share', 'sharebox', 'social',
+  'comment', 'comments', 'reply', 'related', 'relate', 'relevant', 'recommend', 'tuijian', 'xgxw', 'xgyd',
+  'tjyd', 'hot', 'hotnews', 'rank', 'ranking', 'breadcrumb', 'crumb', 'crumbs', 'position', 'location',
+  'copyright', 'icp', 'toolbar', 'topbar', 'top', 'header', 'head', 'login', 'search', 'qrcode', 'ewm',
+  'print', 'pager', 'pagination', 'popup', 'modal', 'cookie', 'subscribe', 'logo',
+]);
+/** Substrings that are furniture wherever they appear in a class/id ("bdsharebuttonbox"). */
+const BOILER_SUBSTRINGS = /share|comment|recommend|related|breadcrumb|copyright|footer|navbar|sidebar|advert|jiathis|qrcode/i;
+
+function looksLikeBoilerplate(el: Element): boolean {
+  const naming = `${el.attribs.class ?? ''} ${el.attribs.id ?? ''}`.trim();
+  if (!naming) return false;
+  if (BOILER_SUBSTRINGS.test(naming)) return true;
+  const words = naming
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[\s_\-\d]+/);
+  return words.some((w) => BOILER_WORDS.has(w));
+}
+
+/**
+ * Drop site furniture. An element named like furniture is kept when it holds the article title
+ * or a large share of the page's own (non-link) text: wrappers are sometimes named carelessly.
+ */
+function removeBoilerplate($: CheerioAPI, titleEl: Element | undefined): void {
+  $('header')
+    .filter((_, el) => !titleEl || !$(el).find(titleEl).length)
+    .remove();
+  $(DROP_TAGS).remove();
+  $('[hidden], [style*="display:none"], [style*="display: none"], [style*="visibility:hidden"]').remove();
+  const total = Math.max(1, ownTextLength($, $('body')));
+  for (const el of $('body *').toArray()) {
+    if (!looksLikeBoilerplate(el) || $(el).closest('body').length === 0) continue; // gone with a parent
+    if (titleEl && (el === titleEl || $(el).find(titleEl).length)) continue;
+    if (ownTextLength($, $(el)) / total > 0.4) continue;
+    $(el).remove();
+  }
+}
+
+/** CJK characters (or letters, for non-Chinese pages) outside links. */
+function ownTextLength($: CheerioAPI, sel: Cheerio<AnyNode>): number {
+  const all = textWeight(sel.text());
+  const links = textWeight(sel.find('a').text());
+  return Math.max(0, all - links);
+}
+
+function textWeight(text: string): number {
+  const cjk = countCjk(text);
+  return cjk > 0 ? cjk + Math.floor((text.match(/[A-Za-z]/g)?.length ?? 0) / 4) : text.replace(/\s/g, '').length;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Main content
+
+/** Well-known article containers, most trusted first. */
+const PREFERRED = [
+  'article', '[itemprop="articleBody"]', '#content', '.article', '.TRS_Editor', '.content', '#article',
+  '.article-content', '.article_content', '#artibody', '.rm_txt_con', '.pages_content', '#UCAP-CONTENT', '#zoom',
+  '.main-text', '.detail-content',
+];
+
+/**
+ * Choose the element that holds the article. A well-known content container wins when it holds
+ * most of the remaining text; otherwise a readability-like score (Chinese text and punctuation,
+ * minus link text) picks one.
+ */
+function pickMainContent($: CheerioAPI): Element {
+  const body = $('body')[0] ?? ($.root().children()[0] as Element);
+  const total = ownTextLength($, $(body));
+  if (total === 0) return body;
+  for (const selector of PREFERRED) {
+    const holder = $(selector)
+      .toArray()
+      .filter(isElement)
+      .find((el) => ownTextLength($, $(el)) >= total * 0.5);
+    if (holder) return holder;
+  }
+  return bestScoredCandidate($, body, total) ?? body;
+}
+
+function bestScoredCandidate($: CheerioAPI, body: Element, total: number): Element | undefined {
+  const scores = new Map<Element, number>();
+  const add = (el: Element | null | undefined, s: number): void => {
+    if (el && isElement(el)) scores.set(el, (scores.get(el) ?? 0) + s);
+  };
+  for (const el of $(body).find('p, pre, td, div, section').toArray()) {
+    if (el.name !== 'p' && el.name !== 'pre' && hasBlockChildren(el)) continue;
+    const text = $(el).text();
+    const cjk = countCjk(text);
+    if (cjk < 10) continue;
+    const score = 1 + countPunct(text) + Math.min(Math.floor(cjk / 50), 5);
+    add(el.name === 'p' ? undefined : el, score);
+    add(el.parent as Element | null, score);
+    add(el.parent?.parent as Element | null, score / 2);
+  }
+  let best: Element | undefined;
+  let bestScore = 0;
+  for (const [el, raw] of scores) {
+    const text = textWeight($(el).text());
+    const linkDensity = text ? textWeight($(el).find('a').text()) / text : 1;
+    const score = raw * (1 - linkDensity);
+    if (score > bestScore) [best, bestScore] = [el, score];
+  }
+  // The winner must carry a fair part of the text; a tiny high-scoring box is not the article.
+  return best && ownTextLength($, $(best)) >= total * 0.3 ? best : undefined;
+}
+
+const BLOCK_TAGS = new Set([
+  'address', 'article', 'aside', 'blockquote', 'center', 'dd', 'details', 'dialog', 'div', 'dl', 'dt', 'fieldset',
+  'figcaption', 'figure', 'footer', 'form', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hr', 'li', 'main',
+  'nav', 'ol', 'p', 'pre', 'section', 'summary', 'table', 'tbody', 'thead', 'tfoot', 'tr', 'td', 'th', 'ul',
+  'caption',
+]);
+
+function hasBlockChildren(el: Element): boolean {
+  return el.children.some((c) => isElement(c) && BLOCK_TAGS.has(c.name.toLowerCase()));
+}
+
+// ---------------------------------------------------------------------------------------------
+// HTML → blocks
+
+interface Block {
+  text: string;
+  /** Share of the block's text inside links (0–1). */
+  linkShare: number;
+  heading: boolean;
+}
+
+type Kind = { type: 'p' } | { type: 'h'; level: number } | { type: 'li' };
+
+/** Accumulates inline text and emits a block at every block boundary. */
+class BlockWriter {
+  readonly blocks: Block[] = [];
+  private buf = '';
+  private linkChars = 0;
+  private kinds: Kind[] = [{ type: 'p' }];
+
+  add(text: string, inLink: boolean): void {
+    this.buf += text;
+    if (inLink) this.linkChars += text.replace(/\s/g, '').length;
+  }
+
+  lineBreak(): void {
+    if (this.kind().type === 'h') this.buf += ' ';
+    else this.flush();
+  }
+
+  enter(kind: Kind): void {
+    this.flush();
+    this.kinds.push(kind);
+  }
+
+  leave(): void {
+    this.flush();
+    if (this.kinds.length > 1) this.kinds.pop();
+  }
+
+  push(block: Block): void {
+    this.flush();
+    this.blocks.push(block);
+  }
+
+  flush(): void {
+    const text = cleanText(this.buf).replace(/\s*\n\s*/g, ' ');
+    const chars = text.replace(/\s/g, '').length;
+    if (chars > 0) {
+      const kind = this.paragraphHeading(text) ?? this.kind();
+      const prefix = kind.type === 'h' ? `${'#'.repeat(kind.level)} ` : kind.type === 'li' ? '- ' : '';
+      this.blocks.push({ text: prefix + text, linkShare: Math.min(1, this.linkChars / chars), heading: kind.type === 'h' });
+    }
+    this.buf = '';
+    this.linkChars = 0;
+  }
+
+  /** Paragraphs that read like headings ("第一章 总则", "一、总体要求") become headings. */
+  private paragraphHeading(text: string): Kind | undefined {
+    if (this.kind().type !== 'p') return undefined;
+    const level = headingLevel(text);
+    return level ? { type: 'h', level } : undefined;
+  }
+
+  private kind(): Kind {
+    return this.kinds[this.kinds.length - 1] ?? { type: 'p' };
+  }
+}
+
+const SKIP_TAGS = new Set(['script', 'style', 'noscript', 'template', 'head', 'title', 'meta', 'link', 'svg', 'img', 'input', 'select', 'textarea', 'button', 'iframe', 'object']);
+
+function toBlocks($: CheerioAPI, root: Element, opts: { boilerplate: boolean }): Block[] {
+  const w = new BlockWriter();
+  walk($, root, w, { inLink: false, pre: false });
+  w.flush();
+  return opts.boilerplate ? w.blocks : w.blocks.map((b) => ({ ...b, linkShare: 0 }));
+}
+
+interface WalkState {
+  inLink: boolean;
+  pre: boolean;
+}
+
+function walk($: CheerioAPI, node: AnyNode, w: BlockWriter, st: WalkState): void {
+  const data = textData(node);
+  if (data !== undefined) {
+    w.add(st.pre ? data : collapseWhitespace(data), st.inLink);
+    return;
+  }
+  if (!isElement(node)) {
+    if ('children' in node) for (const c of node.children as AnyNode[]) walk($, c, w, st);
+    return;
+  }
+  walkElement($, node, w, st);
+}
+
+function walkElement($: CheerioAPI, el: Element, w: BlockWriter, st: WalkState): void {
+  const name = el.name.toLowerCase();
+  const children = (): void => {
+    for (const c of el.children) walk($, c, w, st);
+  };
+  if (SKIP_TAGS.has(name) || isHidden(el)) return;
+  if (name === 'br') return w.lineBreak();
+  if (/^h[1-6]$/.test(name)) {
+    w.enter({ type: 'h', level: Math.min(3, Number(name[1])) });
+    children();
+    return w.leave();
+  }
+  if (name === 'li' || name === 'dt') {
+    w.enter({ type: 'li' });
+    children();
+    return w.leave();
+  }
+  if (name === 'table' && isDataTable($, el)) return tableRows($, el).forEach((row) => w.push(row));
+  if (name === 'pre') {
+    w.flush();
+    for (const line of $(el).text().split('\n')) w.push({ text: line.trim(), linkShare: 0, heading: false });
+    return;
+  }
+  if (name === 'a') {
+    for (const c of el.children) walk($, c, w, { ...st, inLink: true });
+    return;
+  }
+  if (BLOCK_TAGS.has(name)) {
+    w.flush();
+    children();
+    return w.flush();
+  }
+  children();
+}
+
+const CJK_CHAR = '[\\u3400-\\u9fff\\uf900-\\ufaff，。、；：！？（）【】「」『』“”《》]';
+const SOURCE_WRAP = new RegExp(`(${CJK_CHAR})[ \\t\\r\\f]*\\n[ \\t\\n\\r\\f]*(?=${CJK_CHAR})`, 'g');
+
+/**
+ * HTML whitespace collapses to one space. A line break in the source between two Chinese
+ * characters is only the editor's wrapping and disappears; a space typed on purpose
+ * ("第一条 为了", full-width or &nbsp; spaces) stays.
+ */
+function collapseWhitespace(data: string): string {
+  return data.replace(SOURCE_WRAP, '$1').replace(/[ \t\n\r\f]+/g, ' ');
+}
+
+function isHidden(el: Element): boolean {
+  const style = (el.attribs.style ?? '').replace(/\s/g, '').toLowerCase();
+  return el.attribs.hidden !== undefined || style.includes('display:none') || style.includes('visibility:hidden');
+}
+
+/** Rows of this table (not of tables nested in it). */
+function ownRows($: CheerioAPI, table: Element): Element[] {
+  return $(table)
+    .find('tr')
+    .toArray()
+    .filter((tr) => $(tr).closest('table')[0] === table);
+}
+
+/**
+ * Data tables become "a | b | c" rows. Layout tables (old government sites build pages with
+ * them) are walked like ordinary blocks: they nest tables, have one column, or hold long text.
+ */
+function isDataTable($: CheerioAPI, table: Element): boolean {
+  if ($(table).find('table').length > 0) return false;
+  const rows = ownRows($, table);
+  const cells = rows.map((tr) => $(tr).children('td, th').toArray());
+  if (cells.length === 0 || Math.max(...cells.map((c) => c.length)) < 2) return false;
+  const layoutCell = (c: Element): boolean =>
+    countCjk($(c).text()) > 150 || $(c).find('div, section, article, h1, h2, h3, h4, form, iframe').length > 0;
+  return !cells.flat().some(layoutCell);
+}
+
+function tableRows($: CheerioAPI, table: Element): Block[] {
+  const rows: Block[] = [];
+  for (const tr of ownRows($, table)) {
+    const cells = $(tr)
+      .children('td, th')
+      .toArray()
+      .map((c) => cellText($, c));
+    if (cells.every((c) => !c.text)) continue;
+    const chars = cells.reduce((n, c) => n + c.chars, 0);
+    const linkChars = cells.reduce((n, c) => n + c.linkChars, 0);
+    rows.push({ text: cells.map((c) => c.text).join(' | '), linkShare: chars ? linkChars / chars : 0, heading: false });
+  }
+  return rows;
+}
+
+function cellText($: CheerioAPI, cell: Element): { text: string; chars: number; linkChars: number } {
+  const w = new BlockWriter();
+  for (const c of cell.children) walk($, c, w, { inLink: false, pre: false });
+  w.flush();
+  const text = w.blocks.map((b) => b.text.replace(/^(#+|-)\s+/, '')).join(' ');
+  const chars = text.replace(/\s/g, '').length;
+  const linkChars = w.blocks.reduce((n, b) => n + b.linkShare * b.text.replace(/\s/g, '').length, 0);
+  return { text, chars, linkChars };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Line-level filters for web pages
+
+/** Labels of headline lists and page furniture that survive as short lines. */
+const LABEL_LINE =
+  /^[【(（[]?(分享到|分享至|扫一扫|扫描二维码|手机看|打印本页|打印|关闭|关闭窗口|返回顶部|返回首页|字号|字体|上一篇|下一篇|责任编辑|编辑|相关(新闻|阅读|链接|报道|文章|稿件|推荐)|推荐阅读|热点(新闻|推荐|排行)?|热门(文章|推荐|新闻)?|延伸阅读|猜你喜欢|精彩推荐|编辑推荐|更多|点击(查看|进入)|网友评论|我要评论|评论)[】)）\]]?([\s：:>》|【].*)?$/;
+const COPYRIGHT_LINE = /ICP备|ICP证|公网安备|版权所有|Copyright|©|违法和不良信息举报|新闻信息服务许可证|不良信息举报/i;
+const INFO_LINE =
+  /^(\d{4}\s*[-年/.].{0,24}?)?[\s|｜]*(来源|來源|稿源|发布时间|發布時間|发布日期|發布日期|日期|时间|時間|作者)\s*[：:]/;
+
+function isBoilerplateLine(block: Block): boolean {
+  const text = block.text.replace(/^(#+|-)\s+/, '');
+  if (block.linkShare >= 0.6 && countPunct(text) <= 1 && !/^附件/.test(text)) return true;
+  if (text.length <= 30 && LABEL_LINE.test(text)) return true;
+  if (text.length <= 200 && COPYRIGHT_LINE.test(text)) return true;
+  return text.length <= 80 && INFO_LINE.test(text);
+}
+
+function filterBoilerplateBlocks(blocks: Block[]): string[] {
+  const kept = blocks.filter((b) => !isBoilerplateLine(b));
+  // A heading left with nothing under it (its headline list was removed) goes too.
+  while (kept.length > 0 && kept[kept.length - 1]?.heading) kept.pop();
+  return kept.map((b) => b.text);
+}
+
+/** Make sure the text starts with the title as a `#` heading. */
+function withTitleHeading(blocks: string[], title: string | undefined): string[] {
+  if (!title) return blocks;
+  const plain = (b: string): string => b.replace(/^#+\s+/, '');
+  const at = blocks.findIndex((b) => plain(b) === title);
+  if (at === 0) return [`# ${title}`, ...blocks.slice(1)];
+  if (at > 0 && blocks[at]?.startsWith('# ')) return blocks;
+  return [`# ${title}`, ...blocks];
+}
+
+function cleanInline(text: string): string {
+  return removeCjkSpaces(cleanText(text).replace(/\s+/g, ' '));
+}

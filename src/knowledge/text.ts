@@ -1,0 +1,60 @@
+import * as OpenCC from 'opencc-js';
+
+let toSimplified: ((s: string) => string) | undefined;
+
+/** Traditional → simplified, for matching only: quotes are always shown as written. */
+export function toSimplifiedChinese(text: string): string {
+  const convert = (toSimplified ??= OpenCC.Converter({ from: 't', to: 'cn' }));
+  return convert(text);
+}
+
+/** Full-width ASCII (ＡＢＣ１２３) to half-width, so "１２３３３" matches "12333". */
+export function toHalfWidth(text: string): string {
+  return text.replace(/[\uff01-\uff5e]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).replace(/\u3000/g, ' ');
+}
+
+const DIGIT: Record<string, number> = { 零: 0, 〇: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
+const UNIT: Record<string, number> = { 十: 10, 百: 100, 千: 1000 };
+
+/** "三十" → 30, "一百零五" → 105, "十七" → 17; undefined when it is not a plain numeral. */
+export function chineseNumeral(text: string): number | undefined {
+  let total = 0;
+  let section = 0;
+  let digit = -1;
+  for (const ch of text) {
+    if (ch in DIGIT) {
+      digit = DIGIT[ch]!;
+    } else if (ch in UNIT) {
+      section += (digit < 0 ? 1 : digit) * UNIT[ch]!;
+      digit = -1;
+    } else if (ch === '万') {
+      total = (total + section + Math.max(digit, 0)) * 10000;
+      section = 0;
+      digit = -1;
+    } else {
+      return undefined;
+    }
+  }
+  return total + section + Math.max(digit, 0);
+}
+
+/** Units after which a Chinese numeral is a quantity, so "三十日" and "30天" can meet as "30日". */
+const NUMERAL_BEFORE_UNIT =
+  /([零〇一二两三四五六七八九十百千万]+)(?=(日|天|年|个月|月|周|小时|倍|条|款|项|章|节|级|元|万元|岁|周岁|个工作日|工作日|%))/g;
+
+export function arabicQuantities(text: string): string {
+  return text.replace(NUMERAL_BEFORE_UNIT, (m) => {
+    const n = chineseNumeral(m);
+    return n === undefined ? m : String(n);
+  });
+}
+
+/** The form every text takes before tokenising: simplified, half-width, lower case, numerals as digits. */
+export function fold(text: string): string {
+  return arabicQuantities(toSimplifiedChinese(toHalfWidth(text)).toLowerCase());
+}
+
+/** Number of CJK characters, a rough measure of how much Chinese text a passage carries. */
+export function cjkLength(text: string): number {
+  return text.match(/[\u4e00-\u9fff]/g)?.length ?? 0;
+}

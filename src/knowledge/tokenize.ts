@@ -1,0 +1,60 @@
+import { Jieba } from '@node-rs/jieba';
+import { dict } from '@node-rs/jieba/dict.js';
+import { fold } from './text.ts';
+import type { Lexicon } from './lexicon.ts';
+
+/** Words that carry no topic: question words, particles, pronouns, chat filler. */
+const STOPWORDS = new Set(
+  (
+    '的 了 是 在 和 与 及 或 就 都 也 还 又 而 并 被 把 将 对 从 向 给 让 吗 呢 吧 啊 呀 哦 嗯 哈 么 嘛 啦 哇 呗 ' +
+    '我 你 他 她 它 我们 你们 他们 咱 咱们 自己 人家 这 那 这个 那个 这些 那些 这样 那样 这种 那种 ' +
+    '什么 啥 怎么 怎样 怎么样 咋 咋办 怎么办 如何 为什么 为啥 哪 哪里 哪儿 哪些 多少 几 谁 是否 是不是 ' +
+    '能 能不能 可以 可不可以 会 会不会 要 要不要 需要 想 请问 问 问一下 一下 请 您 好 有没有 没有 有 没 不 ' +
+    '个 些 之 其 所 以 于 为 上 下 中 里 后 前 时 时候 一个 一些 现在 已经 刚 刚刚 还是 就是 但是 可是 因为 所以 如果 ' +
+    '应该 得 地 着 过 等 等等 呢 吗 嘛 哎 唉 诶 喂 老 很 太 非常 特别 真的 到底 究竟 一直 总是 或者'
+  ).split(/\s+/),
+);
+
+const WORD = /[\p{L}\p{N}]/u;
+
+/**
+ * Turns text into search terms: folded (simplified, half-width, numerals as digits), cut by jieba
+ * in search mode with the domain dictionary, stopwords dropped, synonyms mapped to one word.
+ */
+export class Tokenizer {
+  private readonly jieba: Jieba;
+  private readonly canonical: Map<string, string>;
+
+  constructor(lexicon: Lexicon) {
+    this.jieba = Jieba.withDict(dict);
+    const synonymWords = [...lexicon.canonical.keys()].map((w) => `${w} 30000 n`).join('\n');
+    this.jieba.loadDict(Buffer.from(`${lexicon.userDict}\n${synonymWords}\n`));
+    this.canonical = lexicon.canonical;
+  }
+
+  /** Search terms of a text (repeats kept: term frequency matters). */
+  terms(text: string): string[] {
+    return this.termsOfFolded(fold(text));
+  }
+
+  termsOfFolded(folded: string): string[] {
+    const out: string[] = [];
+    for (const raw of this.jieba.cutForSearch(folded, true)) {
+      const w = raw.trim();
+      if (!w || !WORD.test(w) || STOPWORDS.has(w)) continue;
+      out.push(this.canonical.get(w) ?? w);
+    }
+    return out;
+  }
+
+  /** Plain segmentation of already folded text (no search-mode sub-words), for sentence scoring. */
+  words(folded: string): string[] {
+    const out: string[] = [];
+    for (const raw of this.jieba.cut(folded, true)) {
+      const w = raw.trim();
+      if (!w || !WORD.test(w) || STOPWORDS.has(w)) continue;
+      out.push(this.canonical.get(w) ?? w);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,85 @@
+/** Records the knowledge base keeps. Documents are the source of truth; indexes derive from them. */
+
+export type Category = '新职伤' | '工会' | '平台规则' | '维权' | '法律法规' | '其他';
+export const CATEGORIES: Category[] = ['新职伤', '工会', '平台规则', '维权', '法律法规', '其他'];
+
+export interface DocumentRecord {
+  id: string;
+  /** The file path as given to `kb add`, or `knowledge/...` for the built-in documents. */
+  source: string;
+  title: string;
+  category: Category;
+  kind: 'doc' | 'faq' | 'law';
+  region: string | null;
+  effective: string | null;
+  updated: string | null;
+  /** Version date of a law (from its file name), used to rank a later version above an earlier one. */
+  version: string | null;
+  format: string;
+  sha256: string;
+  bytes: number;
+  status: 'active' | 'disabled';
+  meta: Record<string, unknown>;
+  addedAt: string;
+  changedAt: string;
+  chunkCount?: number;
+}
+
+export interface FaqEntry {
+  question: string;
+  variants: string[];
+  /** Title of the document the curated answer rests on. */
+  basis?: string;
+}
+
+export interface ChunkRecord {
+  id: number;
+  docId: string;
+  ord: number;
+  /** "第十七条", or the heading of the section. */
+  section: string | null;
+  /** title › chapter › article: what a citation shows. */
+  path: string[];
+  text: string;
+  faq?: FaqEntry;
+}
+
+export type NewChunk = Omit<ChunkRecord, 'id' | 'docId'>;
+
+export interface NewDocument {
+  doc: Omit<DocumentRecord, 'id' | 'addedAt' | 'changedAt' | 'status' | 'chunkCount'>;
+  original: Buffer;
+  text: string;
+  chunks: NewChunk[];
+}
+
+export interface GapRecord {
+  id: number;
+  question: string;
+  askedAt: string;
+  channel: string | null;
+  bestScore: number | null;
+}
+
+/** Storage behind one interface, so a PostgreSQL store can later serve several processes. */
+export interface KnowledgeStore {
+  /** Bumped by every change to documents: index files record the version they were built from. */
+  kbVersion(): number;
+  getDocument(id: string): DocumentRecord | undefined;
+  getDocumentBySource(source: string): DocumentRecord | undefined;
+  listDocuments(): DocumentRecord[];
+  documentText(id: string): { text: string; original: Buffer } | undefined;
+  /** Inserts or replaces (same source) a document with its chunks, atomically. Returns old chunk ids. */
+  putDocument(input: NewDocument, now: Date): { doc: DocumentRecord; chunks: ChunkRecord[]; replacedChunkIds: number[] };
+  removeDocument(id: string): number[] | undefined;
+  setDocumentStatus(id: string, status: DocumentRecord['status']): boolean;
+  chunksByIds(ids: number[]): ChunkRecord[];
+  chunksOfDocument(docId: string): ChunkRecord[];
+  eachChunk(): Iterable<ChunkRecord>;
+  chunkCount(): number;
+  logGap(question: string, channel: string | null, bestScore: number | null, now: Date): void;
+  listGaps(limit?: number): GapRecord[];
+  getMeta(key: string): string | undefined;
+  setMeta(key: string, value: string): void;
+  close(): void;
+}

@@ -1,0 +1,233 @@
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Document } from '@langchain/core/documents';
+import type { EmbeddingsInterface } from '@langchain/core/embeddings';
+import { VectorStore } from '@langchain/core/vectorstores';
+import { KnowledgeBase } from '../src/knowledge/base.ts';
+import { HashingEmbeddings } from '../src/knowledge/embed.ts';
+import { loadLexicon } from '../src/knowledge/lexicon.ts';
+import { Tokenizer } from '../src/knowledge/tokenize.ts';
+import { ROOT } from '../src/paths.ts';
+import { addFiles, ImportErrors, removeDocument } from '../src/staff/kb.ts';
+import { openDatabase, SqliteKnowledgeStore } from '../src/store/sqlite.ts';
+import { tempDir, testApp } from './helpers/app.ts';
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  while (cleanups.length) cleanups.pop()!();
+});
+
+function workspace() {
+  const t = tempDir();
+  cleanups.push(t.cleanup);
+  const files = join(t.dir, 'files');
+  mkdirSync(files);
+  return { data: join(t.dir, 'data'), files };
+}
+
+const MAX = 20 * 1024 * 1024;
+
+const RULES = `# 某市骑手互助金办法
+
+## 怎么申请
+
+骑手互助金由市总工会发放，骑手入会满三个月后可以申请，每人每年最多申请一次。
+
+## 要交什么材料
+
+申请骑手互助金要交申请表、工会会员证和医院诊断证明。
+`;
+
+describe('knowledge base', () => {
+  it('loads the built-in knowledge into an empty data dir and answers with sources', async () => {
+    const { data } = workspace();
+    const app = await testApp(data);
+    cleanups.push(() => app.close());
+    expect(app.kb.listDocuments().length).toBeGreaterThan(10);
+    const r = await app.ask('新职伤的保费是谁交的？');
+    expect(r.confident).toBe(true);
+    expect(r.sources.length).toBeGreaterThan(0);
+    expect(r.sources[0]!.source).toMatch(/^knowledge\//);
+    expect(r.answer).toContain('[1]');
+    expect(r.answer).toContain('来源：');
+  });
+
+  it('adds a staff document that then answers, and citing it by title and section', async () => {
+    const { data, files } = workspace();
+    const app = await testApp(data);
+    cleanups.push(() => app.close());
+    writeFileSync(join(files, 'huzhu.md'), RULES);
+    const s = await addFiles(app.kb, [join(files, 'huzhu.md')], { maxBytes: MAX });
+    expect(s.added).toBe(1);
+    const r = await app.ask('骑手互助金入会多久能申请？');
+    expect(r.confident).toBe(true);
+    expect(r.answer).toContain('三个月');
+    expect(r.sources[0]).toMatchObject({ n: 1, title: '某市骑手互助金办法', section: '怎么申请', source: join(files, 'huzhu.md') });
+  });
+
+  it('skips an unchanged file and replaces only the changed document', async () => {
+    const { data, files } = workspace();
+    const app = await testApp(data);
+    cleanups.push(() => app.close());
+    const f = join(files, 'huzhu.md');
+    writeFileSync(f, RULES);
+    await addFiles(app.kb, [f], { maxBytes: MAX });
+    const before = app.kb.listDocuments();
+    expect((await addFiles(app.kb, [f], { maxBytes: MAX })).unchanged).toBe(1);
+    writeFileSync(f, RULES.replace('三个月', '六个月'));
+    const s = await addFiles(app.kb, [f], { maxBytes: MAX });
+    expect(s.replaced).toBe(1);
+    const after = app.kb.listDocuments();
+    expect(after.length).toBe(before.length);
+    const others = (list: typeof before) => list.filter((d) => d.source !== f).map((d) => `${d.id}:${d.changedAt}`);
+    expect(others(after)).toEqual(others(before));
+    const r = await app.ask('骑手互助金入会多久能申请？');
+    expect(r.answer).toContain('六个月');
+    expect(r.answer).not.toContain('三个月');
+  });
+
+  it('removes a document so it is no longer cited', async () => {
+    const { data, files } = workspace();
+    const app = await testApp(data);
+    cleanups.push(() => app.close());
+    const f = join(files, 'huzhu.md');
+    writeFileSync(f, RULES);
+    const s = await addFiles(app.kb, [f], { maxBytes: MAX });
+    const docId = s.results[0]!.doc.id;
+    expect(await removeDocument(app.kb, docId)).toBeDefined();
+    const r = await app.ask('骑手互助金入会多久能申请？');
+    expect(r.sources.map((x) => x.docId)).not.toContain(docId);
+    expect(await removeDocument(app.kb, docId)).toBeUndefined();
+  });
+
+  it('rejects a batch with a bad file as a whole and names the file', async () => {
+    const { data, files } = workspace();
+    const app = await testApp(data);
+    cleanups.push(() => app.close());
+    const good = join(files, 'huzhu.md');
+    const empty = join(files, 'empty.txt');
+    writeFileSync(good, RULES);
+    writeFileSync(empty, '');
+    const before = app.kb.listDocuments().length;
+    const err = await addFiles(app.kb, [good, empty, join(files, 'missing.pdf')], { maxBytes: MAX }).catch((e) => e);
+    expect(err).toBeInstanceOf(ImportErrors);
+    expect(err.message).toContain('empty.txt');
+    expect(err.message).toContain('missing.pdf');
+    expect(app.kb.listDocuments().length).toBe(before);
+  });
+
+  it('keeps its indexes across a restart without rebuilding them', async () => {
+    const { data, files } = workspace();
+    const f = join(files, 'huzhu.md');
+    writeFileSync(f, RULES);
+    const app = await testApp(data);
+    await addFiles(app.kb, [f], { maxBytes: MAX });
+    const first = await app.ask('骑手互助金要交什么材料');
+    app.close();
+    const state = JSON.parse(readFileSync(join(data, 'index/state.json'), 'utf8'));
+    const again = await testApp(data);
+    cleanups.push(() => again.close());
+    expect(JSON.parse(readFileSync(join(data, 'index/state.json'), 'utf8'))).toEqual(state);
+    expect(await again.ask('骑手互助金要交什么材料')).toEqual(first);
+  });
+
+  it('recovers when the index files are stale or damaged (as after a crash mid-import)', async () => {
+    const { data, files } = workspace();
+    const f = join(files, 'huzhu.md');
+    writeFileSync(f, RULES);
+    const app = await testApp(data);
+    await addFiles(app.kb, [f], { maxBytes: MAX });
+    app.close();
+    const state = JSON.parse(readFileSync(join(data, 'index/state.json'), 'utf8'));
+    rmSync(join(data, 'index', state.dir), { recursive: true });
+    const again = await testApp(data);
+    cleanups.push(() => again.close());
+    const r = await again.ask('骑手互助金要交什么材料');
+    expect(r.answer).toContain('会员证');
+    expect(existsSync(join(data, 'index/state.json'))).toBe(true);
+  });
+
+  it('matches a question in traditional characters', async () => {
+    const { data } = workspace();
+    const app = await testApp(data);
+    cleanups.push(() => app.close());
+    const simplified = await app.ask('新职伤的保费是谁交的？');
+    const traditional = await app.ask('新職傷的保費是誰交的？');
+    expect(traditional.sources[0]?.docId).toBe(simplified.sources[0]?.docId);
+  });
+
+  it('ranks the later version of a law above the earlier one', async () => {
+    const { data, files } = workspace();
+    const app = await testApp(data, { seed: false });
+    cleanups.push(() => app.close());
+    const law = (rule: string) => `# 某某条例\n\n<!-- INFO END -->\n\n第一条 为了规范管理，制定本条例。\n\n第二条 ${rule}\n\n第三条 本条例自公布之日起施行。\n`;
+    writeFileSync(join(files, '某某条例(2010-01-01).md'), law('骑手罚款不得超过五十元。'));
+    writeFileSync(join(files, '某某条例(2020-01-01).md'), law('骑手罚款不得超过二十元。'));
+    await addFiles(app.kb, [files], { maxBytes: MAX });
+    const r = await app.ask('骑手罚款最多多少');
+    expect(r.answer).toContain('二十元');
+    expect(r.sources[0]!.source).toContain('2020-01-01');
+    expect(r.sources[0]!.section).toBe('第二条');
+  });
+
+  it('says it is not sure, gives the hotlines and records the gap when nothing fits', async () => {
+    const { data } = workspace();
+    const app = await testApp(data);
+    cleanups.push(() => app.close());
+    const r = await app.ask('网约车司机的车辆年检新规是什么');
+    expect(r.confident).toBe(false);
+    expect(r.sources).toEqual([]);
+    expect(r.answer).toContain('12351');
+    expect(r.answer).toContain('12333');
+    expect(r.answer).toContain('12348');
+    expect(app.kb.store.listGaps()[0]!.question).toBe('网约车司机的车辆年检新规是什么');
+  });
+});
+
+/** A minimal LangChain vector store: proves the pipeline works with any VectorStore. */
+class ExactVectorStore extends VectorStore {
+  rows: { v: number[]; doc: Document }[] = [];
+  _vectorstoreType() {
+    return 'exact';
+  }
+  constructor(embeddings: EmbeddingsInterface) {
+    super(embeddings, {});
+  }
+  async addVectors(vectors: number[][], documents: Document[]) {
+    vectors.forEach((v, i) => this.rows.push({ v, doc: documents[i]! }));
+  }
+  async addDocuments(documents: Document[]) {
+    await this.addVectors(await this.embeddings.embedDocuments(documents.map((d) => d.pageContent)), documents);
+  }
+  override async delete({ ids }: { ids: string[] }) {
+    this.rows = this.rows.filter((r) => !ids.includes(String(r.doc.metadata.chunkId)));
+  }
+  async similaritySearchVectorWithScore(query: number[], k: number): Promise<[Document, number][]> {
+    const dot = (a: number[]) => a.reduce((s, x, i) => s + x * query[i]!, 0);
+    return this.rows
+      .map((r) => [r.doc, dot(r.v)] as [Document, number])
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, k);
+  }
+}
+
+describe('vector store abstraction', () => {
+  it('runs the same pipeline over another LangChain vector store', async () => {
+    const { data, files } = workspace();
+    writeFileSync(join(files, 'huzhu.md'), RULES);
+    const store = new SqliteKnowledgeStore(openDatabase(join(data, 'kb.db')));
+    cleanups.push(() => store.close());
+    const lexicon = loadLexicon(join(ROOT, 'knowledge/lexicon'));
+    const tokenizer = new Tokenizer(lexicon);
+    const embeddings = new HashingEmbeddings(tokenizer);
+    const vectorStore = new ExactVectorStore(embeddings);
+    const kb = await KnowledgeBase.open({ store, tokenizer, lexicon, embeddings, embedderId: 'x', vectorStore });
+    await addFiles(kb, [join(files, 'huzhu.md')], { maxBytes: MAX });
+    expect(vectorStore.rows.length).toBe(2);
+    const hits = await kb.vectors.search('互助金要交哪些材料', 2);
+    expect(hits.length).toBe(2);
+    await removeDocument(kb, kb.listDocuments()[0]!.id);
+    expect(vectorStore.rows.length).toBe(0);
+  });
+});
