@@ -38,6 +38,7 @@ describe('Tokenizer', () => {
   const lexicon = {
     userDict: '新职伤 20000 n\n一键报案 20000 n\n',
     canonical: parseSynonyms('新职伤 职业伤害保障 职伤险\n骑手 外卖员 外卖小哥\n'),
+    expansions: new Map<string, string[]>(),
     fingerprint: 'test',
   };
   const tok = new Tokenizer(lexicon);

@@ -55,6 +55,7 @@ export function indexText(chunk: Pick<ChunkRecord, 'path' | 'text' | 'faq'>): st
 export class KnowledgeBase {
   readonly store: KnowledgeStore;
   readonly tokenizer: Tokenizer;
+  readonly log?: Logger;
   bm25 = new Bm25Index();
   faq: FaqMatcher;
   vectors!: VectorIndex;
@@ -68,6 +69,7 @@ export class KnowledgeBase {
   private constructor(private readonly deps: KnowledgeBaseDeps) {
     this.store = deps.store;
     this.tokenizer = deps.tokenizer;
+    this.log = deps.log;
     this.faq = new FaqMatcher(deps.tokenizer);
   }
 
@@ -188,12 +190,17 @@ export class KnowledgeBase {
       return { doc: existing, status: 'unchanged', chunks: existing.chunkCount ?? 0 };
     }
     const { doc, chunks, replacedChunkIds } = this.store.putDocument(prepared, now);
-    await this.unindex(replacedChunkIds);
     for (const id of replacedChunkIds) this.chunkDoc.delete(id);
     for (const c of chunks) this.chunkDoc.set(c.id, c.docId);
-    this.docs.set(doc.id, doc);
-    if (doc.status === 'active') await this.indexChunks(chunks);
     this.refreshDocs();
+    try {
+      await this.unindex(replacedChunkIds);
+      if (doc.status === 'active') await this.indexChunks(chunks);
+    } catch (err) {
+      // The document is stored; the indexes are not complete. Make the next start rebuild them.
+      this.invalidate();
+      throw err;
+    }
     this.dirty = true;
     return { doc, status: existing ? 'replaced' : 'added', chunks: chunks.length };
   }
@@ -220,6 +227,13 @@ export class KnowledgeBase {
     this.refreshDocs();
     this.dirty = true;
     return true;
+  }
+
+  /** Forgets the saved index state, so the next open rebuilds every index from the database. */
+  invalidate(): void {
+    const f = this.stateFile();
+    if (f) rmSync(f, { force: true });
+    this.dirty = false;
   }
 
   /** Writes the indexes into a new folder, then points state.json at it (an atomic rename). */

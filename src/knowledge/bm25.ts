@@ -102,20 +102,19 @@ export class Bm25Index {
   }
 
   /** Top `k` documents for the query terms; `accept` can veto keys (disabled documents). */
-  search(queryTerms: string[], k: number, accept?: (key: number) => boolean): Bm25Hit[] {
-    if (this.liveDocs === 0 || queryTerms.length === 0) return [];
+  search(query: string[] | Map<string, number>, k: number, accept?: (key: number) => boolean): Bm25Hit[] {
+    const weights = Array.isArray(query) ? queryWeights(query) : query;
+    if (this.liveDocs === 0 || weights.size === 0) return [];
     if (this.scratch.length < this.docCount) this.scratch = new Float32Array(Math.ceil(this.docCount * 1.2));
     const scores = this.scratch;
     const touched: number[] = [];
     const avgdl = this.liveLength / this.liveDocs || 1;
-    const weights = new Map<string, number>();
-    for (const t of queryTerms) weights.set(t, (weights.get(t) ?? 0) + 1);
 
-    for (const [term, qtf] of weights) {
+    for (const [term, weight] of weights) {
       const id = this.vocab.get(term);
       if (id === undefined) continue;
       const p = this.postings[id]!;
-      const idf = this.idf(term) * (1 + Math.log(qtf));
+      const idf = this.idf(term) * weight;
       for (let i = 0; i < p.n; i++) {
         const doc = p.docs[i]!;
         if (!this.alive[doc]) continue;
@@ -243,6 +242,14 @@ export class Bm25Index {
     });
     return index;
   }
+}
+
+/** Query term weights: a repeated term counts more, but sublinearly. */
+export function queryWeights(terms: string[], into = new Map<string, number>()): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const t of terms) counts.set(t, (counts.get(t) ?? 0) + 1);
+  for (const [t, c] of counts) into.set(t, Math.max(into.get(t) ?? 0, 1 + Math.log(c)));
+  return into;
 }
 
 /** The k best (doc, score) pairs among `candidates`, best first, via a small min-heap. */

@@ -1,4 +1,5 @@
 import type { ChunkRecord, DocumentRecord } from '../store/types.ts';
+import { queryWeights } from './bm25.ts';
 import { indexText, type KnowledgeBase } from './base.ts';
 import type { FaqMatch } from './faq.ts';
 import { globalIdf } from './idf.ts';
@@ -29,14 +30,21 @@ const LEXICAL_WEIGHT = 1;
 const VECTOR_WEIGHT = 0.5;
 const SUPERSEDED_FACTOR = 0.5;
 const TITLE_MENTION_FACTOR = 1.6;
+const EXPANSION_WEIGHT = 0.3;
 const FAQ_STRONG = { recall: 0.7, precision: 0.6 };
 
 /** Hybrid retrieval: BM25 over jieba terms fused with vector search by reciprocal rank. */
 export async function retrieve(kb: KnowledgeBase, question: string, k = 5): Promise<Retrieval> {
   const folded = fold(question);
   const terms = kb.tokenizer.termsOfFolded(folded);
-  const lexical = kb.bm25.search(terms, CANDIDATES);
-  const vector = terms.length ? await kb.vectors.search(question, CANDIDATES) : [];
+  const weights = queryWeights(terms);
+  for (const w of kb.tokenizer.expand(terms)) weights.set(w, EXPANSION_WEIGHT);
+  const lexical = kb.bm25.search(weights, CANDIDATES);
+  const vector = terms.length ? await kb.vectors.search(question, CANDIDATES).catch((err: unknown) => {
+    // An unreachable embeddings endpoint must not silence the assistant: answer from BM25 alone.
+    kb.log?.warn({ err: String(err) }, 'vector search failed; using BM25 only');
+    return [];
+  }) : [];
 
   const fused = new Map<number, number>();
   lexical.forEach((h, rank) => fused.set(h.key, (fused.get(h.key) ?? 0) + LEXICAL_WEIGHT / (RRF_K + rank + 1)));

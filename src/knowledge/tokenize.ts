@@ -24,12 +24,22 @@ const WORD = /[\p{L}\p{N}]/u;
 export class Tokenizer {
   private readonly jieba: Jieba;
   private readonly canonical: Map<string, string>;
+  private readonly expansions: Map<string, string[]>;
 
   constructor(lexicon: Lexicon) {
     this.jieba = Jieba.withDict(dict);
     const synonymWords = [...lexicon.canonical.keys()].map((w) => `${w} 30000 n`).join('\n');
     this.jieba.loadDict(Buffer.from(`${lexicon.userDict}\n${synonymWords}\n`));
     this.canonical = lexicon.canonical;
+    this.expansions = lexicon.expansions;
+  }
+
+  /** Words a question's terms hint at (from expansions.txt), not already among them. */
+  expand(terms: string[]): string[] {
+    const have = new Set(terms);
+    const out = new Set<string>();
+    for (const t of have) for (const w of this.expansions.get(t) ?? []) if (!have.has(w)) out.add(w);
+    return [...out];
   }
 
   /** Search terms of a text (repeats kept: term frequency matters). */

@@ -1,8 +1,11 @@
 // Shared text normalisation and decoding for the document loaders.
 // Everything here is pure (no I/O) so each loader can reuse it and tests can call it directly.
 
-/** Sentence-final punctuation: a line ending with one of these ends a paragraph. */
-const TERMINAL_PUNCT = /[。！？：；…”’」』）)》.!?:;]$/;
+/**
+ * Sentence-final punctuation: a line ending with it ends a paragraph. A closing quote counts only
+ * after a full stop (“……。”): lines often wrap right after a quoted term (所谓“新职伤”|是指…).
+ */
+const TERMINAL_PUNCT = /(?:[。！？：；…!?:;.]|[。！？…!?.][”’」』])$/;
 
 const CJK = /[\u3400-\u9fff\uf900-\ufaff]/;
 const CJK_GLOBAL = /[\u3400-\u9fff\uf900-\ufaff]/g;

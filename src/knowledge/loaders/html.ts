@@ -91,23 +91,28 @@ function pageTitle($: CheerioAPI, titleEl: Element | undefined): string | undefi
 }
 
 const SITE_LIKE =
-  /(网|网站|门户|频道|新闻|日报|晚报|报社|在线|客户端|官网|政府|总工会|工会|部|局|厅|委员会|\.com|\.cn|\.net|news|online|daily)$/i;
+  /(网|网站|门户|频道|新闻|日报|晚报|报社|在线|客户端|官网|政府|工会|委员会|局|厅|(?<!干)部|办公室|\.com|\.cn|\.net|news|online|daily)$/i;
 
 /**
  * "标题_新华网", "标题 - 人民网", "标题--时政--人民网", "标题_滚动新闻_中国政府网" → "标题".
- * After "_" or "|" the trailing part is always a site or channel name; after a dash only when it
- * looks like one, since Chinese titles use dashes themselves ("……——记一位骑手").
+ * After "_", "|" or a spaced hyphen the trailing part is always a site or channel name. After an
+ * unspaced dash only when it looks like a site (Chinese titles use dashes themselves: "……——记一位
+ * 工会干部"), or when it is a short channel name before a site already removed ("--时政--人民网").
  */
 export function stripSiteName(title: string): string {
   let t = cleanInline(title);
+  let removedWith: string | undefined;
   for (let i = 0; i < 4; i++) {
-    const m = /\s*(_|\||｜|--|——|—|－|\s-\s|\s–\s)\s*([^_|｜—－]{1,24})$/.exec(t);
+    const m = /(\s*(?:_|\||｜|--|——|—|－)\s*|\s+[-–]\s+|-)([^_|｜—－-]{1,24})$/.exec(t);
     if (!m) break;
-    const [whole, sep, tail] = m as unknown as [string, string, string];
+    const [whole, rawSep, tail] = m as unknown as [string, string, string];
+    const sep = rawSep.trim();
     const rest = t.slice(0, t.length - whole.length).trim();
-    const strongSeparator = sep === '_' || sep === '|' || sep === '｜';
-    if (rest.length < 4 || !(strongSeparator || SITE_LIKE.test(tail.trim()))) break;
+    const strong = ['_', '|', '｜'].includes(sep) || (/\s/.test(rawSep) && (sep === '-' || sep === '–'));
+    const channel = sep === removedWith && tail.trim().length <= 8;
+    if (rest.length < 4 || !(strong || channel || SITE_LIKE.test(tail.trim()))) break;
     t = rest;
+    removedWith = sep;
   }
   return t;
 }
@@ -184,8 +189,11 @@ function linesNearTitle($: CheerioAPI, title: string | undefined): string[] {
 // ---------------------------------------------------------------------------------------------
 // Boilerplate removal
 
+/** Never content. */
 const DROP_TAGS =
-  'script,style,noscript,iframe,form,nav,footer,aside,button,select,input,textarea,svg,canvas,template,object,embed,audio,video,map,head,link,meta';
+  'script,style,noscript,iframe,button,select,input,textarea,svg,canvas,template,object,embed,audio,video,map,head,link,meta';
+/** Site furniture by tag, unless it wraps the article (ASP.NET sites put the whole page in a <form>). */
+const FURNITURE_TAGS = 'header,nav,footer,aside,form';
 
 /** Class/id words that name site furniture (matched as whole words of the name). */
 const BOILER_WORDS = new Set([
@@ -215,17 +223,18 @@ function looksLikeBoilerplate(el: Element): boolean {
  * or a large share of the page's own (non-link) text: wrappers are sometimes named carelessly.
  */
 function removeBoilerplate($: CheerioAPI, titleEl: Element | undefined): void {
-  $('header')
-    .filter((_, el) => !titleEl || !$(el).find(titleEl).length)
-    .remove();
   $(DROP_TAGS).remove();
   $('[hidden], [style*="display:none"], [style*="display: none"], [style*="visibility:hidden"]').remove();
   const total = Math.max(1, ownTextLength($, $('body')));
+  const holdsArticle = (el: Element): boolean =>
+    (titleEl !== undefined && (el === titleEl || $(el).find(titleEl).length > 0)) ||
+    ownTextLength($, $(el)) / total > 0.4;
+  for (const el of $(FURNITURE_TAGS).toArray()) {
+    if ($(el).closest('body').length > 0 && !holdsArticle(el)) $(el).remove();
+  }
   for (const el of $('body *').toArray()) {
     if (!looksLikeBoilerplate(el) || $(el).closest('body').length === 0) continue; // gone with a parent
-    if (titleEl && (el === titleEl || $(el).find(titleEl).length)) continue;
-    if (ownTextLength($, $(el)) / total > 0.4) continue;
-    $(el).remove();
+    if (!holdsArticle(el)) $(el).remove();
   }
 }
 
@@ -512,16 +521,18 @@ const COPYRIGHT_LINE = /ICP备|ICP证|公网安备|版权所有|Copyright|©|违
 const INFO_LINE =
   /^(\d{4}\s*[-年/.].{0,24}?)?[\s|｜]*(来源|來源|稿源|发布时间|發布時間|发布日期|發布日期|日期|时间|時間|作者)\s*[：:]/;
 
-function isBoilerplateLine(block: Block): boolean {
+/** Whether a block is page furniture; `index` is its position (date/source lines sit at the top). */
+function isBoilerplateLine(block: Block, index: number): boolean {
   const text = block.text.replace(/^(#+|-)\s+/, '');
   if (block.linkShare >= 0.6 && countPunct(text) <= 1 && !/^附件/.test(text)) return true;
   if (text.length <= 30 && LABEL_LINE.test(text)) return true;
   if (text.length <= 200 && COPYRIGHT_LINE.test(text)) return true;
-  return text.length <= 80 && INFO_LINE.test(text);
+  // "2026年3月21日 来源：人民网" under the title (already in meta); not "时间：3月5日" in a notice.
+  return index < 5 && text.length <= 80 && INFO_LINE.test(text) && (/\d{4}/.test(text) || /来源|來源|稿源/.test(text));
 }
 
 function filterBoilerplateBlocks(blocks: Block[]): string[] {
-  const kept = blocks.filter((b) => !isBoilerplateLine(b));
+  const kept = blocks.filter((b, i) => !isBoilerplateLine(b, i));
   // A heading left with nothing under it (its headline list was removed) goes too.
   while (kept.length > 0 && kept[kept.length - 1]?.heading) kept.pop();
   return kept.map((b) => b.text);

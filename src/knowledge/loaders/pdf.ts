@@ -239,12 +239,18 @@ function isScanned(lines: PdfLine[], pageCount: number): boolean {
 // ---------------------------------------------------------------------------------------------
 // Paragraphs
 
-/** Font size that most of the text is set in. */
+/**
+ * Font size that most of the running text is set in. Heading-pattern lines do not count, and
+ * lines with sentence punctuation count double: a short document can have as many characters in
+ * its titles as in its prose.
+ */
 function bodySize(lines: PdfLine[]): number {
   const weight = new Map<number, number>();
   for (const l of lines) {
+    if (headingLevel(l.text)) continue;
     const size = Math.round(l.size * 2) / 2;
-    weight.set(size, (weight.get(size) ?? 0) + l.text.length);
+    const prose = /[，。；,.;]/.test(l.text) ? 2 : 1;
+    weight.set(size, (weight.get(size) ?? 0) + l.text.length * prose);
   }
   let best = 10;
   let max = 0;
@@ -286,8 +292,9 @@ function headingFor(line: PdfLine, body: number): number {
 
 /**
  * Rebuild paragraphs. A line continues the paragraph unless it ends a sentence (。！？：；” …),
- * stops well short of the right margin (last line of a paragraph, a signature, a date), or is
- * followed by a larger vertical gap. Headings, list items and law articles start new blocks.
+ * stops well short of the right margin (last line of a paragraph), or stands apart (centred or
+ * right-aligned, like a signature or a date; after a larger vertical gap). Headings, list items
+ * and law articles start new blocks.
  */
 function linesToBlocks(lines: PdfLine[]): string[] {
   const size = bodySize(lines);
@@ -305,9 +312,11 @@ function linesToBlocks(lines: PdfLine[]): string[] {
     const level = headingFor(line, size);
     if (level) {
       flush();
+      // A large-type title set on two lines is one heading; "第一章" and "一、" lines never merge.
       const continued =
         prevHeading && prev && prevHeading.level === level && prevHeading.page === line.page &&
-        Math.abs(prevHeading.size - line.size) < 0.5 && prev.y - line.y < line.size * 1.8 && level === headingFor(prev, size);
+        Math.abs(prevHeading.size - line.size) < 0.5 && prev.y - line.y < line.size * 1.8 &&
+        headingLevel(prev.text) === 0 && headingLevel(line.text) === 0;
       if (continued && blocks.length) blocks[blocks.length - 1] = joinWrapped(blocks[blocks.length - 1] as string, line.text);
       else blocks.push(`${'#'.repeat(level)} ${line.text}`);
       prevHeading = { level, size: line.size, page: line.page, y: line.y };
@@ -317,13 +326,23 @@ function linesToBlocks(lines: PdfLine[]): string[] {
     prevHeading = undefined;
     const item = bulletItem(line.text);
     const gapBreak = prev && prev.page === line.page && prev.y - line.y > spacing * 1.6;
-    if (item || startsArticle(line.text) || gapBreak) flush();
+    const placed = isPlacedLine(line, margins);
+    if (item || startsArticle(line.text) || gapBreak || placed) flush();
     para = para ? joinWrapped(para, item ?? line.text) : (item ?? line.text);
-    if (endsSentence(line.text) || isShortLine(line, margins)) flush();
+    if (endsSentence(line.text) || placed || isShortLine(line, margins)) flush();
     prev = line;
   }
   flush();
   return blocks;
+}
+
+/**
+ * Whether a line starts well right of the left margin (more than a first-line indent): centred or
+ * right-aligned lines such as a signature or a date stand alone.
+ */
+function isPlacedLine(line: PdfLine, margins: Map<number, { left: number; right: number }>): boolean {
+  const m = margins.get(line.page);
+  return m !== undefined && line.x > m.left + line.size * 2.5;
 }
 
 /** Whether a line stops well before the right margin (covers less than 80% of the text width). */
