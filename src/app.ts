@@ -26,13 +26,14 @@ export async function openApp(config: Config, opts: { log?: Logger; seed?: boole
   const store = new SqliteKnowledgeStore(openDatabase(join(config.dataDir, 'gongyou.db')));
   const lexicon = loadLexicon(join(ROOT, 'knowledge/lexicon'));
   const tokenizer = new Tokenizer(lexicon);
-  const { embeddings, id } = createEmbeddings(config, tokenizer);
+  const { embeddings, id, weight } = createEmbeddings(config, tokenizer);
   const kb = await KnowledgeBase.open({
     store,
     tokenizer,
     lexicon,
     embeddings,
     embedderId: id,
+    vectorWeight: weight,
     indexDir: join(config.dataDir, 'index'),
     log,
   });

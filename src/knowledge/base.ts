@@ -26,6 +26,8 @@ export interface KnowledgeBaseDeps {
   lexicon: Lexicon;
   embeddings: Embeddings;
   embedderId: string;
+  /** Weight of vector ranks against BM25 ranks in the fusion (see createEmbeddings). */
+  vectorWeight?: number;
   /** Where index files live; undefined keeps them in memory only. */
   indexDir?: string;
   /** A vector store other than the default HNSW (any LangChain VectorStore). */
@@ -56,6 +58,7 @@ export class KnowledgeBase {
   readonly store: KnowledgeStore;
   readonly tokenizer: Tokenizer;
   readonly log?: Logger;
+  readonly vectorWeight: number;
   bm25 = new Bm25Index();
   faq: FaqMatcher;
   vectors!: VectorIndex;
@@ -70,6 +73,7 @@ export class KnowledgeBase {
     this.store = deps.store;
     this.tokenizer = deps.tokenizer;
     this.log = deps.log;
+    this.vectorWeight = deps.vectorWeight ?? 0.15;
     this.faq = new FaqMatcher(deps.tokenizer);
   }
 

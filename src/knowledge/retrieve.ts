@@ -10,6 +10,8 @@ export interface Passage {
   doc: DocumentRecord;
   /** Fused score: reciprocal ranks of the lexical and the vector search, adjusted for version. */
   score: number;
+  /** Set when this passage was added because a higher-ranked one cites it. */
+  citedBy?: number;
 }
 
 export interface Retrieval {
@@ -24,60 +26,101 @@ export interface Retrieval {
   matchedWeight: number;
 }
 
-const CANDIDATES = 40;
-const RRF_K = 20;
-const LEXICAL_WEIGHT = 1;
-const VECTOR_WEIGHT = 0.5;
-const SUPERSEDED_FACTOR = 0.5;
-const TITLE_MENTION_FACTOR = 1.6;
-const EXPANSION_WEIGHT = 0.3;
-const FAQ_STRONG = { recall: 0.7, precision: 0.6 };
+/** The knobs of retrieval, measured with `npm run eval`. */
+export const tuning = {
+  candidates: 50,
+  rrfK: 20,
+  lexicalWeight: 1,
+  expansionWeight: 0.3,
+  supersededFactor: 0.5,
+  titleMentionFactor: 1.6,
+  faqStrong: { recall: 0.7, precision: 0.6 },
+};
+
+/** "《工伤保险条例》第十七条" inside our own documents: the article it rests on. */
+const CITATION = /《([^》]{2,40})》(?:（[^）]*）)?\s*第([零一二两三四五六七八九十百千]+)条/g;
 
 /** Hybrid retrieval: BM25 over jieba terms fused with vector search by reciprocal rank. */
 export async function retrieve(kb: KnowledgeBase, question: string, k = 5): Promise<Retrieval> {
   const folded = fold(question);
   const terms = kb.tokenizer.termsOfFolded(folded);
   const weights = queryWeights(terms);
-  for (const w of kb.tokenizer.expand(terms)) weights.set(w, EXPANSION_WEIGHT);
-  const lexical = kb.bm25.search(weights, CANDIDATES);
-  const vector = terms.length ? await kb.vectors.search(question, CANDIDATES).catch((err: unknown) => {
-    // An unreachable embeddings endpoint must not silence the assistant: answer from BM25 alone.
-    kb.log?.warn({ err: String(err) }, 'vector search failed; using BM25 only');
-    return [];
-  }) : [];
+  for (const w of kb.tokenizer.expand(terms)) weights.set(w, tuning.expansionWeight);
+  const lexical = kb.bm25.search(weights, tuning.candidates);
+  const vector = terms.length
+    ? await kb.vectors.search(question, tuning.candidates).catch((err: unknown) => {
+        // An unreachable embeddings endpoint must not silence the assistant: answer from BM25 alone.
+        kb.log?.warn({ err: String(err) }, 'vector search failed; using BM25 only');
+        return [];
+      })
+    : [];
 
+  const docOf = (id: number) => kb.docs.get(kb.chunkDoc.get(id) ?? '');
   const fused = new Map<number, number>();
-  lexical.forEach((h, rank) => fused.set(h.key, (fused.get(h.key) ?? 0) + LEXICAL_WEIGHT / (RRF_K + rank + 1)));
-  vector.forEach((h, rank) => fused.set(h.id, (fused.get(h.id) ?? 0) + VECTOR_WEIGHT / (RRF_K + rank + 1)));
+  lexical.forEach((h, rank) => fused.set(h.key, (fused.get(h.key) ?? 0) + tuning.lexicalWeight / (tuning.rrfK + rank + 1)));
+  vector.forEach((h, rank) => fused.set(h.id, (fused.get(h.id) ?? 0) + kb.vectorWeight / (tuning.rrfK + rank + 1)));
 
   const scored: { id: number; doc: DocumentRecord; score: number }[] = [];
   for (const [id, base] of fused) {
-    const doc = kb.docs.get(kb.chunkDoc.get(id) ?? '');
+    const doc = docOf(id);
     if (!doc || doc.status !== 'active') continue;
     let score = base;
-    if (kb.superseded.has(doc.id)) score *= SUPERSEDED_FACTOR;
+    if (kb.superseded.has(doc.id)) score *= tuning.supersededFactor;
     const short = fold(doc.title.replace(/^中华人民共和国/, ''));
-    if (short.length >= 3 && folded.includes(short)) score *= TITLE_MENTION_FACTOR;
+    if (short.length >= 3 && folded.includes(short)) score *= tuning.titleMentionFactor;
     scored.push({ id, doc, score });
   }
   scored.sort((a, b) => b.score - a.score);
   const top = scored.slice(0, k);
   const chunks = new Map(kb.store.chunksByIds(top.map((t) => t.id)).map((c) => [c.id, c]));
-  const passages = top.flatMap((t) => {
+  const ranked = top.flatMap((t) => {
     const chunk = chunks.get(t.id);
     return chunk ? [{ chunk, doc: t.doc, score: t.score }] : [];
   });
+  const passages = withCitedArticles(kb, ranked).slice(0, k);
 
   const { coverage, matchedWeight } = passages[0] ? overlap(kb, terms, passages[0].chunk) : { coverage: 0, matchedWeight: 0 };
   const result: Retrieval = { question, terms, passages, coverage, matchedWeight };
 
   const match = terms.length ? kb.faq.match(terms, globalIdf) : undefined;
-  if (match && match.recall >= FAQ_STRONG.recall && match.precision >= FAQ_STRONG.precision) {
+  if (match && match.recall >= tuning.faqStrong.recall && match.precision >= tuning.faqStrong.precision) {
     const chunk = kb.store.chunksByIds([match.chunkId])[0];
     const doc = chunk && kb.docs.get(chunk.docId);
     if (chunk && doc) result.faq = { passage: { chunk, doc, score: 1 }, match };
   }
   return result;
+}
+
+/** The loaded law with this title ("劳动合同法" finds 《中华人民共和国劳动合同法》), latest version. */
+function findLaw(kb: KnowledgeBase, name: string): DocumentRecord | undefined {
+  let best: DocumentRecord | undefined;
+  for (const d of kb.docs.values()) {
+    if (d.kind !== 'law' || d.status !== 'active') continue;
+    if (d.title !== name && d.title !== `中华人民共和国${name}`) continue;
+    if (!best || (d.version ?? '') > (best.version ?? '')) best = d;
+  }
+  return best;
+}
+
+/**
+ * Puts the law articles that our own documents cite right after the passage citing them, so an
+ * answer in plain words also shows the rule it rests on.
+ */
+function withCitedArticles(kb: KnowledgeBase, ranked: Passage[]): Passage[] {
+  const out: Passage[] = [];
+  const seen = new Set(ranked.map((p) => p.chunk.id));
+  for (const p of ranked) {
+    out.push(p);
+    if (p.doc.kind === 'law') continue;
+    for (const m of p.chunk.text.matchAll(CITATION)) {
+      const law = findLaw(kb, m[1]!);
+      const chunk = law && kb.store.chunkBySection(law.id, `第${m[2]}条`);
+      if (!law || !chunk || seen.has(chunk.id)) continue;
+      seen.add(chunk.id);
+      out.push({ chunk, doc: law, score: p.score * 0.99, citedBy: p.chunk.id });
+    }
+  }
+  return out;
 }
 
 function overlap(kb: KnowledgeBase, terms: string[], chunk: ChunkRecord) {

@@ -2,46 +2,8 @@ import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { MIGRATIONS } from './migrations.ts';
 import type { ChunkRecord, DocumentRecord, GapRecord, KnowledgeStore, NewDocument } from './types.ts';
-
-/** Ordered schema steps; `user_version` records how many have run. */
-const MIGRATIONS = [
-  `CREATE TABLE documents (
-     id TEXT PRIMARY KEY,
-     source TEXT NOT NULL UNIQUE,
-     title TEXT NOT NULL,
-     category TEXT NOT NULL,
-     kind TEXT NOT NULL,
-     region TEXT, effective TEXT, updated TEXT, version TEXT,
-     format TEXT NOT NULL,
-     sha256 TEXT NOT NULL,
-     bytes INTEGER NOT NULL,
-     status TEXT NOT NULL DEFAULT 'active',
-     meta TEXT NOT NULL DEFAULT '{}',
-     original BLOB NOT NULL,
-     text TEXT NOT NULL,
-     added_at TEXT NOT NULL,
-     changed_at TEXT NOT NULL
-   );
-   CREATE TABLE chunks (
-     id INTEGER PRIMARY KEY AUTOINCREMENT,
-     doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
-     ord INTEGER NOT NULL,
-     section TEXT,
-     path TEXT NOT NULL,
-     text TEXT NOT NULL,
-     faq TEXT
-   );
-   CREATE INDEX chunks_doc ON chunks(doc_id, ord);
-   CREATE TABLE gaps (
-     id INTEGER PRIMARY KEY,
-     question TEXT NOT NULL,
-     asked_at TEXT NOT NULL,
-     channel TEXT,
-     best_score REAL
-   );
-   CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
-];
 
 export function openDatabase(file: string): Database.Database {
   mkdirSync(dirname(file), { recursive: true });
@@ -265,6 +227,11 @@ export class SqliteKnowledgeStore implements KnowledgeStore {
 
   chunksOfDocument(docId: string): ChunkRecord[] {
     return this.db.prepare<[string], ChunkRow>('SELECT * FROM chunks WHERE doc_id = ? ORDER BY ord').all(docId).map(toChunk);
+  }
+
+  chunkBySection(docId: string, section: string): ChunkRecord | undefined {
+    const r = this.db.prepare<[string, string], ChunkRow>('SELECT * FROM chunks WHERE doc_id = ? AND section = ? ORDER BY ord LIMIT 1').get(docId, section);
+    return r ? toChunk(r) : undefined;
   }
 
   *eachChunk(): Iterable<ChunkRecord> {

@@ -75,6 +75,8 @@ export interface KnowledgeStore {
   setDocumentStatus(id: string, status: DocumentRecord['status']): boolean;
   chunksByIds(ids: number[]): ChunkRecord[];
   chunksOfDocument(docId: string): ChunkRecord[];
+  /** The chunk of a document with this section ("第十七条"), if any. */
+  chunkBySection(docId: string, section: string): ChunkRecord | undefined;
   eachChunk(): Iterable<ChunkRecord>;
   chunkCount(): number;
   logGap(question: string, channel: string | null, bestScore: number | null, now: Date): void;
