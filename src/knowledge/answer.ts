@@ -1,5 +1,5 @@
 import type { KnowledgeBase } from './base.ts';
-import type { Passage, Retrieval } from './retrieve.ts';
+import { citedArticles, type Passage, type Retrieval } from './retrieve.ts';
 import { fold } from './text.ts';
 import { replies, hotlineList } from '../replies.ts';
 
@@ -25,6 +25,7 @@ const MIN_COVERAGE = 0.5;
 const MIN_MATCHED_WEIGHT = 8;
 const LEAD_CHARS = 220;
 const MAX_SOURCES = 3;
+const RULE_CHARS = 150;
 
 /** How a passage is cited: 《工伤保险条例》第十七条, or title › section for our own documents. */
 export function citation(p: Pick<Passage, 'doc' | 'chunk'>): string {
@@ -59,9 +60,9 @@ function sentences(text: string): string[] {
  * The sentences that answer: the passage whole when it is short (an article usually is), else the
  * best-matching sentences in their original order, up to about LEAD_CHARS characters.
  */
-export function lead(kb: KnowledgeBase, p: Passage, terms: string[]): string {
+export function lead(kb: KnowledgeBase, p: Passage, terms: string[], max = LEAD_CHARS): string {
   const text = p.chunk.text.replace(/\n+/g, '\n').trim();
-  if (text.length <= LEAD_CHARS) return text.replace(/\n/g, '');
+  if (text.length <= max) return text.replace(/\n/g, '');
   const q = new Set(terms);
   const all = sentences(text);
   const scored = all.map((s, i) => {
@@ -72,13 +73,13 @@ export function lead(kb: KnowledgeBase, p: Passage, terms: string[]): string {
   const picked: typeof scored = [];
   let length = 0;
   for (const c of [...scored].sort((a, b) => b.score - a.score)) {
-    if (picked.length && (c.score <= 0 || length + c.s.length > LEAD_CHARS)) continue;
+    if (picked.length && (c.score <= 0 || length + c.s.length > max)) continue;
     picked.push(c);
     length += c.s.length;
-    if (length >= LEAD_CHARS * 0.6) break;
+    if (length >= max * 0.6) break;
   }
   // A law article keeps its opening ("第十七条 …") so the reader sees which rule this is.
-  if (p.doc.kind === 'law' && !picked.some((c) => c.i === 0) && all[0] && length + all[0].length <= LEAD_CHARS * 1.3) {
+  if (p.doc.kind === 'law' && !picked.some((c) => c.i === 0) && all[0] && length + all[0].length <= max * 1.3) {
     picked.push(scored[0]!);
   }
   return picked
@@ -94,29 +95,34 @@ function withSources(body: string, passages: Passage[]): string {
 
 /** Composes the extractive answer, or an honest "not sure" with the human channels. */
 export function composeAnswer(kb: KnowledgeBase, r: Retrieval): Answer {
-  if (r.faq) {
-    const p = r.faq.passage;
-    const extra = r.passages.filter((x) => x.doc.id !== p.doc.id && x.doc.title === p.chunk.faq?.basis).slice(0, 1);
-    const cited = [p, ...extra];
-    return {
-      answer: withSources(`${p.chunk.text.trim()} [1]`, cited),
-      confident: true,
-      sources: cited.map((p, i) => toSource(p, i + 1)),
-      curated: true,
-    };
-  }
+  if (r.faq) return curatedAnswer(kb, r);
   const top = r.passages[0];
   const confident = !!top && r.coverage >= MIN_COVERAGE && r.matchedWeight >= MIN_MATCHED_WEIGHT;
-  if (!confident) {
+  if (!top || !confident) {
     return { answer: replies.notSure(hotlineList()), confident: false, sources: [], curated: false };
   }
   const cited: Passage[] = [];
   for (const p of r.passages) {
     if (cited.length >= MAX_SOURCES) break;
     if (p.score < top.score * 0.5) break;
-    if (cited.some((c) => c.chunk.id === p.chunk.id)) continue;
-    cited.push(p);
+    if (!cited.some((c) => c.chunk.id === p.chunk.id)) cited.push(p);
   }
-  const body = `${lead(kb, top, r.terms)} [1]`;
+  let body = `${lead(kb, top, r.terms)} [1]`;
+  // Our own documents explain in plain words; when the rule behind them is at hand, quote it too.
+  const rule = top.doc.kind === 'law' ? -1 : cited.findIndex((p) => p.doc.kind === 'law');
+  if (rule > 0) body += `\n\n${citation(cited[rule]!)}：${lead(kb, cited[rule]!, r.terms, RULE_CHARS)} [${rule + 1}]`;
   return { answer: withSources(body, cited), confident: true, sources: cited.map((p, i) => toSource(p, i + 1)), curated: false };
+}
+
+/** A strong FAQ match: the curated answer as written, with the document and articles it rests on. */
+function curatedAnswer(kb: KnowledgeBase, r: Retrieval): Answer {
+  const faq = r.faq!.passage;
+  const basis = r.passages.filter((x) => x.doc.id !== faq.doc.id && x.doc.title === faq.chunk.faq?.basis).slice(0, 1);
+  const cited = [faq, ...basis, ...citedArticles(kb, faq)].slice(0, MAX_SOURCES);
+  return {
+    answer: withSources(`${faq.chunk.text.trim()} [1]`, cited),
+    confident: true,
+    sources: cited.map((p, i) => toSource(p, i + 1)),
+    curated: true,
+  };
 }

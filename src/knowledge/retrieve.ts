@@ -102,6 +102,20 @@ function findLaw(kb: KnowledgeBase, name: string): DocumentRecord | undefined {
   return best;
 }
 
+/** The law articles a passage of our own documents cites ("《工伤保险条例》第十七条"), when loaded. */
+export function citedArticles(kb: KnowledgeBase, p: Passage): Passage[] {
+  if (p.doc.kind === 'law') return [];
+  const out: Passage[] = [];
+  for (const m of p.chunk.text.matchAll(CITATION)) {
+    const law = findLaw(kb, m[1]!);
+    const chunk = law && kb.store.chunkBySection(law.id, `第${m[2]}条`);
+    if (law && chunk && !out.some((x) => x.chunk.id === chunk.id)) {
+      out.push({ chunk, doc: law, score: p.score * 0.99, citedBy: p.chunk.id });
+    }
+  }
+  return out;
+}
+
 /**
  * Puts the law articles that our own documents cite right after the passage citing them, so an
  * answer in plain words also shows the rule it rests on.
@@ -111,13 +125,10 @@ function withCitedArticles(kb: KnowledgeBase, ranked: Passage[]): Passage[] {
   const seen = new Set(ranked.map((p) => p.chunk.id));
   for (const p of ranked) {
     out.push(p);
-    if (p.doc.kind === 'law') continue;
-    for (const m of p.chunk.text.matchAll(CITATION)) {
-      const law = findLaw(kb, m[1]!);
-      const chunk = law && kb.store.chunkBySection(law.id, `第${m[2]}条`);
-      if (!law || !chunk || seen.has(chunk.id)) continue;
-      seen.add(chunk.id);
-      out.push({ chunk, doc: law, score: p.score * 0.99, citedBy: p.chunk.id });
+    for (const c of citedArticles(kb, p)) {
+      if (seen.has(c.chunk.id)) continue;
+      seen.add(c.chunk.id);
+      out.push(c);
     }
   }
   return out;

@@ -1,0 +1,36 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../src/app.ts';
+import { evaluate, evaluateBaseline, lawsAvailable, openEvalApp, readQuestions } from './eval/lib.ts';
+import { tempDir } from './helpers/app.ts';
+
+/**
+ * Keeps answer quality from falling: the figures `npm run eval` prints for the built-in knowledge
+ * and the labour laws must stay at or above these floors (set a little under what was measured).
+ */
+const FLOORS = {
+  'kb.jsonl': { hit3: 0.92, keys: 0.7 },
+  'laws.jsonl': { hit3: 0.44, keys: 0.28 },
+  'laws-hard.jsonl': { hit3: 0.2, keys: 0 },
+};
+
+const t = tempDir();
+let app: App;
+beforeAll(async () => {
+  app = await openEvalApp(t.dir, lawsAvailable() ? 'labour' : 'none');
+});
+afterAll(() => {
+  app?.close();
+  t.cleanup();
+});
+
+describe('answer quality', () => {
+  for (const [file, floor] of Object.entries(FLOORS)) {
+    it.skipIf(file.startsWith('laws') && !lawsAvailable())(`${file}: hit@3 ≥ ${floor.hit3}, keys ≥ ${floor.keys}, above the BM25 baseline`, async () => {
+      const questions = readQuestions(file);
+      const { figures } = await evaluate(app, questions);
+      expect(figures.hit3).toBeGreaterThanOrEqual(floor.hit3);
+      expect(figures.keys).toBeGreaterThanOrEqual(floor.keys);
+      expect(figures.mrr).toBeGreaterThanOrEqual(evaluateBaseline(app, questions).mrr);
+    });
+  }
+});
