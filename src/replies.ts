@@ -9,6 +9,7 @@ import { ROOT } from './paths.ts';
 const replySchema = z.object({
   sourcesHeading: z.string(),
   notSure: z.string(),
+  maybe: z.string(),
   greeting: z.string(),
   help: z.string(),
   outOfScope: z.string(),
@@ -32,5 +33,6 @@ const fill = (template: string, vars: Record<string, string>) => template.replac
 export const replies = {
   ...texts,
   notSure: (list: string) => fill(texts.notSure, { hotlines: list }),
+  maybe: (answer: string) => fill(texts.maybe, { answer, hotlines: hotlineList() }),
   outOfScope: () => fill(texts.outOfScope, { hotlines: hotlineList() }),
 };

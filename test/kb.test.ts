@@ -66,6 +66,20 @@ describe('knowledge base', () => {
     expect(r.sources[0]).toMatchObject({ n: 1, title: '某市骑手互助金办法', section: '怎么申请', source: join(files, 'huzhu.md') });
   });
 
+  it('answers from a news page saved from the web, citing the article and not the site furniture', async () => {
+    const { data } = workspace();
+    const app = await testApp(data);
+    cleanups.push(() => app.close());
+    const page = join(ROOT, 'test/fixtures/html/people-style-article.html');
+    await addFiles(app.kb, [page], { maxBytes: MAX });
+    const r = await app.ask('骑手出了事故，报案时要保存好哪些东西？');
+    expect(r.sources[0]).toMatchObject({ title: '多地扩大新就业形态人员职业伤害保障试点', source: page });
+    expect(r.answer).toContain('订单记录');
+    const doc = app.kb.listDocuments().find((d) => d.source === page)!;
+    const text = app.kb.store.documentText(doc.id)!.text;
+    expect(text).not.toMatch(/ICP|分享到|相关新闻/);
+  });
+
   it('skips an unchanged file and replaces only the changed document', async () => {
     const { data, files } = workspace();
     const app = await testApp(data);

@@ -23,6 +23,9 @@ export interface Answer {
 /** Below these the assistant says it is not sure rather than guess. */
 const MIN_COVERAGE = 0.5;
 const MIN_MATCHED_WEIGHT = 8;
+/** Above these (but below the above) the passages found are shown as "may be related". */
+const MIN_RELATED_COVERAGE = 0.4;
+const MIN_RELATED_WEIGHT = 4;
 const LEAD_CHARS = 220;
 const MAX_SOURCES = 3;
 const RULE_CHARS = 150;
@@ -98,7 +101,8 @@ export function composeAnswer(kb: KnowledgeBase, r: Retrieval): Answer {
   if (r.faq) return curatedAnswer(kb, r);
   const top = r.passages[0];
   const confident = !!top && r.coverage >= MIN_COVERAGE && r.matchedWeight >= MIN_MATCHED_WEIGHT;
-  if (!top || !confident) {
+  const related = !!top && r.coverage >= MIN_RELATED_COVERAGE && r.matchedWeight >= MIN_RELATED_WEIGHT;
+  if (!top || !related) {
     return { answer: replies.notSure(hotlineList()), confident: false, sources: [], curated: false };
   }
   const cited: Passage[] = [];
@@ -111,7 +115,9 @@ export function composeAnswer(kb: KnowledgeBase, r: Retrieval): Answer {
   // Our own documents explain in plain words; when the rule behind them is at hand, quote it too.
   const rule = top.doc.kind === 'law' ? -1 : cited.findIndex((p) => p.doc.kind === 'law');
   if (rule > 0) body += `\n\n${citation(cited[rule]!)}：${lead(kb, cited[rule]!, r.terms, RULE_CHARS)} [${rule + 1}]`;
-  return { answer: withSources(body, cited), confident: true, sources: cited.map((p, i) => toSource(p, i + 1)), curated: false };
+  const answer = withSources(body, cited);
+  // Half sure: show what was found, say so plainly, and still point to people who can help.
+  return { answer: confident ? answer : replies.maybe(answer), confident, sources: cited.map((p, i) => toSource(p, i + 1)), curated: false };
 }
 
 /** A strong FAQ match: the curated answer as written, with the document and articles it rests on. */

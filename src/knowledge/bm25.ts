@@ -15,8 +15,8 @@ export interface Bm25Hit {
   score: number;
 }
 
-const K1 = 1.2;
-const B = 0.75;
+/** BM25's term-saturation and length-normalisation constants. */
+export const bm25Params = { k1: 1.2, b: 0.75 };
 const MAGIC = 'gongyou-bm25-v1';
 
 function grow<T extends Int32Array | Uint16Array | Float32Array>(arr: T, need: number): T {
@@ -109,6 +109,7 @@ export class Bm25Index {
     const scores = this.scratch;
     const touched: number[] = [];
     const avgdl = this.liveLength / this.liveDocs || 1;
+    const { k1, b } = bm25Params;
 
     for (const [term, weight] of weights) {
       const id = this.vocab.get(term);
@@ -119,9 +120,9 @@ export class Bm25Index {
         const doc = p.docs[i]!;
         if (!this.alive[doc]) continue;
         const tf = p.tfs[i]!;
-        const norm = tf + K1 * (1 - B + (B * this.lengths[doc]!) / avgdl);
+        const norm = tf + k1 * (1 - b + (b * this.lengths[doc]!) / avgdl);
         if (scores[doc] === 0) touched.push(doc);
-        scores[doc]! += (idf * tf * (K1 + 1)) / norm;
+        scores[doc]! += (idf * tf * (k1 + 1)) / norm;
       }
     }
     const hits = topK(touched, scores, k, (doc) => !accept || accept(this.keys[doc]!));

@@ -35,6 +35,9 @@ export const tuning = {
   supersededFactor: 0.5,
   titleMentionFactor: 1.6,
   faqStrong: { recall: 0.7, precision: 0.6 },
+  /** Re-rank the first `rerankPool` by how much of the question each passage covers. */
+  rerank: 2,
+  rerankPool: 30,
 };
 
 /** "《工伤保险条例》第十七条" inside our own documents: the article it rests on. */
@@ -71,6 +74,16 @@ export async function retrieve(kb: KnowledgeBase, question: string, k = 5): Prom
     scored.push({ id, doc, score });
   }
   scored.sort((a, b) => b.score - a.score);
+  if (tuning.rerank > 0) {
+    const pool = scored.slice(0, tuning.rerankPool);
+    const poolChunks = new Map(kb.store.chunksByIds(pool.map((t) => t.id)).map((c) => [c.id, c]));
+    for (const t of pool) {
+      const c = poolChunks.get(t.id);
+      if (c) t.score *= (0.5 + overlap(kb, terms, c).coverage) ** tuning.rerank;
+    }
+    pool.sort((a, b) => b.score - a.score);
+    scored.splice(0, pool.length, ...pool);
+  }
   const top = scored.slice(0, k);
   const chunks = new Map(kb.store.chunksByIds(top.map((t) => t.id)).map((c) => [c.id, c]));
   const ranked = top.flatMap((t) => {
