@@ -32,6 +32,8 @@ export const tuning = {
   rrfK: 20,
   lexicalWeight: 1,
   expansionWeight: 0.3,
+  /** Question words the domain lexicon names count this much more than the rest of the story. */
+  domainBoost: 1.5,
   supersededFactor: 0.5,
   titleMentionFactor: 1.6,
   faqStrong: { recall: 0.7, precision: 0.6 },
@@ -48,6 +50,7 @@ export async function retrieve(kb: KnowledgeBase, question: string, k = 5): Prom
   const folded = fold(question);
   const terms = kb.tokenizer.termsOfFolded(folded);
   const weights = queryWeights(terms);
+  for (const [t, w] of weights) if (kb.tokenizer.isDomainWord(t)) weights.set(t, w * tuning.domainBoost);
   for (const w of kb.tokenizer.expand(terms)) weights.set(w, tuning.expansionWeight);
   const lexical = kb.bm25.search(weights, tuning.candidates);
   const vector = terms.length

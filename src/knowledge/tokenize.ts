@@ -25,6 +25,8 @@ export class Tokenizer {
   private readonly jieba: Jieba;
   private readonly canonical: Map<string, string>;
   private readonly expansions: Map<string, string[]>;
+  /** Words of the domain lexicon (user dictionary words and synonym groups' canonical words). */
+  private readonly domain: Set<string>;
 
   constructor(lexicon: Lexicon) {
     this.jieba = Jieba.withDict(dict);
@@ -32,6 +34,15 @@ export class Tokenizer {
     this.jieba.loadDict(Buffer.from(`${lexicon.userDict}\n${synonymWords}\n`));
     this.canonical = lexicon.canonical;
     this.expansions = lexicon.expansions;
+    this.domain = new Set([
+      ...lexicon.canonical.values(),
+      ...lexicon.userDict.split('\n').map((l) => l.trim().split(/\s+/)[0] ?? '').filter(Boolean).map((w) => lexicon.canonical.get(w) ?? w),
+    ]);
+  }
+
+  /** True for a word the union's lexicon names: a topic word rather than a detail of the story. */
+  isDomainWord(term: string): boolean {
+    return this.domain.has(term);
   }
 
   /** Words a question's terms hint at (from expansions.txt), not already among them. */
