@@ -17,6 +17,20 @@ const STOPWORDS = new Set(
 
 const WORD = /[\p{L}\p{N}]/u;
 
+let known: Set<string> | undefined;
+
+/** The words of jieba's bundled dictionary. */
+function knownWords(): Set<string> {
+  if (!known) {
+    known = new Set();
+    for (const line of Buffer.from(dict).toString('utf8').split('\n')) {
+      const sp = line.indexOf(' ');
+      if (sp > 0) known.add(line.slice(0, sp));
+    }
+  }
+  return known;
+}
+
 /**
  * Turns text into search terms: folded (simplified, half-width, numerals as digits), cut by jieba
  * in search mode with the domain dictionary, stopwords dropped, synonyms mapped to one word.
@@ -30,7 +44,13 @@ export class Tokenizer {
 
   constructor(lexicon: Lexicon) {
     this.jieba = Jieba.withDict(dict);
-    const synonymWords = [...lexicon.canonical.keys()].map((w) => `${w} 30000 n`).join('\n');
+    // Synonym words jieba does not know must be cut whole; words it knows keep their own
+    // frequency, since forcing a high one re-splits ordinary text (福建工会 → 福/建工会).
+    const known = knownWords();
+    const synonymWords = [...lexicon.canonical.keys()]
+      .filter((w) => !known.has(w))
+      .map((w) => `${w} 3000 n`)
+      .join('\n');
     this.jieba.loadDict(Buffer.from(`${lexicon.userDict}\n${synonymWords}\n`));
     this.canonical = lexicon.canonical;
     this.expansions = lexicon.expansions;
