@@ -1,6 +1,14 @@
 import { join } from 'node:path';
 import type { Config } from './config.ts';
 import { ask, type AskResult } from './core/ask.ts';
+import { Assistant } from './core/assistant.ts';
+import { dayOf } from './core/dates.ts';
+import type { Clock } from './core/types.ts';
+import { complaintForm, loadCategories, statusReplies } from './flows/complaint.ts';
+import { injuryForm } from './flows/injury.ts';
+import { joinUnionForm } from './flows/join-union.ts';
+import { loadUnions } from './flows/unions.ts';
+import { loadPilot } from './knowledge/pilot.ts';
 import { RuleIntentClassifier, type IntentClassifier } from './core/intent.ts';
 import { KnowledgeBase } from './knowledge/base.ts';
 import { createEmbeddings } from './knowledge/embed.ts';
@@ -9,6 +17,7 @@ import { Tokenizer } from './knowledge/tokenize.ts';
 import { createLogger, type Logger } from './log.ts';
 import { ROOT } from './paths.ts';
 import { seedBuiltin } from './staff/kb.ts';
+import { ConversationStore } from './store/conversations.ts';
 import { openDatabase, SqliteKnowledgeStore } from './store/sqlite.ts';
 
 /** Everything a command needs, built once from the config: the composition root. */
@@ -17,11 +26,14 @@ export interface App {
   log: Logger;
   kb: KnowledgeBase;
   intents: IntentClassifier;
+  /** Members, complaints, sessions, outbox and audit log: what conversations and staff share. */
+  records: ConversationStore;
+  assistant: Assistant;
   ask(question: string, opts?: { channel?: string }): Promise<AskResult>;
   close(): void;
 }
 
-export async function openApp(config: Config, opts: { log?: Logger; seed?: boolean } = {}): Promise<App> {
+export async function openApp(config: Config, opts: { log?: Logger; seed?: boolean; clock?: Clock } = {}): Promise<App> {
   const log = opts.log ?? createLogger(config.logLevel);
   const store = new SqliteKnowledgeStore(openDatabase(join(config.dataDir, 'gongyou.db')));
   const lexicon = loadLexicon(join(ROOT, 'knowledge/lexicon'));
@@ -42,11 +54,30 @@ export async function openApp(config: Config, opts: { log?: Logger; seed?: boole
     if (seeded) log.info({ docs: seeded.added, chunks: seeded.chunks }, 'built-in knowledge loaded');
   }
   const intents = new RuleIntentClassifier();
+  const records = new ConversationStore(store.db);
+  const pilot = loadPilot(join(ROOT, 'knowledge/data/xinzhishang-pilot.yaml'));
+  const clock = opts.clock ?? (() => new Date());
+  const assistant = new Assistant({
+    store: records,
+    kb,
+    classifier: intents,
+    forms: {
+      join_union: joinUnionForm({ store: records, pilot, unions: loadUnions() }),
+      complaint: complaintForm({ store: records, pilot, categories: loadCategories() }),
+      injury: injuryForm({ pilot }),
+    },
+    status: (incoming, text) => statusReplies(records, incoming, text, dayOf(clock())),
+    clock,
+    idleHours: config.sessionIdleHours,
+    log,
+  });
   return {
     config,
     log,
     kb,
     intents,
+    records,
+    assistant,
     ask: (question, o) => ask(kb, intents, question, o),
     close: () => store.close(),
   };

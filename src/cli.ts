@@ -1,12 +1,20 @@
+import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline';
 import { Command, CommanderError } from 'commander';
 import cliProgress from 'cli-progress';
 import { openApp, type App } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import type { AskResult } from './core/ask.ts';
+import { dayOf } from './core/dates.ts';
+import { maskPhone } from './core/privacy.ts';
+import { text as conversationText } from './flows/form.ts';
 import { InputError, parseCategory } from './knowledge/ingest.ts';
 import { formatSize, LoadError } from './knowledge/loaders/index.ts';
 import { addFiles, ImportErrors, removeDocument, type AddSummary } from './staff/kb.ts';
+import { complaintJson, complaintsCsv, isOverdue, listComplaints, parseComplaintStatus, updateComplaint } from './staff/complaints.ts';
+import { StaffError } from './staff/errors.ts';
+import { listMembers, memberJson, membersCsv, parseMemberDecision, updateMember } from './staff/members.ts';
+import { memberStatusName } from './flows/join-union.ts';
 
 /** `gongyou`: the command line. Exit codes: 0 success, 1 bad input, 2 internal error. */
 
@@ -64,17 +72,26 @@ export function buildProgram(): Command {
   const startChat = async (opts: { user?: string; name?: string; group?: string }) =>
     withApp(async (app) => {
       const interactive = process.stdin.isTTY;
-      if (interactive) print(`${BOT_NAME}：你好！有新职伤、入会、平台规则、维权方面的问题，直接问我。输入“退出”结束。`);
+      const user = opts.user ?? 'terminal-user';
+      const chatId = opts.group ? `group:${opts.group}` : `dm:${user}`;
+      if (interactive) print(`${BOT_NAME}：${conversationText.terminalWelcome}`);
       for await (const raw of stdinLines()) {
         let line = raw.trim();
-        if (!line) continue;
-        if (opts.group) {
-          if (!line.startsWith(`@${BOT_NAME}`)) continue;
-          line = line.slice(BOT_NAME.length + 1).trim();
-        }
-        if (interactive && /^(退出|exit|quit)$/i.test(line)) break;
-        const r = await app.ask(line, { channel: 'terminal' });
-        print(`${BOT_NAME}：${r.answer}\n`);
+        if (interactive && /^(exit|quit|\/quit)$/i.test(line)) break;
+        // the terminal's way of addressing the bot in a group, translated to `mentioned`
+        const mention = new RegExp(`^[@＠]\\s*${BOT_NAME}`).exec(line);
+        if (mention) line = line.slice(mention[0].length).trim();
+        if (!opts.group && !line) continue;
+        const replies = await app.assistant.handle({
+          channel: 'terminal',
+          chatId,
+          userId: user,
+          userName: opts.name,
+          isGroup: Boolean(opts.group),
+          mentioned: Boolean(mention),
+          text: line,
+        });
+        for (const r of replies) print(`${BOT_NAME}：${r.text}\n`);
       }
     });
 
@@ -86,9 +103,9 @@ export function buildProgram(): Command {
   program
     .command('chat')
     .description('在终端里对话；--group 模式下以“@工友助手”开头的消息才会回答')
-    .option('--user <id>', '用户编号', 'terminal-user')
+    .option('--user <id>', '用户编号（同一个编号的对话和记录是连着的）', 'terminal-user')
     .option('--name <name>', '称呼')
-    .option('--group <id>', '模拟群聊')
+    .option('--group <id>', '模拟群聊：只回答以“@工友助手”开头的消息，不在群里收集个人信息')
     .action(startChat);
 
   program
@@ -211,6 +228,82 @@ export function buildProgram(): Command {
         for (const g of gaps) print(`${g.askedAt.slice(0, 16).replace('T', ' ')}  ${g.question}`);
       }),
     );
+  const staffActor = () => {
+    try {
+      return `cli:${userInfo().username}`;
+    } catch {
+      return 'cli';
+    }
+  };
+
+  const members = program.command('members').description('入会申请（工作人员用）');
+  members
+    .command('list')
+    .description('列出入会申请')
+    .option('--json', '输出 JSON')
+    .option('--csv', '输出 CSV（UTF-8，Excel 可直接打开）')
+    .option('--status <s>', '只看某个状态：pending / approved / rejected')
+    .action((opts: { json?: boolean; csv?: boolean; status?: string }) =>
+      withApp(async (app) => {
+        if (opts.status && !['pending', 'approved', 'rejected'].includes(opts.status)) {
+          throw new BadInput(`未知状态“${opts.status}”。可用：pending、approved、rejected。`);
+        }
+        const list = listMembers(app.records, { status: opts.status as 'pending' | undefined });
+        if (opts.json) return print(JSON.stringify(list.map(memberJson)));
+        if (opts.csv) return void process.stdout.write(membersCsv(list));
+        if (!list.length) return print('还没有入会申请。');
+        for (const m of list) {
+          print(`${m.id}  ${memberStatusName(m.status)}  ${m.name}  ${maskPhone(m.phone)}  ${m.city}  ${m.workType}  ${m.platform}  → ${m.unionName}`);
+        }
+        print(`共 ${list.length} 条（手机号已隐藏中间四位，--json / --csv 里是完整号码）。`);
+      }),
+    );
+  members
+    .command('update')
+    .description('审核入会申请；结果会发给申请人（--note 的内容也会发给申请人）')
+    .argument('<id>', '申请编号，比如 RH-20261123-0001')
+    .requiredOption('--status <status>', 'approved（通过）或 rejected（不通过）')
+    .option('--note <note>', '给申请人的留言')
+    .action((id: string, opts: { status: string; note?: string }) =>
+      withApp(async (app) => {
+        const m = updateMember(app.records, id, parseMemberDecision(opts.status), opts.note ?? null, staffActor(), new Date());
+        print(`已更新 ${m.id}：${memberStatusName(m.status)}。结果会在申请人下次发消息时送到。`);
+      }),
+    );
+
+  const complaints = program.command('complaints').description('维权投诉（工作人员用）');
+  complaints
+    .command('list')
+    .description('列出投诉')
+    .option('--json', '输出 JSON')
+    .option('--csv', '输出 CSV（UTF-8，Excel 可直接打开）')
+    .option('--overdue', '只看超过计划办结日期还没办结的')
+    .action((opts: { json?: boolean; csv?: boolean; overdue?: boolean }) =>
+      withApp(async (app) => {
+        const today = dayOf(new Date());
+        const list = listComplaints(app.records, { overdue: opts.overdue, today });
+        if (opts.json) return print(JSON.stringify(list.map((c) => complaintJson(app.records, c, today))));
+        if (opts.csv) return void process.stdout.write(complaintsCsv(app.records, list, today));
+        if (!list.length) return print(opts.overdue ? '没有超期的投诉。' : '还没有投诉。');
+        for (const c of list) {
+          const late = isOverdue(c, today) ? '  【超期】' : '';
+          print(`${c.ticket}  ${c.status}  ${c.category}  ${c.platform}  ${c.city}  计划办结 ${c.dueDate}${late}  ${maskPhone(c.phone)}`);
+        }
+        print(`共 ${list.length} 条。`);
+      }),
+    );
+  complaints
+    .command('update')
+    .description('更新投诉状态：已受理 → 处理中 → 已办结，或 已转办；会通知投诉人（--note 的内容也会发给投诉人）')
+    .argument('<ticket>', '投诉编号，比如 WQ-20261123-0007')
+    .requiredOption('--status <status>', '已受理 / 处理中 / 已办结 / 已转办（或 accepted / in_progress / resolved / transferred）')
+    .option('--note <note>', '给投诉人的留言')
+    .action((ticket: string, opts: { status: string; note?: string }) =>
+      withApp(async (app) => {
+        const c = updateComplaint(app.records, ticket, parseComplaintStatus(opts.status), opts.note ?? null, staffActor(), new Date());
+        print(`已更新 ${c.ticket}：${c.status}。投诉人下次发消息时会收到通知。`);
+      }),
+    );
   return program;
 }
 
@@ -219,6 +312,7 @@ const COMMANDER_MESSAGES: Record<string, (e: CommanderError) => string> = {
   'commander.unknownOption': (e) => `未知选项${/'([^']+)'/.exec(e.message)?.[0] ?? ''}。运行 gongyou <命令> --help 查看用法。`,
   'commander.missingArgument': (e) => `缺少参数${/'([^']+)'/.exec(e.message)?.[0] ?? ''}。运行 gongyou <命令> --help 查看用法。`,
   'commander.optionMissingArgument': (e) => `选项缺少取值${/'([^']+)'/.exec(e.message)?.[0] ?? ''}。`,
+  'commander.missingMandatoryOptionValue': (e) => `缺少必填选项${/'([^']+)'/.exec(e.message)?.[0] ?? ''}。运行 gongyou <命令> --help 查看用法。`,
   'commander.excessArguments': () => '参数太多了。运行 gongyou <命令> --help 查看用法。',
 };
 
@@ -238,7 +332,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`${err.message}\n知识库没有改动。\n`);
       return 1;
     }
-    if (err instanceof BadInput || err instanceof InputError || err instanceof LoadError || err instanceof ConfigError) {
+    if (err instanceof BadInput || err instanceof StaffError || err instanceof InputError || err instanceof LoadError || err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);
       return 1;
     }

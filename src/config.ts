@@ -17,6 +17,7 @@ const schema = z.object({
   EMBEDDING_API_KEY: optional,
   EMBEDDING_DIMENSIONS: z.preprocess((v) => (v === '' || v === undefined ? undefined : Number(v)), z.number().int().positive().optional()),
   VECTOR_STORE: z.enum(['hnswlib']).default('hnswlib'),
+  SESSION_IDLE_HOURS: z.preprocess((v) => (v === '' || v === undefined ? 24 : Number(v)), z.number().positive()),
 });
 
 export interface Config {
@@ -26,6 +27,8 @@ export interface Config {
   maxFileBytes: number;
   embedding?: { baseURL: string; model: string; apiKey?: string; dimensions?: number };
   vectorStore: 'hnswlib';
+  /** A conversation idle this long forgets an unfinished form (with a notice). */
+  sessionIdleHours: number;
 }
 
 export class ConfigError extends Error {}
@@ -51,5 +54,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { dotenv = true
       ? { baseURL: e.EMBEDDING_BASE_URL, model: e.EMBEDDING_MODEL!, apiKey: e.EMBEDDING_API_KEY, dimensions: e.EMBEDDING_DIMENSIONS }
       : undefined,
     vectorStore: e.VECTOR_STORE,
+    sessionIdleHours: e.SESSION_IDLE_HOURS,
   };
 }

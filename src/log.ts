@@ -4,7 +4,7 @@ import pino from 'pino';
  * One logger for the process. Personal data never reaches the logs: the fields that may hold it
  * are redacted wherever they appear, and callers log ids rather than message texts.
  */
-export function createLogger(level: string = 'warn') {
+export function createLogger(level: string = 'warn', destination: pino.DestinationStream = pino.destination(2)) {
   return pino(
     {
       level,
@@ -14,7 +14,7 @@ export function createLogger(level: string = 'warn') {
         censor: '[已隐藏]',
       },
     },
-    pino.destination(2),
+    destination,
   );
 }
 

@@ -8,19 +8,124 @@ export interface IntentClassifier {
   classify(text: string): Intent;
 }
 
-const RULES: [Intent, RegExp][] = [
-  ['complaint_status', /wq-?\d{8}-?\d{3,4}|(查询?|看看?|问问?).{0,6}(进度|状态|结果|处理得?怎么样)|投诉.{0,6}(怎么样了|到哪|有结果|进度)/],
-  ['greeting', /^(你好|您好|hi|hello|哈喽|嗨|在吗|在不在|早上好|晚上好|下午好|有人吗)[啊呀呢吗~!！。,，\s]*$/],
-  ['help', /^(帮助|help|菜单|功能|\/help|\/start)$|你(能|会|可以)(做|干|帮)(什么|啥|哪些)|怎么用你|有什么功能/],
-  ['join_union', /(我|俺)(要|想|打算|申请)(入会|加入工会|入工会|参加工会)|帮我(入会|加入工会)|^(入会|申请入会|报名入会|加入工会)$/],
-  ['complaint', /(我|俺)(要|想)(投诉|维权|举报|反映问题)|帮我(投诉|维权)|^(投诉|维权|我要投诉)$/],
-  ['injury', /(我|俺|刚|今天|昨天|刚才|跑单|送单|送餐|送货|接单).{0,12}(摔|撞|受伤|出车祸|骨折|被.{0,4}撞|伤到|扭伤|流血)/],
+/** Words that show a message is about our field even when the knowledge base has no answer. */
+export const DOMAIN =
+  /工会|入会|新职伤|职业伤害|工伤|保险|社保|骑手|外卖|配送|网约车|司机|货车|快递|平台|工资|报酬|罚款|扣|封号|劳动|合同|仲裁|维权|投诉|加班|休息|算法|派单|赔|法律|律师|援助|12351|12333|12348/;
+
+/** Common slips of the pinyin keyboard, and dialect words, rewritten to the plain form the rules use. */
+const REWRITES: [RegExp, string][] = [
+  [/公会/g, '工会'],
+  [/[如入]汇|如会|入个会|入了会/g, '入会'],
+  [/维个权|维下权|维一下权/g, '维权'],
+  [/干嘛|干啥|弄啥/g, '干什么'],
+  [/投述|头诉|偷诉/g, '投诉'],
+  [/维全|唯权|维勸/g, '维权'],
+  [/受上|受商/g, '受伤'],
+  [/摔上/g, '摔伤'],
+  [/进读|近度/g, '进度'],
+  [/俺们|阿拉|咱们/g, '我们'],
+  [/俺|偶|咱/g, '我'],
+  [/咋个|咋样|啷个|点样/g, '怎么'],
+  [/咋/g, '怎么'],
+  [/啥子|啥|么子|咩/g, '什么'],
+  [/遭(车|人|狗|东西)/g, '被$1'],
+  [/冇/g, '没有'],
+  [/伐$/g, '吗'],
 ];
 
+/** Sounds and punctuation that carry no request: 嗯、啊、哈 at either end, emoji, symbols. */
+const FILLER_EDGES = /^(嗯+|啊+|哈+|呃+|额+|哦+|噢+|唉+|哎呀|哎+|诶+|欸+|那个|喂+|呐)+|(呀|啊+|嘛|啦|呢|哦|喔|哈+|呗|咯|捏|哇)+$/g;
+const NOISE = /[\s\p{P}\p{S}\p{Extended_Pictographic}\u200d\ufe0f]+/gu;
+
+/** The folded, rewritten text the rules match: no spaces, punctuation, emoji or filler sounds. */
+export function normaliseForIntent(text: string): string {
+  let t = fold(text).replace(NOISE, '');
+  for (const [re, to] of REWRITES) t = t.replace(re, to);
+  let prev;
+  do {
+    prev = t;
+    t = t.replace(FILLER_EDGES, '');
+  } while (t !== prev && t);
+  return t;
+}
+
+const GREETING =
+  /^(你好|您好|hi|hello|hey|哈喽|嗨|在吗|在不在|在么|早上好|上午好|中午好|下午好|晚上好|早安|晚安|早|有人吗|有人在吗|谢谢你?|谢了|多谢|感谢|thx|thanks|3q|收到|好的|好嘞|好滴|好哒|好吧|行|可以|ok|okay|嗯+|嗯呢|哈+|呵+|嘿+|嘻+|再见|拜拜|88|明白了?|了解|知道了|晓得了|懂了|辛苦了|大家好|你们好|老师好)+$/;
+const LAUGHTER = /^[\s哈呵嘿嘻嗯哦~～。!！]+$/;
+
+const HELP =
+  /^(帮助|help|菜单|功能|使用说明|说明|用法|\/help|\/start|start|\?|？)$|你(能|会|可以|都能|都会|还能)(帮我)?(做|干|帮|办)?(点|些)?(什么|哪些)|^(你)?(能|会|可以)(做|干|帮我?干?)(点|些)?什么$|^(怎么|如何)(使用|用)(你|这个|助手)?$|^(功能|菜单|帮助|说明)(介绍|说明|列表)?(在哪|在哪里|在哪儿|是什么|有哪些)?$|(怎么|如何)(使)?用你|助手(怎么|如何)用|有(什么|哪些)功能|你是(谁|干什么的|做什么的)/;
+
+const TICKET = /(wq|rh)-?\d{8}-?\d{1,4}/;
+const STATUS = [
+  TICKET,
+  /(查|看|问|查询|查看).{0,8}(进度|进展|状态|结果)/,
+  /^(进度|进展)(如何|怎么样)?$|^查询$|^查一下$/,
+  /(进展|进度)(如何|怎么样)/,
+  /(投诉|申请|维权|案子|入会|审核|登记).{0,10}(怎么样了|到哪|哪一步|有结果|结果了|结果出来|批了|批下来|通过了|还没消息|没消息|有消息|有回复|有回音|回复了|什么情况|有人管|处理了没|处理得怎么样|处理好了|还没批|没批|批没批|审核了)/,
+  /(投诉|申请|维权|案子|入会).{0,4}(进度|进展|状态)/,
+  /查询?.{0,6}(我的|我那个)?.{0,4}(申请|投诉|维权|案子)/,
+];
+
+const HURT =
+  '(摔|撞|受伤|摔伤|撞伤|扭伤|砸伤|夹伤|割伤|烫伤|碰伤|擦伤|划伤|伤到|伤了|骨折|车祸|事故|追尾|刮倒|撞倒|咬|闪|扭|崴|流血|工伤|出事|砸|割|烫|压|夹|扎|磕)';
+const INJURY = [
+  new RegExp(`(我|刚|刚才|今天|昨天|前天|早上|晚上|中午|送|跑单|接单|骑|开车|拉货|搬|老公|老婆|媳妇|兄弟|同事|家人|人|腰|脚|手|腿).{0,15}${HURT}.{0,3}了`),
+  new RegExp(`^${HURT}(了|倒了|伤了)`),
+  /(受伤|摔伤|撞伤|工伤|出车祸|出事故|摔|撞车)了?.{0,6}(怎么办|怎么弄|怎么报|怎么处理|找谁|管不管)/,
+  /^(我)?(受伤|受了伤|摔伤|出车祸|出事故|被撞|被车撞)(了)?$/,
+  /被.{0,6}(撞|刮|砸|咬|夹|打|追尾)(伤|倒)?了/,
+  /(摔|撞|刮|绊|滑)(倒|伤|了一跤|了一下)/,
+  /(出了?|发生了?|遇到了?)(车祸|事故|意外)/,
+  /(砸|割|烫|压|夹|扎|磕|撞|碰|扭|闪|崴)(到|伤|破)(了)?(我的?)?(手|脚|腿|头|腰|胳膊|手指|脚趾|膝盖|背|脖子)/,
+];
+
+const COMPLAINT_VERB = '(投诉|维权|举报|申诉|告状|起诉|讨个?说法|反映问题|告(平台|他|它|站长|站点|公司|老板|美团|饿了么|滴滴|货拉拉|这个))';
+const COMPLAINT = [
+  new RegExp(`(要|想|准备|打算|帮我|给我|帮忙|替我|找工会|去)[^，,。？?]{0,4}${COMPLAINT_VERB}`),
+  new RegExp(`(怎么|如何|去哪|哪里|在哪|到哪)(里|儿)?(可以|能|能够|才能)?${COMPLAINT_VERB}`),
+  new RegExp(`^(我)?(要)?(登记)?${COMPLAINT_VERB}.{0,6}(怎么弄|怎么办理|怎么搞|怎么做|怎么登记)?$`),
+  /^(我要)?(投诉|维权|登记投诉|申诉)$/,
+  /(请|找|让|求)工会.{0,2}(帮帮?我|帮忙|出面|做主|撑腰)/,
+];
+
+const JOIN_WHAT = '(入会|入工会|(加入|参加|进|加)(我们|你们)?的?工会|工会会员|成为会员)';
+const JOIN = [
+  /工会.{0,2}(收不收|收|要不要|要)(我|我们)?(这样的|跑|开|送|干)/,
+  new RegExp(`(要|想|申请|帮我|给我|报名|登记|打算|准备|可以|能不能|能否|能|怎么|怎样|如何|哪里|哪儿|在哪|去哪).{0,5}${JOIN_WHAT}`),
+  /(工会|入会).{0,4}(怎么|如何)(加入|加|入|报名|弄|办|整|申请|办理)/,
+  /工会.{0,3}(哪|哪里|在哪)(报名|加入|申请)/,
+  new RegExp(`^(申请|报名|办理?)?${JOIN_WHAT}$`),
+  /(想|要)(加入|参加)(你们|工会)$/,
+];
+
+const OFF_TOPIC =
+  /天气|下雨|吃什么|唱.{0,2}歌|比特币|虚拟币|数字货币|炒股|相亲|起名|几点了|今天几号|星期几|快递单号|查.{0,2}快递|物流信息|去哪.{0,2}玩|旅游|景点|下雪|笑话|作文|作业|股票|基金|彩票|双色球|开什么|菜谱|红烧|怎么做菜|电影|电视剧|综艺|唱歌|跳舞|算.?卦|算命|星座|运势|游戏|王者|上分|翻译|高铁|火车票|机票|减肥|恋爱|女朋友|男朋友|点.{0,2}外卖|订.{0,2}外卖|写.{0,2}诗/g;
+
+const any = (res: RegExp[], t: string) => res.some((re) => re.test(t));
+
+/** Rules over the normalised text, most specific first. */
 export class RuleIntentClassifier implements IntentClassifier {
   classify(text: string): Intent {
-    const t = fold(text).replace(/\s+/g, ' ').trim();
-    for (const [intent, re] of RULES) if (re.test(t)) return intent;
+    const raw = fold(text).trim();
+    const t = normaliseForIntent(text);
+    if (!t) return LAUGHTER.test(raw) && raw ? 'greeting' : 'out_of_scope';
+    if (GREETING.test(t) || GREETING.test(raw.replace(NOISE, ''))) return 'greeting';
+    if (HELP.test(t)) return 'help';
+    if (any(STATUS, t)) return 'complaint_status';
+    if (any(INJURY, t)) return 'injury';
+    if (any(COMPLAINT, t)) return 'complaint';
+    if (any(JOIN, t)) return 'join_union';
+    if (OFF_TOPIC.test(t) && !DOMAIN.test(t.replace(OFF_TOPIC, ''))) return 'out_of_scope';
     return 'qa';
   }
+}
+
+/** A question rather than an answer to one: what a form treats as a side question. */
+export function looksLikeQuestion(text: string): boolean {
+  const t = fold(text).trim();
+  return (
+    /[?？]\s*$/.test(t) ||
+    /吗|呢$|什么|怎么|为什么|为啥|多少|哪里|哪儿|哪个|哪些|几[天个号年月]|能不能|可不可以|是不是|有没有|要不要|算不算|咋|啥|谁/.test(t)
+  );
 }

@@ -13,7 +13,15 @@ export const pilotSchema = z.object({
   sources: z.array(source).default([]),
   provinces: z.array(z.object({ name: z.string(), aliases: z.array(z.string()).default([]), start: day })),
   platforms: z.array(
-    z.object({ name: z.string(), aliases: z.array(z.string()).default([]), industry: z.string(), start: day, notes: z.string().optional() }),
+    z.object({
+      name: z.string(),
+      aliases: z.array(z.string()).default([]),
+      /** Names that contain this platform's name but are another business of it ("美团打车"). */
+      unlike: z.array(z.string()).default([]),
+      industry: z.string(),
+      start: day,
+      notes: z.string().optional(),
+    }),
   ),
   nationwide: z.object({ plan: z.string(), status: z.string() }).partial().optional(),
   notes: z.array(z.string()).default([]),
@@ -25,15 +33,25 @@ export function loadPilot(file: string): Pilot {
   return pilotSchema.parse(YAML.parse(readFileSync(file, 'utf8')));
 }
 
-const matches = (entry: { name: string; aliases: string[] }, text: string) =>
-  [entry.name, ...entry.aliases].some((n) => n && text.includes(n));
-
-export function findProvince(pilot: Pilot, text: string) {
-  return pilot.provinces.find((p) => matches(p, text));
+/** The entry whose name or alias is the longest one found in the text ("滴滴货运" beats "滴滴"). */
+function longest<T extends { name: string; aliases: string[] }>(entries: T[], text: string): T | undefined {
+  let best: { entry: T; len: number } | undefined;
+  for (const entry of entries) {
+    for (const n of [entry.name, ...entry.aliases]) {
+      if (n && text.includes(n) && (!best || n.length > best.len)) best = { entry, len: n.length };
+    }
+  }
+  return best?.entry;
 }
 
+export function findProvince(pilot: Pilot, text: string) {
+  return longest(pilot.provinces, text);
+}
+
+/** The pilot platform named in the text; none when it names another business of it ("美团打车"). */
 export function findPlatform(pilot: Pilot, text: string) {
-  return pilot.platforms.find((p) => matches(p, text));
+  const p = longest(pilot.platforms, text);
+  return p && !p.unlike.some((u) => text.includes(u)) ? p : undefined;
 }
 
 export interface Coverage {

@@ -37,3 +37,84 @@ export const MIGRATIONS = [
    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
 ];
 
+// 2: conversations — sessions, union applications, complaints with their events and attachments,
+// messages waiting to reach a worker, the staff audit log, and per-day counters for record numbers.
+MIGRATIONS.push(`CREATE TABLE sessions (
+     key TEXT PRIMARY KEY,
+     state TEXT NOT NULL,
+     updated_at TEXT NOT NULL
+   );
+   CREATE TABLE members (
+     id TEXT PRIMARY KEY,
+     name TEXT NOT NULL,
+     phone TEXT NOT NULL UNIQUE,
+     city TEXT NOT NULL,
+     work_type TEXT NOT NULL,
+     platform TEXT NOT NULL,
+     union_name TEXT NOT NULL,
+     status TEXT NOT NULL,
+     note TEXT,
+     channel TEXT NOT NULL,
+     chat_id TEXT NOT NULL,
+     user_id TEXT NOT NULL,
+     consent_at TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     updated_at TEXT NOT NULL
+   );
+   CREATE INDEX members_user ON members(channel, user_id);
+   CREATE TABLE complaints (
+     ticket TEXT PRIMARY KEY,
+     category TEXT NOT NULL,
+     platform TEXT NOT NULL,
+     city TEXT NOT NULL,
+     description TEXT NOT NULL,
+     happened TEXT NOT NULL,
+     amount REAL,
+     evidence TEXT NOT NULL,
+     phone TEXT NOT NULL,
+     may_name INTEGER NOT NULL,
+     status TEXT NOT NULL,
+     due_date TEXT NOT NULL,
+     channel TEXT NOT NULL,
+     chat_id TEXT NOT NULL,
+     user_id TEXT NOT NULL,
+     consent_at TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     updated_at TEXT NOT NULL
+   );
+   CREATE INDEX complaints_user ON complaints(channel, user_id);
+   CREATE TABLE complaint_events (
+     id INTEGER PRIMARY KEY,
+     ticket TEXT NOT NULL REFERENCES complaints(ticket),
+     at TEXT NOT NULL,
+     actor TEXT NOT NULL,
+     status TEXT NOT NULL,
+     note TEXT
+   );
+   CREATE INDEX complaint_events_ticket ON complaint_events(ticket, id);
+   CREATE TABLE complaint_attachments (
+     id INTEGER PRIMARY KEY,
+     ticket TEXT NOT NULL REFERENCES complaints(ticket),
+     kind TEXT NOT NULL,
+     name TEXT,
+     ref TEXT NOT NULL
+   );
+   CREATE TABLE outbox (
+     id INTEGER PRIMARY KEY,
+     channel TEXT NOT NULL,
+     chat_id TEXT NOT NULL,
+     user_id TEXT NOT NULL,
+     text TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     delivered_at TEXT
+   );
+   CREATE INDEX outbox_pending ON outbox(channel, chat_id, user_id) WHERE delivered_at IS NULL;
+   CREATE TABLE audit_log (
+     id INTEGER PRIMARY KEY,
+     at TEXT NOT NULL,
+     actor TEXT NOT NULL,
+     action TEXT NOT NULL,
+     target TEXT NOT NULL,
+     detail TEXT NOT NULL DEFAULT '{}'
+   );
+   CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);`);

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { printIntentEval } from './intents.ts';
 import { evaluate, evaluateBaseline, lawsAvailable, openEvalApp, pct, readQuestions, type Figures } from './lib.ts';
 
 /** `npm run eval`: retrieval and answer quality, against a plain jieba+BM25 baseline. */
@@ -34,6 +35,7 @@ async function run(label: string, laws: 'labour' | 'all') {
   rmSync(dir, { recursive: true, force: true });
 }
 
+printIntentEval({ misses: verbose });
 if (!lawsAvailable()) console.log('(../shared/corpus/laws not found: law sets skipped)');
 await run('built-in knowledge + 15 labour laws', 'labour');
 if (!process.argv.includes('--quick') && lawsAvailable()) await run('built-in knowledge + whole law corpus', 'all');

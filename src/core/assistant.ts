@@ -1,0 +1,210 @@
+import type { KnowledgeBase } from '../knowledge/base.ts';
+import type { Logger } from '../log.ts';
+import { replies as canned } from '../replies.ts';
+import type { ConversationStore } from '../store/conversations.ts';
+import { sessionKey } from '../store/sessions.ts';
+import { CANCEL, continueForm, prompt, startForm, text, type FlowContext, type Form, type FormData, type FormState, type Turn } from '../flows/form.ts';
+import { plain } from '../flows/fields.ts';
+import { fill } from '../flows/texts.ts';
+import { ask } from './ask.ts';
+import { dayOf } from './dates.ts';
+import type { Intent, IntentClassifier } from './intent.ts';
+import { containsPhone, maskPhone } from './privacy.ts';
+import type { Clock, Incoming, Reply } from './types.ts';
+
+/** What a conversation remembers between messages. */
+export interface SessionState {
+  form?: FormState;
+  /** The form that expired while the worker was away (its answers already forgotten). */
+  expired?: string;
+  /** A form offered by the last reply, started if the worker takes it up. */
+  offer?: { flow: Intent; data: FormData };
+}
+
+export interface AssistantDeps {
+  store: ConversationStore;
+  kb: KnowledgeBase;
+  classifier: IntentClassifier;
+  /** The forms by intent: join_union, complaint, injury. */
+  forms: Partial<Record<Intent, Form>>;
+  /** 查询进度: the worker's own cases and applications. */
+  status: (incoming: Incoming, text: string) => Reply[];
+  clock?: Clock;
+  /** An unfinished form is dropped after this many idle hours. */
+  idleHours?: number;
+  log?: Logger;
+  /** Deliver outbox messages at the worker's next message (the terminal); channels that push them set false. */
+  deliverOutbox?: boolean;
+}
+
+/** Longer messages are refused: nobody types this much into a chat, and it protects the retriever. */
+export const MAX_MESSAGE_CHARS = 2000;
+
+/** Control characters other than newline and tab, and the BOM / zero-width marks that come with pasted text. */
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b\u200e\u200f\u2028\u2029\ufeff]/g;
+
+/** Grievances a question may describe: the answer then offers to file a complaint. */
+const GRIEVANCE = /扣|罚|封号|停单|拖欠|欠薪|不给钱|不发|克扣|压单|不结算|少给|降单价|抽成/;
+
+/**
+ * The conversation engine, the same for every channel: given the same store, clock and message it
+ * gives the same replies. Messages of one session are handled one at a time, in arrival order.
+ */
+export class Assistant {
+  private readonly clock: Clock;
+  private readonly idleMs: number;
+  private readonly queues = new Map<string, Promise<unknown>>();
+  private lastSweep = 0;
+
+  constructor(private readonly deps: AssistantDeps) {
+    this.clock = deps.clock ?? (() => new Date());
+    this.idleMs = (deps.idleHours ?? 24) * 3600 * 1000;
+  }
+
+  handle(incoming: Incoming): Promise<Reply[]> {
+    const key = sessionKey(incoming.channel, incoming.chatId, incoming.userId);
+    const prev = this.queues.get(key) ?? Promise.resolve();
+    const run = prev.then(() => this.safely(incoming, key));
+    const tail = run.catch(() => undefined);
+    this.queues.set(key, tail);
+    void tail.then(() => {
+      if (this.queues.get(key) === tail) this.queues.delete(key);
+    });
+    return run;
+  }
+
+  private async safely(incoming: Incoming, key: string): Promise<Reply[]> {
+    try {
+      return await this.process(incoming, key);
+    } catch (err) {
+      // the message text may hold personal data: log the error and where, never what was said
+      this.deps.log?.error({ err, channel: incoming.channel }, 'assistant failed on a message');
+      return [{ text: text.internalError }];
+    }
+  }
+
+  private async process(incoming: Incoming, key: string): Promise<Reply[]> {
+    if (incoming.isGroup && !incoming.mentioned) return [];
+    const now = this.clock();
+    const { store } = this.deps;
+    const message = (incoming.text ?? '').replace(/\r\n?/g, '\n').replace(CONTROL, '').trim();
+    const out: Reply[] = [];
+    // notices from staff, marked delivered only with the rest of this turn, so an error loses none
+    const notices =
+      !incoming.isGroup && this.deps.deliverOutbox !== false ? store.outbox.pendingFor(incoming.channel, incoming.chatId, incoming.userId) : [];
+
+    this.sweep(now);
+    const session = store.sessions.get<SessionState>(key);
+    let state: SessionState = session?.state ?? {};
+    const idle = session && now.getTime() - new Date(session.updatedAt).getTime() > this.idleMs;
+    if ((state.form && idle) || state.expired) {
+      const form = this.deps.forms[(state.form?.flow ?? state.expired) as Intent];
+      out.push({ text: fill(text.expired, { title: form?.title ?? text.someForm, hours: this.idleHoursText() }) });
+      state = {};
+    }
+
+    const ctx = this.context(incoming, now);
+    let turn: { replies: Reply[]; state: SessionState; commit?: () => Reply[] };
+    if (message.length > MAX_MESSAGE_CHARS) {
+      turn = { replies: [{ text: fill(text.tooLong, { max: MAX_MESSAGE_CHARS }) }], state };
+    } else if (state.form && this.deps.forms[state.form.flow as Intent]) {
+      const form = this.deps.forms[state.form.flow as Intent]!;
+      turn = this.fromForm(form, await this.inForm(form, state.form, message, ctx));
+    } else {
+      turn = await this.outsideForm(incoming, message, state, ctx);
+    }
+
+    const delivered: Reply[] = [];
+    const committed = store.transaction(() => {
+      for (const m of notices) if (store.outbox.markDelivered(m.id, now)) delivered.push({ text: `${text.outboxHeading}${m.text}` });
+      const next = turn.state;
+      if (next.form || next.offer) store.sessions.put(key, { form: next.form, offer: next.offer }, now);
+      else if (session) store.sessions.remove(key);
+      return turn.commit?.() ?? [];
+    });
+    out.unshift(...delivered);
+    out.push(...turn.replies, ...committed);
+    this.deps.log?.debug({ channel: incoming.channel, flow: turn.state.form?.flow, step: turn.state.form?.step }, 'message handled');
+
+    if (incoming.isGroup) {
+      const masked = out.map((r) => ({ ...r, text: maskPhone(r.text) }));
+      if (containsPhone(message)) masked.push({ text: text.groupPhoneWarning });
+      return masked;
+    }
+    return out;
+  }
+
+  private idleHoursText(): string {
+    return String(Math.round((this.idleMs / 3600000) * 10) / 10);
+  }
+
+  /** At most once an hour: expired forms lose what they collected, even if the worker never comes back. */
+  private sweep(now: Date): void {
+    if (now.getTime() - this.lastSweep < 3600 * 1000 && now.getTime() >= this.lastSweep) return;
+    this.lastSweep = now.getTime();
+    this.deps.store.sessions.expire(new Date(now.getTime() - this.idleMs), new Date(now.getTime() - 30 * 24 * 3600 * 1000));
+  }
+
+  private context(incoming: Incoming, now: Date): FlowContext {
+    return {
+      now,
+      today: dayOf(now),
+      incoming,
+      classify: (t) => this.deps.classifier.classify(t),
+      answer: async (q) => {
+        const r = await ask(this.deps.kb, this.deps.classifier, q, { channel: incoming.channel, now });
+        return { text: r.answer, sources: r.sources };
+      },
+    };
+  }
+
+  private async inForm(form: Form, state: FormState, message: string, ctx: FlowContext): Promise<Turn> {
+    if (!message && !ctx.incoming.attachments?.length) {
+      return { replies: [prompt(form, state.step, state.data, ctx)], state };
+    }
+    return continueForm(form, state, message, ctx);
+  }
+
+  private fromForm(form: Form, t: Turn) {
+    const offer = t.done && form.offerAfter?.(t.done);
+    return { replies: t.replies, state: t.state ? { form: t.state } : offer ? { offer } : {}, commit: t.commit };
+  }
+
+  private async outsideForm(incoming: Incoming, message: string, state: SessionState, ctx: FlowContext) {
+    const offer = state.offer;
+    const none: SessionState = {};
+    if (!message) {
+      return { replies: [{ text: incoming.attachments?.length ? text.noText : canned.emptyQuestion }], state: none };
+    }
+    if (!/[\p{L}\p{N}]/u.test(message)) return { replies: [{ text: text.noText }], state: none };
+    if (CANCEL.test(plain(message))) return { replies: [{ text: text.nothingToCancel }], state: none };
+
+    const intent = this.deps.classifier.classify(message);
+    const form = this.deps.forms[intent];
+    if (form) {
+      if (incoming.isGroup) {
+        return { replies: [{ text: intent === 'injury' ? text.groupInjury : fill(text.groupPrivate, { title: form.title }) }], state: none };
+      }
+      const initial = offer && offer.flow === intent ? offer.data : {};
+      const t = startForm(form, ctx, initial);
+      return { replies: t.replies, state: t.state ? { form: t.state } : none };
+    }
+    switch (intent) {
+      case 'complaint_status':
+        if (incoming.isGroup) return { replies: [{ text: text.groupStatus }], state: none };
+        return { replies: this.deps.status(incoming, message), state: none };
+      case 'greeting':
+        return { replies: [{ text: /谢|感谢|thx|thanks|3q/i.test(message) ? text.thanks : canned.greeting }], state: none };
+      case 'help':
+        return { replies: [{ text: canned.help }], state: none };
+      default: {
+        const r = await ask(this.deps.kb, this.deps.classifier, message, { channel: incoming.channel, now: ctx.now });
+        const replies: Reply[] = [{ text: r.answer, sources: r.sources }];
+        if (r.intent === 'qa' && !incoming.isGroup && GRIEVANCE.test(message) && this.deps.forms.complaint) {
+          replies.push({ text: text.offerComplaint });
+        }
+        return { replies, state: none };
+      }
+    }
+  }
+}

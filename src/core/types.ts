@@ -1,0 +1,46 @@
+/** What every channel adapter turns a platform message into, and what it sends back. */
+
+export interface Attachment {
+  /** image / file / audio / video, as the channel reports it. */
+  kind: string;
+  name?: string;
+  /** Where the channel keeps it (URL or platform media id); the bytes stay with the channel. */
+  ref: string;
+}
+
+export interface Incoming {
+  /** terminal, wechat, telegram, web … */
+  channel: string;
+  /** The chat (private or group) the message came from. */
+  chatId: string;
+  userId: string;
+  userName?: string;
+  isGroup: boolean;
+  /** In a group: whether the assistant was addressed (@工友助手). Ignored in private chats. */
+  mentioned?: boolean;
+  text: string;
+  attachments?: Attachment[];
+  /** When the channel received it (for the channel's records; the assistant reads its own clock). */
+  at?: Date;
+}
+
+export interface Source {
+  n: number;
+  docId: string;
+  title: string;
+  section: string | null;
+  source: string;
+  score: number;
+}
+
+export interface Reply {
+  text: string;
+  sources?: Source[];
+  /** Short answers the worker may tap, for channels that can show buttons. */
+  choices?: string[];
+  /** Send privately to the user rather than into the group. */
+  private?: boolean;
+}
+
+/** The only source of time for conversations, so tests can move it. */
+export type Clock = () => Date;

@@ -1,0 +1,276 @@
+import { z } from 'zod';
+import { looksLikeQuestion, type Intent } from '../core/intent.ts';
+import type { Incoming, Reply } from '../core/types.ts';
+import { plain } from './fields.ts';
+import { fill, loadTexts, type StepTexts } from './texts.ts';
+
+/**
+ * The form engine behind 入会, 投诉 and the injury guide. A form is data: steps with texts, a
+ * normaliser (`parse`) and a zod schema. In any form 取消/退出 cancels, 返回/上一步 goes back, 帮助
+ * explains the step; a wrong value is asked again with an example and after three misses the worker
+ * is offered help or 取消; a question instead of an answer is answered and the step asked again; at
+ * the summary step 修改 lets the worker change one answer. The state is plain JSON, kept in the
+ * session, so a form survives a restart.
+ */
+
+export const text = loadTexts(
+  'conversation',
+  z.object({
+    cancelled: z.string(),
+    backAtFirst: z.string(),
+    backTo: z.string(),
+    currentValue: z.string(),
+    stepHelp: z.string(),
+    invalid: z.string(),
+    threeMisses: z.string(),
+    sideQuestionBack: z.string(),
+    switchFlow: z.string(),
+    greetingInForm: z.string(),
+    editWhich: z.string(),
+    editBadChoice: z.string(),
+    expired: z.string(),
+    tooLong: z.string(),
+    noText: z.string(),
+    thanks: z.string(),
+    groupPrivate: z.string(),
+    groupStatus: z.string(),
+    groupInjury: z.string(),
+    groupPhoneWarning: z.string(),
+    offerComplaint: z.string(),
+    offerInjury: z.string(),
+    outboxHeading: z.string(),
+    internalError: z.string(),
+    nothingToCancel: z.string(),
+    terminalWelcome: z.string(),
+    consentChoices: z.array(z.string()).length(2),
+    confirmChoices: z.array(z.string()).length(3),
+    shownYes: z.string(),
+    shownNo: z.string(),
+    shownNone: z.string(),
+    someForm: z.string(),
+  }),
+);
+
+export type FormData = Record<string, unknown>;
+
+export interface FlowContext {
+  now: Date;
+  /** Today in China, YYYY-MM-DD. */
+  today: string;
+  incoming: Incoming;
+  /** Answers a side question from the knowledge base. */
+  answer(question: string): Promise<Reply>;
+  classify(text: string): Intent;
+}
+
+/** What a step may do after a valid answer: end the form now, or say something before the next step. */
+export type StepOutcome = { end: Reply[] } | { say: string } | void;
+
+export interface Step {
+  key: string;
+  texts: StepTexts;
+  /** Values for {placeholders} in the prompt, from earlier answers. */
+  vars?: (data: FormData, ctx: FlowContext) => Record<string, string>;
+  choices?: string[];
+  /** The normaliser: what the worker typed → a candidate value (undefined when it makes no sense). */
+  parse: (text: string, ctx: FlowContext, data: FormData) => unknown;
+  schema: z.ZodType;
+  /** Any text is a value here (a description), so only a clear question counts as a side question. */
+  freeText?: boolean;
+  /** Asked only when this holds. */
+  when?: (data: FormData) => boolean;
+  after?: (value: unknown, data: FormData, ctx: FlowContext) => StepOutcome;
+  /** How the value reads in the summary. */
+  show?: (value: unknown, data: FormData) => string;
+  /** Not offered under 修改 (consent, the summary itself). */
+  fixed?: boolean;
+  /** The summary step: yes files, no cancels, 修改 edits. */
+  confirm?: boolean;
+}
+
+export interface Form {
+  name: Intent;
+  title: string;
+  intro?: (data: FormData, ctx: FlowContext) => string;
+  steps: Step[];
+  /** After the last step: store and answer. Runs inside the transaction that also saves the session. */
+  finish: (data: FormData, ctx: FlowContext) => Reply[];
+  /** A form offered next, with answers carried over (the injury guide offers a complaint). */
+  offerAfter?: (data: FormData) => { flow: Intent; data: FormData } | undefined;
+}
+
+export interface FormState {
+  flow: string;
+  step: number;
+  data: FormData;
+  misses: number;
+  /** Steps answered, in order: what 返回 walks back through. */
+  trail: number[];
+  choosingEdit?: boolean;
+}
+
+export interface Turn {
+  replies: Reply[];
+  /** The state to keep; null when the form is over. */
+  state: FormState | null;
+  /** The form's writes, run atomically with saving the session. */
+  commit?: () => Reply[];
+  /** The answers of a form just completed. */
+  done?: FormData;
+}
+
+export const CANCEL = /^(取消|退出|不办了|不弄了|不填了|不要了|算了不办了|结束|cancel|quit|exit|stop|\/cancel)$/;
+const BACK = /^(返回|上一步|回到上一步|退回|back|改上一步|返回上一步)$/;
+const HELP = /^(帮助|help|怎么填|不会填|说明|\/help|啥意思|什么意思|\?)$/;
+const EDIT = /^(修改|改|改一下|要改|我要改|改一改|重填|有错|不对要改)$/;
+const FLOW_INTENTS: Intent[] = ['join_union', 'complaint', 'complaint_status', 'injury'];
+
+const isActive = (step: Step, data: FormData) => !step.when || step.when(data);
+
+function nextIndex(form: Form, from: number, data: FormData): number {
+  for (let i = from + 1; i < form.steps.length; i++) if (isActive(form.steps[i]!, data)) return i;
+  return form.steps.length;
+}
+
+function showValue(step: Step, value: unknown, data: FormData): string {
+  if (step.show) return step.show(value, data);
+  if (typeof value === 'boolean') return value ? text.shownYes : text.shownNo;
+  return value === null || value === undefined ? text.shownNone : String(value);
+}
+
+export function summary(form: Form, data: FormData): string {
+  return form.steps
+    .filter((s) => !s.fixed && !s.confirm && s.key in data && isActive(s, data))
+    .map((s) => `· ${s.texts.label}：${showValue(s, data[s.key], data)}`)
+    .join('\n');
+}
+
+export function prompt(form: Form, index: number, data: FormData, ctx: FlowContext): Reply {
+  const step = form.steps[index]!;
+  const vars = { ...(step.vars?.(data, ctx) ?? {}), summary: summary(form, data) };
+  let body = fill(step.texts.prompt, vars);
+  if (step.choices) body += '\n' + step.choices.map((c, i) => `${i + 1}. ${c}`).join('\n');
+  return step.choices ? { text: body, choices: step.choices } : { text: body };
+}
+
+function editable(form: Form, data: FormData): number[] {
+  return form.steps.flatMap((s, i) => (!s.fixed && !s.confirm && s.key in data && isActive(s, data) ? [i] : []));
+}
+
+/** Opens a form: the intro and the first question (steps already answered by `initial` are skipped). */
+export function startForm(form: Form, ctx: FlowContext, initial: FormData = {}): Turn {
+  const data = { ...initial };
+  let i = nextIndex(form, -1, data);
+  while (i < form.steps.length && form.steps[i]!.key in data) i = nextIndex(form, i, data);
+  const state: FormState = { flow: form.name, step: i, data, misses: 0, trail: [] };
+  const first = prompt(form, i, data, ctx);
+  const intro = form.intro?.(data, ctx);
+  return { replies: [intro ? { ...first, text: `${intro}\n\n${first.text}` } : first], state };
+}
+
+/** Asks a step again, after something else was said. */
+function again(form: Form, state: FormState, ctx: FlowContext, before: string[], extra: Reply[] = []): Turn {
+  const p = prompt(form, state.step, state.data, ctx);
+  return { replies: [...extra, { ...p, text: [...before, p.text].join('\n') }], state };
+}
+
+export async function continueForm(form: Form, state: FormState, message: string, ctx: FlowContext): Promise<Turn> {
+  const s: FormState = { ...state, data: { ...state.data }, trail: [...state.trail] };
+  const step = form.steps[s.step];
+  if (!step) return { replies: [], state: null };
+  const cmd = plain(message);
+
+  if (CANCEL.test(cmd)) return { replies: [{ text: fill(text.cancelled, { title: form.title }) }], state: null };
+
+  if (s.choosingEdit) {
+    const choices = editable(form, s.data);
+    const n = /^(\d{1,2})$/.exec(cmd);
+    const byLabel = choices.find((i) => cmd && plain(form.steps[i]!.texts.label) === cmd);
+    const target = n ? choices[Number(n[1]) - 1] : byLabel;
+    if (target === undefined) {
+      if (BACK.test(cmd)) return again(form, { ...s, choosingEdit: false }, ctx, []);
+      return { replies: [{ text: editList(form, s.data, text.editBadChoice) }], state: s };
+    }
+    s.choosingEdit = false;
+    s.trail.push(s.step);
+    s.step = target;
+    return again(form, s, ctx, [fill(text.currentValue, { value: showValue(form.steps[target]!, s.data[form.steps[target]!.key], s.data) })]);
+  }
+
+  if (BACK.test(cmd)) {
+    const prev = s.trail.pop();
+    if (prev === undefined) return again(form, s, ctx, [text.backAtFirst]);
+    s.step = prev;
+    s.misses = 0;
+    const p = form.steps[prev]!;
+    const current = p.key in s.data && !p.confirm && !p.fixed ? [fill(text.currentValue, { value: showValue(p, s.data[p.key], s.data) })] : [];
+    return again(form, s, ctx, [text.backTo, ...current]);
+  }
+
+  if (HELP.test(cmd)) {
+    return again(form, s, ctx, [fill(text.stepHelp, { title: form.title, hint: step.texts.hint, example: step.texts.example }), '']);
+  }
+
+  if (step.confirm && EDIT.test(cmd)) {
+    s.choosingEdit = true;
+    return { replies: [{ text: editList(form, s.data, text.editWhich) }], state: s };
+  }
+
+  // A clear question in a free-text step is a side question, not the description.
+  if (step.freeText && isSideQuestion(message, true)) return sideQuestion(form, s, message, ctx);
+
+  const parsed = step.schema.safeParse(step.parse(message, ctx, s.data));
+  if (parsed.success) {
+    const value = parsed.data;
+    s.data[step.key] = value;
+    s.misses = 0;
+    const outcome = step.after?.(value, s.data, ctx);
+    if (outcome && 'end' in outcome) return { replies: outcome.end, state: null };
+    const said = outcome && 'say' in outcome ? [outcome.say] : [];
+    s.trail.push(s.step);
+    // the next step not answered yet: after 返回 or 修改 the worker comes straight back to where they were
+    let next = nextIndex(form, s.step, s.data);
+    while (next < form.steps.length && form.steps[next]!.key in s.data) next = nextIndex(form, next, s.data);
+    if (next >= form.steps.length) {
+      return { replies: said.map((t) => ({ text: t })), state: null, commit: () => form.finish(s.data, ctx), done: s.data };
+    }
+    s.step = next;
+    const p = prompt(form, next, s.data, ctx);
+    return { replies: [...said.map((t) => ({ text: t })), p], state: s };
+  }
+
+  if (isSideQuestion(message, false)) return sideQuestion(form, s, message, ctx);
+  const intent = ctx.classify(message);
+  if (FLOW_INTENTS.includes(intent) && intent !== form.name) return again(form, s, ctx, [fill(text.switchFlow, { title: form.title })]);
+  if (intent === 'greeting') return again(form, s, ctx, [fill(text.greetingInForm, { title: form.title })]);
+  if (intent === 'help') {
+    return again(form, s, ctx, [fill(text.stepHelp, { title: form.title, hint: step.texts.hint, example: step.texts.example }), '']);
+  }
+
+  s.misses++;
+  if (s.misses >= 3) {
+    s.misses = 0;
+    return { replies: [{ text: text.threeMisses }], state: s };
+  }
+  return { replies: [{ text: fill(text.invalid, { error: step.texts.error, example: step.texts.example }) }], state: s };
+}
+
+function editList(form: Form, data: FormData, heading: string): string {
+  const lines = editable(form, data).map((i, n) => `${n + 1}. ${form.steps[i]!.texts.label}：${showValue(form.steps[i]!, data[form.steps[i]!.key], data)}`);
+  return [heading, ...lines].join('\n');
+}
+
+/**
+ * A question about something else. In a free-text step the worker may be telling their story in
+ * question form ("我被扣了200，合理吗？"), so there it must not start with 我.
+ */
+function isSideQuestion(message: string, freeText: boolean): boolean {
+  const t = message.trim();
+  if (t.length > 80) return false;
+  return looksLikeQuestion(t) && !(freeText && /^(我|俺|咱|本人)/.test(t));
+}
+
+async function sideQuestion(form: Form, s: FormState, message: string, ctx: FlowContext): Promise<Turn> {
+  const answer = await ctx.answer(message);
+  return again(form, s, ctx, [fill(text.sideQuestionBack, { title: form.title })], [answer]);
+}

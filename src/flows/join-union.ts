@@ -1,0 +1,162 @@
+import { z } from 'zod';
+import { addWorkingDays, cnDay, dayOf } from '../core/dates.ts';
+import { findPlatform, type Pilot } from '../knowledge/pilot.ts';
+import type { ConversationStore } from '../store/conversations.ts';
+import type { MemberRecord, MemberStatus } from '../store/members.ts';
+import * as field from './fields.ts';
+import { text, type Form, type FormData } from './form.ts';
+import { fill, loadTexts, stepTexts } from './texts.ts';
+import { routeFor, type UnionTable } from './unions.ts';
+
+/** 入会: consent first, then only what the union needs (no ID number), a summary, and an application number. */
+
+const texts = loadTexts(
+  'flows/join-union',
+  z.object({
+    title: z.string(),
+    intro: z.string(),
+    consent: stepTexts,
+    refused: z.string(),
+    name: stepTexts,
+    phone: stepTexts,
+    city: stepTexts,
+    workType: stepTexts,
+    platform: stepTexts,
+    confirm: stepTexts,
+    cancelledAtConfirm: z.string(),
+    submitted: z.string(),
+    existingOwn: z.string(),
+    existingOther: z.string(),
+    statusNames: z.object({ pending: z.string(), approved: z.string(), rejected: z.string() }),
+    decision: z.object({ approved: z.string(), rejected: z.string() }),
+    noteLine: z.string(),
+    statusLine: z.string(),
+    workTypes: z.array(z.object({ value: z.string(), words: z.array(z.string()) })).min(2),
+  }),
+);
+
+export const memberStatusName = (s: MemberStatus) => texts.statusNames[s];
+const noteLine = (note: string | null) => (note ? `\n${fill(texts.noteLine, { note })}` : '');
+
+/** The message a worker gets when staff decide on their application. */
+export function decisionText(m: MemberRecord): string {
+  if (m.status === 'pending') return '';
+  const note = m.note ? fill(texts.noteLine, { note: m.note }) : '';
+  return fill(texts.decision[m.status], { id: m.id, note }).trim();
+}
+
+/** One line per application for 查询进度. */
+export function memberStatusLine(m: MemberRecord): string {
+  return fill(texts.statusLine, { id: m.id, status: memberStatusName(m.status), date: cnDay(dayOf(new Date(m.createdAt))), note: noteLine(m.note) });
+}
+
+export interface JoinUnionDeps {
+  store: ConversationStore;
+  pilot: Pilot;
+  unions: UnionTable;
+}
+
+/** A platform as the worker names it; pilot platforms are written the canonical way. */
+export function platformName(pilot: Pilot, text: string): string | undefined {
+  const t = text.trim().replace(/^(在|是|我在|我是|平台是?)[:：\s]*/, '').replace(/(平台|上面|上|的|这边)$/, '');
+  const known = findPlatform(pilot, t);
+  if (known) return known.name;
+  if (/吗|什么|怎么|为什么|哪|不知道|我要|投诉|入会/.test(t)) return undefined;
+  if (!/^[\p{Script=Han}A-Za-z0-9·\s]{1,20}$/u.test(t) || !/[\p{Script=Han}A-Za-z]/u.test(t)) return undefined;
+  return t;
+}
+
+export function joinUnionForm(deps: JoinUnionDeps): Form {
+  const { store, pilot, unions } = deps;
+  const yes = z.literal(true);
+  return {
+    name: 'join_union',
+    title: texts.title,
+    intro: () => texts.intro,
+    steps: [
+      {
+        key: 'consent',
+        texts: texts.consent,
+        choices: text.consentChoices,
+        fixed: true,
+        parse: (t) => field.yesNo(t),
+        schema: z.boolean(),
+        after: (v) => (v ? undefined : { end: [{ text: texts.refused }] }),
+      },
+      { key: 'name', texts: texts.name, parse: (t) => field.personName(t), schema: z.string().min(2).max(40) },
+      {
+        key: 'phone',
+        texts: texts.phone,
+        parse: (t) => field.phone(t),
+        schema: z.string().regex(/^1[3-9]\d{9}$/),
+        show: (v) => String(v),
+        after: (v, _data, ctx) => {
+          const found = store.members.byPhone(String(v));
+          if (!found) return;
+          const own = found.channel === ctx.incoming.channel && found.userId === ctx.incoming.userId;
+          return { end: [{ text: own ? existingText(found) : texts.existingOther }] };
+        },
+      },
+      { key: 'city', texts: texts.city, parse: (t) => field.place(t), schema: z.string().min(2).max(14) },
+      {
+        key: 'workType',
+        texts: texts.workType,
+        choices: texts.workTypes.map((w) => w.value),
+        parse: (t) => field.choice(t, texts.workTypes),
+        schema: z.string(),
+      },
+      { key: 'platform', texts: texts.platform, parse: (t) => platformName(pilot, t), schema: z.string().min(1).max(20) },
+      {
+        key: 'confirm',
+        texts: texts.confirm,
+        confirm: true,
+        fixed: true,
+        choices: text.confirmChoices,
+        parse: (t) => field.yesNo(t),
+        schema: z.boolean(),
+        after: (v) => (v ? undefined : { end: [{ text: texts.cancelledAtConfirm }] }),
+      },
+    ],
+    finish: (data: FormData, ctx) => {
+      yes.parse(data.consent);
+      const city = String(data.city);
+      const route = routeFor(unions, city);
+      const { member, existing } = store.members.create(
+        {
+          name: String(data.name),
+          phone: String(data.phone),
+          city,
+          workType: String(data.workType),
+          platform: String(data.platform),
+          unionName: route.union,
+        },
+        { channel: ctx.incoming.channel, chatId: ctx.incoming.chatId, userId: ctx.incoming.userId },
+        ctx.now,
+      );
+      if (existing) {
+        const own = member.channel === ctx.incoming.channel && member.userId === ctx.incoming.userId;
+        return [{ text: own ? existingText(member) : texts.existingOther }];
+      }
+      return [
+        {
+          text: fill(texts.submitted, {
+            id: member.id,
+            union: member.unionName,
+            status: memberStatusName(member.status),
+            days: route.reviewDays,
+            date: cnDay(addWorkingDays(ctx.today, route.reviewDays)),
+          }),
+        },
+      ];
+    },
+  };
+}
+
+function existingText(m: MemberRecord): string {
+  return fill(texts.existingOwn, {
+    id: m.id,
+    status: memberStatusName(m.status),
+    date: cnDay(dayOf(new Date(m.createdAt))),
+    note: noteLine(m.note),
+  });
+}

@@ -1,0 +1,68 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { INTENTS, RuleIntentClassifier, type Intent, type IntentClassifier } from '../../src/core/intent.ts';
+
+/**
+ * Intent accuracy over test/eval/intents.jsonl: worker-style messages (colloquial, typos, 嗯/啊/哈,
+ * dialect words, requests mixed with questions), each labelled with what the assistant should do.
+ * Labelling rules: a wish or a "how do I" to join/complain is join_union/complaint (the assistant can
+ * do it); a question *about* fees, evidence, time limits or one's rights is qa (answered, with the
+ * flow offered); an injury that happened (to the worker or family) is injury; a general policy
+ * question about injuries is qa; progress of one's own case or application is complaint_status.
+ */
+
+export interface IntentCase {
+  text: string;
+  intent: Intent;
+}
+
+export interface IntentFigures {
+  n: number;
+  accuracy: number;
+  /** Per intent: how many labelled, how many right. */
+  perIntent: Record<string, { n: number; right: number }>;
+  misses: { text: string; want: Intent; got: Intent }[];
+}
+
+const FILE = fileURLToPath(new URL('./intents.jsonl', import.meta.url));
+
+export function readIntentCases(file = FILE): IntentCase[] {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l, i) => {
+      const c = JSON.parse(l) as IntentCase;
+      if (!INTENTS.includes(c.intent)) throw new Error(`intents.jsonl line ${i + 1}: unknown intent ${c.intent}`);
+      return c;
+    });
+}
+
+export function evaluateIntents(classifier: IntentClassifier = new RuleIntentClassifier(), cases = readIntentCases()): IntentFigures {
+  const perIntent: IntentFigures['perIntent'] = {};
+  const misses: IntentFigures['misses'] = [];
+  for (const c of cases) {
+    const got = classifier.classify(c.text);
+    const slot = (perIntent[c.intent] ??= { n: 0, right: 0 });
+    slot.n++;
+    if (got === c.intent) slot.right++;
+    else misses.push({ text: c.text, want: c.intent, got });
+  }
+  return { n: cases.length, accuracy: (cases.length - misses.length) / cases.length, perIntent, misses };
+}
+
+/** The section `npm run eval` prints; returns the figures so a caller can check them. */
+export function printIntentEval(opts: { misses?: boolean } = {}): IntentFigures {
+  const f = evaluateIntents();
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+  console.log(`\n== intents (intents.jsonl, rule classifier): n=${f.n}  accuracy ${pct(f.accuracy)}  (goal ≥ 90%)`);
+  console.log(
+    '   ' +
+      Object.entries(f.perIntent)
+        .map(([k, v]) => `${k} ${v.right}/${v.n}`)
+        .join('  '),
+  );
+  if (opts.misses) for (const m of f.misses) console.log(`   miss "${m.text}": want ${m.want}, got ${m.got}`);
+  return f;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) printIntentEval({ misses: process.argv.includes('--misses') });

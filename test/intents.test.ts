@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { looksLikeQuestion, normaliseForIntent, RuleIntentClassifier } from '../src/core/intent.ts';
+import { evaluateIntents, readIntentCases } from './eval/intents.ts';
+
+describe('intents', () => {
+  it('keeps accuracy on the labelled set at 0.9 or better', () => {
+    const cases = readIntentCases();
+    expect(cases.length).toBeGreaterThanOrEqual(150);
+    const f = evaluateIntents();
+    expect(f.accuracy, f.misses.map((m) => `${m.text}: want ${m.want}, got ${m.got}`).join('\n')).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('covers every intent in the labelled set', () => {
+    const seen = new Set(readIntentCases().map((c) => c.intent));
+    expect([...seen].sort()).toEqual(['complaint', 'complaint_status', 'greeting', 'help', 'injury', 'join_union', 'out_of_scope', 'qa']);
+  });
+
+  it('reads past fillers, typos, dialect and traditional characters', () => {
+    expect(normaliseForIntent('嗯嗯，俺想如会啊！')).toBe('我想入会');
+    const c = new RuleIntentClassifier();
+    expect(c.classify('嗯 我想入公会')).toBe('join_union');
+    expect(c.classify('我要投述')).toBe('complaint');
+    expect(c.classify('我受上了')).toBe('injury');
+    expect(c.classify('查詢進度')).toBe('complaint_status');
+    expect(c.classify('入会要交钱吗')).toBe('qa');
+    expect(c.classify('😀😀')).toBe('out_of_scope');
+    expect(c.classify('')).toBe('out_of_scope');
+  });
+
+  it('tells a question from an answer', () => {
+    expect(looksLikeQuestion('新职伤要交钱吗')).toBe(true);
+    expect(looksLikeQuestion('为什么要手机号？')).toBe(true);
+    expect(looksLikeQuestion('深圳')).toBe(false);
+    expect(looksLikeQuestion('13812345678')).toBe(false);
+  });
+});
