@@ -6,11 +6,12 @@ import { tempDir } from './helpers/app.ts';
 /**
  * Keeps answer quality from falling: the figures `npm run eval` prints for the built-in knowledge
  * and the labour laws must stay at or above these floors (set a little under what was measured).
+ * hit@k counts the answer's numbered sources, as a worker (and `ask --json`) sees them.
  */
 const FLOORS = {
-  'kb.jsonl': { hit3: 0.93, keys: 0.78 },
-  'laws.jsonl': { hit3: 0.5, keys: 0.4 },
-  'laws-hard.jsonl': { hit3: 0.3, keys: 0.06 },
+  'kb.jsonl': { hit3: 0.9, keys: 0.8 },
+  'laws.jsonl': { hit3: 0.47, keys: 0.43 },
+  'laws-hard.jsonl': { hit3: 0.17, keys: 0.15 },
 };
 
 const t = tempDir();

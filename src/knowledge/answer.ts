@@ -1,5 +1,5 @@
 import type { KnowledgeBase } from './base.ts';
-import { citedArticles, type Passage, type Retrieval } from './retrieve.ts';
+import { citedArticles, overlap, type Passage, type Retrieval } from './retrieve.ts';
 import { fold } from './text.ts';
 import { replies, hotlineList } from '../replies.ts';
 
@@ -21,11 +21,16 @@ export interface Answer {
 }
 
 /** Below these the assistant says it is not sure rather than guess. */
-const MIN_COVERAGE = 0.5;
-const MIN_MATCHED_WEIGHT = 8;
-/** Above these (but below the above) the passages found are shown as "may be related". */
-const MIN_RELATED_COVERAGE = 0.4;
-const MIN_RELATED_WEIGHT = 4;
+/** Thresholds of the answer, measured with `npm run eval`. */
+export const answerTuning = {
+  minCoverage: 0.5,
+  minMatchedWeight: 8,
+  relatedCoverage: 0.3,
+  relatedWeight: 4,
+  /** A further source is listed when it scores this share of the best one. */
+  sourceRatio: 0.5,
+  sourceCoverage: 0.25,
+};
 const LEAD_CHARS = 220;
 const MAX_SOURCES = 3;
 const RULE_CHARS = 150;
@@ -100,20 +105,26 @@ function withSources(body: string, passages: Passage[]): string {
 export function composeAnswer(kb: KnowledgeBase, r: Retrieval): Answer {
   if (r.faq) return curatedAnswer(kb, r);
   const top = r.passages[0];
-  const confident = !!top && r.coverage >= MIN_COVERAGE && r.matchedWeight >= MIN_MATCHED_WEIGHT;
-  const related = !!top && r.coverage >= MIN_RELATED_COVERAGE && r.matchedWeight >= MIN_RELATED_WEIGHT;
+  const confident = !!top && r.coverage >= answerTuning.minCoverage && r.matchedWeight >= answerTuning.minMatchedWeight;
+  const related = !!top && r.coverage >= answerTuning.relatedCoverage && r.matchedWeight >= answerTuning.relatedWeight;
   if (!top || !related) {
     return { answer: replies.notSure(hotlineList()), confident: false, sources: [], curated: false };
   }
   const cited: Passage[] = [];
   for (const p of r.passages) {
     if (cited.length >= MAX_SOURCES) break;
-    if (p.score < top.score * 0.5) break;
-    if (!cited.some((c) => c.chunk.id === p.chunk.id)) cited.push(p);
+    if (p.score < top.score * answerTuning.sourceRatio) break;
+    if (cited.some((c) => c.chunk.id === p.chunk.id)) continue;
+    // A further source must be about the question too, or be the rule a cited passage rests on.
+    if (cited.length && !p.citedBy && overlap(kb, r.terms, p.chunk).coverage < answerTuning.sourceCoverage) continue;
+    cited.push(p);
   }
   let body = `${lead(kb, top, r.terms)} [1]`;
   // Our own documents explain in plain words; when the rule behind them is at hand, quote it too.
-  const rule = top.doc.kind === 'law' ? -1 : cited.findIndex((p) => p.doc.kind === 'law');
+  const rule =
+    top.doc.kind === 'law'
+      ? -1
+      : cited.findIndex((p) => p.doc.kind === 'law' && (p.citedBy === top.chunk.id || overlap(kb, r.terms, p.chunk).coverage >= answerTuning.minCoverage));
   if (rule > 0) body += `\n\n${citation(cited[rule]!)}：${lead(kb, cited[rule]!, r.terms, RULE_CHARS)} [${rule + 1}]`;
   const answer = withSources(body, cited);
   // Half sure: show what was found, say so plainly, and still point to people who can help.

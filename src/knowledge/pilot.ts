@@ -86,6 +86,12 @@ export function renderPilot(pilot: Pilot): { text: string; meta: Record<string, 
     lines.push(`从${cn(start)}起，${names.join('、')}纳入新就业形态人员职业伤害保障（新职伤）试点，共${names.length}个省份。`, '');
   }
   lines.push(`目前试点地区共${pilot.provinces.length}个省份：${pilot.provinces.map((p) => p.name).join('、')}。`, '');
+  for (const p of pilot.provinces) {
+    const cities = p.aliases.filter((a) => a !== p.name && !a.startsWith(p.name)).slice(0, 6);
+    const also = cities.length ? `（包括${cities.join('、')}等地）` : '';
+    lines.push(`### ${p.name}有没有新职伤`, '');
+    lines.push(`${p.name}${also}从${cn(p.start)}起纳入新职伤试点。在${p.name}通过试点平台接单、执行订单时受伤，可以申请新职伤保障。`, '');
+  }
   lines.push('## 哪些平台已经纳入新职伤试点', '');
   const industries = [...new Set(pilot.platforms.map((p) => p.industry))];
   for (const ind of industries) {

@@ -150,12 +150,23 @@ function withCitedArticles(kb: KnowledgeBase, ranked: Passage[]): Passage[] {
   return out;
 }
 
-function overlap(kb: KnowledgeBase, terms: string[], chunk: ChunkRecord) {
+/**
+ * How much a question word counts as evidence: its general rarity (jieba's table), but no more
+ * than three times its rarity in what is loaded, so a word found everywhere in the knowledge base
+ * ("骑手") does not make any passage look relevant. Words the knowledge base lacks count fully.
+ */
+function evidenceWeight(kb: KnowledgeBase, term: string): number {
+  const local = kb.bm25.idf(term);
+  return local > 0 ? Math.min(globalIdf(term), 3 * local) : globalIdf(term);
+}
+
+/** How much of the question a passage contains: idf-weighted share and sum of the terms it has. */
+export function overlap(kb: KnowledgeBase, terms: string[], chunk: ChunkRecord) {
   const present = new Set(kb.tokenizer.terms(indexText(chunk)));
   let total = 0;
   let matched = 0;
   for (const t of new Set(terms)) {
-    const w = globalIdf(t);
+    const w = evidenceWeight(kb, t);
     total += w;
     if (present.has(t)) matched += w;
   }

@@ -61,6 +61,8 @@ export async function openEvalApp(dataDir: string, laws: 'labour' | 'all' | 'non
   return app;
 }
 
+const sectionOf = (p: Passage) => (p.chunk.faq ? p.chunk.faq.question : p.chunk.section);
+
 /** A passage answers the question when it comes from the named document (and article, if given). */
 export function isHit(p: Pick<Passage, 'doc' | 'chunk'>, q: EvalQuestion): boolean {
   const fromDoc = p.doc.title === q.doc || p.chunk.faq?.basis === q.doc;
@@ -82,6 +84,7 @@ export interface Miss {
   q: string;
   want: string;
   got: string[];
+  confident: boolean;
 }
 
 function summarise(ranks: number[], keyHits: number[], confident: number[]): Figures {
@@ -105,9 +108,10 @@ export async function evaluate(app: App, questions: EvalQuestion[]): Promise<{ f
   for (const q of questions) {
     const r = await retrieve(app.kb, q.q, 5);
     const answer = composeAnswer(app.kb, r);
-    // A curated FAQ answer is ranked first when it was chosen.
-    const ranked = r.faq ? [r.faq.passage, ...r.passages.filter((p) => p.chunk.id !== r.faq!.passage.chunk.id)] : r.passages;
-    const rank = ranked.findIndex((p) => isHit(p, q)) + 1;
+    // What a worker (and `ask --json`) sees: the answer's numbered sources, in order.
+    const all = r.faq ? [r.faq.passage, ...r.passages] : r.passages;
+    const ranked = answer.sources.map((s) => all.find((p) => p.doc.id === s.docId && sectionOf(p) === s.section) ?? all.find((p) => p.doc.id === s.docId)!);
+    const rank = ranked.findIndex((p) => p && isHit(p, q)) + 1;
     ranks.push(rank);
     keyHits.push(q.keys.some((k) => answer.answer.includes(k)) ? 1 : 0);
     confident.push(answer.confident ? 1 : 0);
@@ -117,6 +121,7 @@ export async function evaluate(app: App, questions: EvalQuestion[]): Promise<{ f
         q: q.q,
         want: `${q.doc}${q.article ?? ''}`,
         got: ranked.slice(0, 3).map((p) => `${p.doc.title}${p.chunk.section ?? ''}`),
+        confident: answer.confident,
       });
     }
   }
