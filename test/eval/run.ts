@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { printIntentEval } from './intents.ts';
+import { HOLDOUT, pipelineAccuracy, printIntentEval, readIntentCases } from './intents.ts';
 import { evaluate, evaluateBaseline, lawsAvailable, openEvalApp, pct, readQuestions, type Figures } from './lib.ts';
 
 /** `npm run eval`: retrieval and answer quality, against a plain jieba+BM25 baseline. */
@@ -30,6 +30,10 @@ async function run(label: string, laws: 'labour' | 'all') {
     const { figures, misses } = await evaluate(app, questions);
     console.log(row(name, figures, evaluateBaseline(app, questions)));
     if (verbose) for (const m of misses) console.log(`   miss ${m.id} ${m.q}\n        want ${m.want}; got ${m.got.join(' | ')}`);
+  }
+  if (laws === 'labour') {
+    const acc = async (file?: string) => pct(await pipelineAccuracy((q) => app.ask(q), readIntentCases(file)));
+    console.log(`intents as ask --json reports them (rules + retrieval): labelled ${await acc()}, held-out ${await acc(HOLDOUT)}`);
   }
   app.close();
   rmSync(dir, { recursive: true, force: true });
