@@ -12,6 +12,7 @@ import { loadPilot } from './knowledge/pilot.ts';
 import { RuleIntentClassifier, type IntentClassifier } from './core/intent.ts';
 import { KnowledgeBase } from './knowledge/base.ts';
 import { createEmbeddings } from './knowledge/embed.ts';
+import { loadLawQuestions } from './knowledge/law-questions.ts';
 import { loadLexicon } from './knowledge/lexicon.ts';
 import { Tokenizer } from './knowledge/tokenize.ts';
 import { createLogger, type Logger } from './log.ts';
@@ -45,6 +46,7 @@ export async function openApp(config: Config, opts: { log?: Logger; seed?: boole
     lexicon,
     embeddings,
     embedderId: id,
+    lawQuestions: loadLawQuestions(join(ROOT, 'knowledge/law-questions')),
     vectorWeight: weight,
     indexDir: join(config.dataDir, 'index'),
     log,

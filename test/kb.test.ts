@@ -5,6 +5,8 @@ import { Document } from '@langchain/core/documents';
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import { VectorStore } from '@langchain/core/vectorstores';
 import { KnowledgeBase } from '../src/knowledge/base.ts';
+import { loadLawQuestions } from '../src/knowledge/law-questions.ts';
+import { retrieve } from '../src/knowledge/retrieve.ts';
 import { HashingEmbeddings } from '../src/knowledge/embed.ts';
 import { loadLexicon } from '../src/knowledge/lexicon.ts';
 import { Tokenizer } from '../src/knowledge/tokenize.ts';
@@ -225,6 +227,33 @@ class ExactVectorStore extends VectorStore {
       .slice(0, k);
   }
 }
+
+describe('worker questions for law articles', () => {
+  it('finds the article a colloquial question is about, through the questions shipped for it', async () => {
+    const { data, files } = workspace();
+    const law = `# 某某条例\n\n<!-- INFO END -->\n\n第一条 为了规范管理，制定本条例。\n\n第二条 职工或者其近亲属可以在事故伤害发生之日起1年内直接提出认定申请。\n\n第三条 认定申请应当提交申请表和医疗诊断证明。\n`;
+    writeFileSync(join(files, 'law.md'), law);
+    const qdir = join(files, 'questions');
+    mkdirSync(qdir);
+    const store = new SqliteKnowledgeStore(openDatabase(join(data, 'kb.db')));
+    cleanups.push(() => store.close());
+    const lexicon = loadLexicon(join(ROOT, 'knowledge/lexicon'));
+    const tokenizer = new Tokenizer(lexicon);
+    const embeddings = new HashingEmbeddings(tokenizer);
+    const open = async (questions: boolean) => {
+      if (questions) writeFileSync(join(qdir, 'q.yaml'), 'law: 某某条例\narticles:\n  第二条:\n    - 站长不给报，我自己能去申请吗\n');
+      return KnowledgeBase.open({ store, tokenizer, lexicon, embeddings, embedderId: 'x', lawQuestions: loadLawQuestions(qdir), indexDir: join(data, 'index') });
+    };
+    const without = await open(false);
+    await addFiles(without, [join(files, 'law.md')], { maxBytes: MAX });
+    const q = '站长不给报，我能自己去吗';
+    expect((await retrieve(without, q)).passages[0]?.chunk.section).not.toBe('第二条');
+    const withQuestions = await open(true);
+    const r = await retrieve(withQuestions, q);
+    expect(r.passages[0]!.chunk.section).toBe('第二条');
+    expect(r.passages[0]!.chunk.text).not.toContain('站长');
+  });
+});
 
 describe('vector store abstraction', () => {
   it('runs the same pipeline over another LangChain vector store', async () => {

@@ -8,6 +8,7 @@ import type { ChunkRecord, DocumentRecord, KnowledgeStore } from '../store/types
 import { Bm25Index } from './bm25.ts';
 import { FaqMatcher } from './faq.ts';
 import type { Prepared } from './ingest.ts';
+import { questionsFor, type LawQuestions } from './law-questions.ts';
 import type { Lexicon } from './lexicon.ts';
 import type { Tokenizer } from './tokenize.ts';
 import { openHnsw, VectorIndex } from './vector.ts';
@@ -28,6 +29,8 @@ export interface KnowledgeBaseDeps {
   embedderId: string;
   /** Weight of vector ranks against BM25 ranks in the fusion (see createEmbeddings). */
   vectorWeight?: number;
+  /** Worker-style questions indexed with the law articles they ask about. */
+  lawQuestions?: LawQuestions;
   /** Where index files live; undefined keeps them in memory only. */
   indexDir?: string;
   /** A vector store other than the default HNSW (any LangChain VectorStore). */
@@ -104,7 +107,7 @@ export class KnowledgeBase {
       state &&
       !this.deps.vectorStore &&
       state.kbVersion === this.store.kbVersion() &&
-      state.lexicon === this.deps.lexicon.fingerprint &&
+      state.lexicon === this.fingerprint() &&
       state.embedder === this.deps.embedderId &&
       existsSync(join(this.deps.indexDir!, state.dir, 'bm25.bin'));
     if (fresh) {
@@ -172,8 +175,21 @@ export class KnowledgeBase {
     return { docs: this.docs.size, chunks: total };
   }
 
+  /** What the indexes were built from besides the documents: lexicon and law questions. */
+  private fingerprint(): string {
+    return `${this.deps.lexicon.fingerprint}:${this.deps.lawQuestions?.fingerprint ?? ''}`;
+  }
+
+  /** The text a chunk is indexed under, with the worker questions for a law article. */
+  indexTextOf(chunk: ChunkRecord): string {
+    const doc = this.docs.get(chunk.docId);
+    const questions = doc?.kind === 'law' ? questionsFor(this.deps.lawQuestions, doc.title, chunk.section) : [];
+    const text = indexText(chunk);
+    return questions.length ? `${text}\n${questions.join('\n')}` : text;
+  }
+
   private async indexChunks(chunks: ChunkRecord[]): Promise<void> {
-    const texts = chunks.map(indexText);
+    const texts = chunks.map((c) => this.indexTextOf(c));
     chunks.forEach((c, i) => {
       this.bm25.add(c.id, this.tokenizer.terms(texts[i]!));
       this.faq.add(c);
@@ -253,7 +269,7 @@ export class KnowledgeBase {
     const state: IndexState = {
       dir: name,
       kbVersion: this.store.kbVersion(),
-      lexicon: this.deps.lexicon.fingerprint,
+      lexicon: this.fingerprint(),
       embedder: this.deps.embedderId,
     };
     const tmp = join(root, `state.json.${process.pid}.tmp`);

@@ -1,6 +1,6 @@
 import type { ChunkRecord, DocumentRecord } from '../store/types.ts';
 import { queryWeights } from './bm25.ts';
-import { indexText, type KnowledgeBase } from './base.ts';
+import type { KnowledgeBase } from './base.ts';
 import type { FaqMatch } from './faq.ts';
 import { globalIdf } from './idf.ts';
 import { fold } from './text.ts';
@@ -162,7 +162,7 @@ function evidenceWeight(kb: KnowledgeBase, term: string): number {
 
 /** How much of the question a passage contains: idf-weighted share and sum of the terms it has. */
 export function overlap(kb: KnowledgeBase, terms: string[], chunk: ChunkRecord) {
-  const present = new Set(kb.tokenizer.terms(indexText(chunk)));
+  const present = new Set(kb.tokenizer.terms(kb.indexTextOf(chunk)));
   let total = 0;
   let matched = 0;
   for (const t of new Set(terms)) {
