@@ -1,5 +1,5 @@
 import { Embeddings } from '@langchain/core/embeddings';
-import { OpenAIEmbeddings } from '@langchain/openai';
+import type { OpenAIEmbeddings } from '@langchain/openai';
 import type { Config } from '../config.ts';
 import { globalIdf } from './idf.ts';
 import { fold } from './text.ts';
@@ -63,6 +63,30 @@ export class HashingEmbeddings extends Embeddings {
   }
 }
 
+/**
+ * An OpenAI-compatible endpoint. The SDK is imported on first use: importing it up front cost
+ * about 120 ms of every start, the default local embedder's included.
+ */
+class EndpointEmbeddings extends Embeddings {
+  private client?: Promise<Embeddings>;
+
+  constructor(private readonly fields: ConstructorParameters<typeof OpenAIEmbeddings>[0]) {
+    super({});
+  }
+
+  private get inner(): Promise<Embeddings> {
+    return (this.client ??= import('@langchain/openai').then(({ OpenAIEmbeddings }) => new OpenAIEmbeddings(this.fields)));
+  }
+
+  async embedDocuments(texts: string[]): Promise<number[][]> {
+    return (await this.inner).embedDocuments(texts);
+  }
+
+  async embedQuery(text: string): Promise<number[]> {
+    return (await this.inner).embedQuery(text);
+  }
+}
+
 /** The configured embedder: an OpenAI-compatible endpoint when set, the local one otherwise. */
 export function createEmbeddings(config: Config, tokenizer: Tokenizer): { embeddings: Embeddings; id: string; weight: number } {
   const e = config.embedding;
@@ -70,7 +94,7 @@ export function createEmbeddings(config: Config, tokenizer: Tokenizer): { embedd
   // a real embedding model carries meaning BM25 misses and gets half the weight of BM25.
   if (!e) return { embeddings: new HashingEmbeddings(tokenizer), id: 'hashing-128-v1', weight: 0.15 };
   return {
-    embeddings: new OpenAIEmbeddings({
+    embeddings: new EndpointEmbeddings({
       model: e.model,
       apiKey: e.apiKey ?? 'none',
       dimensions: e.dimensions,

@@ -49,14 +49,14 @@ export class ChunkHNSWLib extends HNSWLib {
     const start = index.getCurrentCount();
     const needed = start + vectors.length;
     if (needed > index.getMaxElements()) index.resizeIndex(Math.max(needed, Math.ceil(index.getMaxElements() * 1.5)));
-    const toSave: Record<string, Document> = {};
     for (let i = 0; i < vectors.length; i++) {
       const chunkId = documents[i]!.metadata.chunkId as number;
       index.addPoint(vectors[i]!, start + i);
-      toSave[start + i] = new Document({ pageContent: '', metadata: { chunkId } });
+      // Straight into the map: the docstore's add() checks new labels against every existing one,
+      // which is quadratic over an import (labels only grow, so there is nothing to check).
+      this.docs.set(String(start + i), new Document({ pageContent: '', metadata: { chunkId } }));
       this.labels?.set(chunkId, start + i);
     }
-    this.docstore.add(toSave);
   }
 
   override async delete(params: { ids?: (string | number)[]; directory?: string }): Promise<void> {

@@ -51,12 +51,12 @@ export async function addFiles(kb: KnowledgeBase, paths: string[], opts: AddOpti
     }
   }
   if (errors.length) throw new ImportErrors(errors);
-  const results: AddResult[] = [];
+  let results: AddResult[];
   try {
-    for (const [i, p] of prepared.entries()) {
-      results.push(await kb.put(p, opts.now));
-      opts.onProgress?.(i + 1, prepared.length, p.doc.source);
-    }
+    results = await kb.putAll(prepared, {
+      now: opts.now,
+      onProgress: (done, p) => opts.onProgress?.(done, prepared.length, p.doc.source),
+    });
   } finally {
     await kb.save();
   }

@@ -238,6 +238,14 @@ export class SqliteKnowledgeStore implements KnowledgeStore {
     for (const r of this.db.prepare<[], ChunkRow>('SELECT * FROM chunks ORDER BY id').iterate()) yield toChunk(r);
   }
 
+  chunkDocIds(): Iterable<[number, string]> {
+    return this.db.prepare<[], [number, string]>('SELECT id, doc_id FROM chunks').raw().iterate();
+  }
+
+  faqChunks(): ChunkRecord[] {
+    return this.db.prepare<[], ChunkRow>('SELECT * FROM chunks WHERE faq IS NOT NULL ORDER BY id').all().map(toChunk);
+  }
+
   chunkCount(): number {
     return (this.db.prepare('SELECT COUNT(*) AS n FROM chunks').get() as { n: number }).n;
   }

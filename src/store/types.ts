@@ -78,6 +78,10 @@ export interface KnowledgeStore {
   /** The chunk of a document with this section ("第十七条"), if any. */
   chunkBySection(docId: string, section: string): ChunkRecord | undefined;
   eachChunk(): Iterable<ChunkRecord>;
+  /** [chunk id, document id] of every chunk, without reading texts: what opening the indexes needs. */
+  chunkDocIds(): Iterable<[number, string]>;
+  /** The chunks of FAQ documents (curated questions), by id. */
+  faqChunks(): ChunkRecord[];
   chunkCount(): number;
   logGap(question: string, channel: string | null, bestScore: number | null, now: Date): void;
   listGaps(limit?: number): GapRecord[];

@@ -4,10 +4,10 @@ import { fileURLToPath } from 'node:url';
 import { chineseNumeral } from '../../src/knowledge/text.ts';
 
 /**
- * The benchmark's questions: the eval sets' questions as written, plus variations a worker would
- * type (a polite lead-in, a trailing "怎么办", no punctuation) and article-style look-ups
- * ("《工伤保险条例》第十七条", the neighbouring articles), shuffled with a fixed seed so every run
- * asks the same questions in the same order.
+ * The benchmark's questions: the eval sets' questions (their `q` fields) as written, plus
+ * variations a worker would type (a polite lead-in, a trailing "怎么办", no punctuation) and
+ * article-style look-ups ("《工伤保险条例》第十七条", the neighbouring articles), shuffled with a
+ * fixed seed so every run asks the same questions in the same order.
  */
 
 const EVAL_DIR = fileURLToPath(new URL('../eval/', import.meta.url));
@@ -61,7 +61,8 @@ export function benchQuestions(count: number): string[] {
       readFileSync(join(EVAL_DIR, f), 'utf8')
         .split('\n')
         .filter((l) => l.trim())
-        .map((l) => JSON.parse(l) as EvalLine),
+        .map((l) => JSON.parse(l) as Partial<EvalLine>)
+        .filter((e): e is EvalLine => typeof e.q === 'string' && typeof e.doc === 'string'),
     );
   const all = [...new Set(lines.flatMap(variants))];
   const rnd = random(20240601);

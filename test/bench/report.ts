@@ -14,7 +14,7 @@ export const MB = 1024 * 1024;
  */
 export function figure(label: string, value: number, unit: string, opts: { digits?: number; max?: number } = {}): void {
   const shown = `${value.toFixed(opts.digits ?? 1)} ${unit}`.trim();
-  let line = `  ${label.padEnd(40)} ${shown.padStart(14)}`;
+  let line = `  ${label.padEnd(50)} ${shown.padStart(14)}`;
   if (opts.max !== undefined) {
     const ok = value <= opts.max;
     if (ok) passed++;
