@@ -96,7 +96,9 @@ export class SqliteKnowledgeStore implements KnowledgeStore {
   constructor(readonly db: Database.Database) {
     this.stmt = {
       docById: db.prepare<[string], DocRow>(`SELECT ${DOC_COLUMNS} FROM documents WHERE id = ?`),
-      docBySource: db.prepare<[string], DocRow>(`SELECT ${DOC_COLUMNS} FROM documents WHERE source = ?`),
+      docBySource: db.prepare<[string], DocRow>(
+        `SELECT ${DOC_COLUMNS}, (SELECT COUNT(*) FROM chunks c WHERE c.doc_id = documents.id) AS chunk_count FROM documents WHERE source = ?`,
+      ),
       chunkById: db.prepare<[number], ChunkRow>('SELECT * FROM chunks WHERE id = ?'),
       chunkIdsOfDoc: db.prepare<[string], { id: number }>('SELECT id FROM chunks WHERE doc_id = ?'),
       insertChunk: db.prepare(

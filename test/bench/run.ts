@@ -8,6 +8,7 @@ import { loadConfig, type Config } from '../../src/config.ts';
 import { ROOT } from '../../src/paths.ts';
 import { addFiles } from '../../src/staff/kb.ts';
 import { benchQuestions } from './questions.ts';
+import { benchAssistant } from './assistant.ts';
 import { figure, heading, MB, median, peakRss, percentile, settledRss, sizeOf, summary } from './report.ts';
 
 /**
@@ -119,6 +120,7 @@ try {
   // running it second would report the big case's RSS again.
   await run('built-in knowledge only (small case)', [], questions, { big: false, cold: !haveCorpus });
   if (haveCorpus) await run(`whole law corpus (${CORPUS}) + built-in knowledge`, [CORPUS], questions, { big: true, cold: true });
+  await benchAssistant();
   heading('memory');
   figure('peak RSS of this process (maxRSS)', peakRss(), 'MB', { digits: 0, max: GOAL.rssMb });
   console.log(`\n${summary()}`);
