@@ -30,14 +30,13 @@ export interface Retrieval {
 export const tuning = {
   candidates: 50,
   rrfK: 20,
-  lexicalWeight: 1,
   expansionWeight: 0.3,
   /** Question words the domain lexicon names count this much more than the rest of the story. */
   domainBoost: 1.5,
   supersededFactor: 0.5,
   titleMentionFactor: 1.6,
   faqStrong: { recall: 0.7, precision: 0.6 },
-  /** Re-rank the first `rerankPool` by how much of the question each passage covers. */
+  /** The first `rerankPool` are re-ranked by how much of the question each passage covers. */
   rerank: 2,
   rerankPool: 30,
 };
@@ -45,10 +44,26 @@ export const tuning = {
 /** "《工伤保险条例》第十七条" inside our own documents: the article it rests on. */
 const CITATION = /《([^》]{2,40})》(?:（[^）]*）)?\s*第([零一二两三四五六七八九十百千]+)条/g;
 
+type Scored = { id: number; doc: DocumentRecord; score: number };
+
 /** Hybrid retrieval: BM25 over jieba terms fused with vector search by reciprocal rank. */
 export async function retrieve(kb: KnowledgeBase, question: string, k = 5): Promise<Retrieval> {
   const folded = fold(question);
   const terms = kb.tokenizer.termsOfFolded(folded);
+  const scored = rerank(kb, terms, await fuse(kb, question, folded, terms));
+  const top = scored.slice(0, k);
+  const chunks = new Map(kb.store.chunksByIds(top.map((t) => t.id)).map((c) => [c.id, c]));
+  const ranked = top.flatMap((t) => {
+    const chunk = chunks.get(t.id);
+    return chunk ? [{ chunk, doc: t.doc, score: t.score }] : [];
+  });
+  const passages = withCitedArticles(kb, ranked).slice(0, k);
+  const { coverage, matchedWeight } = passages[0] ? overlap(kb, terms, passages[0].chunk) : { coverage: 0, matchedWeight: 0 };
+  return { question, terms, passages, coverage, matchedWeight, faq: strongFaq(kb, terms) };
+}
+
+/** BM25 (domain words weighted up, expansions added lightly) and vectors, fused by reciprocal rank. */
+async function fuse(kb: KnowledgeBase, question: string, folded: string, terms: string[]): Promise<Scored[]> {
   const weights = queryWeights(terms);
   for (const [t, w] of weights) if (kb.tokenizer.isDomainWord(t)) weights.set(t, w * tuning.domainBoost);
   for (const w of kb.tokenizer.expand(terms)) weights.set(w, tuning.expansionWeight);
@@ -60,15 +75,13 @@ export async function retrieve(kb: KnowledgeBase, question: string, k = 5): Prom
         return [];
       })
     : [];
-
-  const docOf = (id: number) => kb.docs.get(kb.chunkDoc.get(id) ?? '');
   const fused = new Map<number, number>();
-  lexical.forEach((h, rank) => fused.set(h.key, (fused.get(h.key) ?? 0) + tuning.lexicalWeight / (tuning.rrfK + rank + 1)));
+  lexical.forEach((h, rank) => fused.set(h.key, (fused.get(h.key) ?? 0) + 1 / (tuning.rrfK + rank + 1)));
   vector.forEach((h, rank) => fused.set(h.id, (fused.get(h.id) ?? 0) + kb.vectorWeight / (tuning.rrfK + rank + 1)));
 
-  const scored: { id: number; doc: DocumentRecord; score: number }[] = [];
+  const scored: Scored[] = [];
   for (const [id, base] of fused) {
-    const doc = docOf(id);
+    const doc = kb.docs.get(kb.chunkDoc.get(id) ?? '');
     if (!doc || doc.status !== 'active') continue;
     let score = base;
     if (kb.superseded.has(doc.id)) score *= tuning.supersededFactor;
@@ -76,35 +89,28 @@ export async function retrieve(kb: KnowledgeBase, question: string, k = 5): Prom
     if (short.length >= 3 && folded.includes(short)) score *= tuning.titleMentionFactor;
     scored.push({ id, doc, score });
   }
-  scored.sort((a, b) => b.score - a.score);
-  if (tuning.rerank > 0) {
-    const pool = scored.slice(0, tuning.rerankPool);
-    const poolChunks = new Map(kb.store.chunksByIds(pool.map((t) => t.id)).map((c) => [c.id, c]));
-    for (const t of pool) {
-      const c = poolChunks.get(t.id);
-      if (c) t.score *= (0.5 + overlap(kb, terms, c).coverage) ** tuning.rerank;
-    }
-    pool.sort((a, b) => b.score - a.score);
-    scored.splice(0, pool.length, ...pool);
+  return scored.sort((a, b) => b.score - a.score);
+}
+
+/** Lifts the passages that contain more of the question, among the first few. */
+function rerank(kb: KnowledgeBase, terms: string[], scored: Scored[]): Scored[] {
+  const pool = scored.slice(0, tuning.rerankPool);
+  const chunks = new Map(kb.store.chunksByIds(pool.map((t) => t.id)).map((c) => [c.id, c]));
+  for (const t of pool) {
+    const c = chunks.get(t.id);
+    if (c) t.score *= (0.5 + overlap(kb, terms, c).coverage) ** tuning.rerank;
   }
-  const top = scored.slice(0, k);
-  const chunks = new Map(kb.store.chunksByIds(top.map((t) => t.id)).map((c) => [c.id, c]));
-  const ranked = top.flatMap((t) => {
-    const chunk = chunks.get(t.id);
-    return chunk ? [{ chunk, doc: t.doc, score: t.score }] : [];
-  });
-  const passages = withCitedArticles(kb, ranked).slice(0, k);
+  pool.sort((a, b) => b.score - a.score);
+  return [...pool, ...scored.slice(pool.length)];
+}
 
-  const { coverage, matchedWeight } = passages[0] ? overlap(kb, terms, passages[0].chunk) : { coverage: 0, matchedWeight: 0 };
-  const result: Retrieval = { question, terms, passages, coverage, matchedWeight };
-
+/** The curated FAQ entry whose wording agrees with the question on both sides, if any. */
+function strongFaq(kb: KnowledgeBase, terms: string[]): Retrieval['faq'] {
   const match = terms.length ? kb.faq.match(terms, globalIdf) : undefined;
-  if (match && match.recall >= tuning.faqStrong.recall && match.precision >= tuning.faqStrong.precision) {
-    const chunk = kb.store.chunksByIds([match.chunkId])[0];
-    const doc = chunk && kb.docs.get(chunk.docId);
-    if (chunk && doc) result.faq = { passage: { chunk, doc, score: 1 }, match };
-  }
-  return result;
+  if (!match || match.recall < tuning.faqStrong.recall || match.precision < tuning.faqStrong.precision) return undefined;
+  const chunk = kb.store.chunksByIds([match.chunkId])[0];
+  const doc = chunk && kb.docs.get(chunk.docId);
+  return chunk && doc ? { passage: { chunk, doc, score: 1 }, match } : undefined;
 }
 
 /** The loaded law with this title ("劳动合同法" finds 《中华人民共和国劳动合同法》), latest version. */
