@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import type { Config } from './config.ts';
 import { ask, type AskResult } from './core/ask.ts';
 import { Assistant } from './core/assistant.ts';
+import { Etiquette } from './core/etiquette.ts';
+import { StaffChat } from './core/staff-chat.ts';
 import { dayOf } from './core/dates.ts';
 import type { Clock } from './core/types.ts';
 import { complaintForm, loadCategories, statusReplies } from './flows/complaint.ts';
@@ -30,9 +32,15 @@ export interface App {
   /** Members, complaints, sessions, outbox and audit log: what conversations and staff share. */
   records: ConversationStore;
   assistant: Assistant;
+  /** Staff commands in chat, and who the staff are (for alerts). */
+  staff: StaffChat;
+  clock: Clock;
   ask(question: string, opts?: { channel?: string }): Promise<AskResult>;
   close(): void;
 }
+
+/** Channels whose adapters push outbox messages themselves (the others get them at the next message). */
+export const PUSH_CHANNELS = new Set(['telegram', 'wechat']);
 
 export async function openApp(config: Config, opts: { log?: Logger; seed?: boolean; clock?: Clock } = {}): Promise<App> {
   const log = opts.log ?? createLogger(config.logLevel);
@@ -59,6 +67,15 @@ export async function openApp(config: Config, opts: { log?: Logger; seed?: boole
   const records = new ConversationStore(store.db);
   const pilot = loadPilot(join(ROOT, 'knowledge/data/xinzhishang-pilot.yaml'));
   const clock = opts.clock ?? (() => new Date());
+  const staff = new StaffChat({
+    records,
+    kb,
+    staffIds: config.staffIds,
+    uploadDir: join(config.dataDir, 'uploads'),
+    maxFileBytes: config.maxFileBytes,
+    log,
+  });
+  const etiquette = new Etiquette({ botName: config.botName, ...config.groups });
   const assistant = new Assistant({
     store: records,
     kb,
@@ -72,6 +89,9 @@ export async function openApp(config: Config, opts: { log?: Logger; seed?: boole
     clock,
     idleHours: config.sessionIdleHours,
     log,
+    etiquette,
+    staff,
+    deliverOutbox: (channel) => !PUSH_CHANNELS.has(channel),
   });
   return {
     config,
@@ -80,6 +100,8 @@ export async function openApp(config: Config, opts: { log?: Logger; seed?: boole
     intents,
     records,
     assistant,
+    staff,
+    clock,
     ask: (question, o) => ask(kb, intents, question, o),
     close: () => store.close(),
   };

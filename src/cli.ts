@@ -15,6 +15,8 @@ import { complaintJson, complaintsCsv, isOverdue, listComplaints, parseComplaint
 import { StaffError } from './staff/errors.ts';
 import { listMembers, memberJson, membersCsv, parseMemberDecision, updateMember } from './staff/members.ts';
 import { memberStatusName } from './flows/join-union.ts';
+import { startChannels } from './channels/start.ts';
+import { TerminalChannel } from './channels/terminal/index.ts';
 
 /** `gongyou`: the command line. Exit codes: 0 success, 1 bad input, 2 internal error. */
 
@@ -71,34 +73,46 @@ export function buildProgram(): Command {
 
   const startChat = async (opts: { user?: string; name?: string; group?: string }) =>
     withApp(async (app) => {
-      const interactive = process.stdin.isTTY;
-      const user = opts.user ?? 'terminal-user';
-      const chatId = opts.group ? `group:${opts.group}` : `dm:${user}`;
-      if (interactive) print(`${BOT_NAME}：${conversationText.terminalWelcome}`);
-      for await (const raw of stdinLines()) {
-        let line = raw.trim();
-        if (interactive && /^(exit|quit|\/quit)$/i.test(line)) break;
-        // the terminal's way of addressing the bot in a group, translated to `mentioned`
-        const mention = new RegExp(`^[@＠]\\s*${BOT_NAME}`).exec(line);
-        if (mention) line = line.slice(mention[0].length).trim();
-        if (!opts.group && !line) continue;
-        const replies = await app.assistant.handle({
-          channel: 'terminal',
-          chatId,
-          userId: user,
-          userName: opts.name,
-          isGroup: Boolean(opts.group),
-          mentioned: Boolean(mention),
-          text: line,
-        });
-        for (const r of replies) print(`${BOT_NAME}：${r.text}\n`);
-      }
+      const terminal = new TerminalChannel({
+        engine: app.assistant,
+        log: app.log,
+        input: process.stdin,
+        output: process.stdout,
+        botName: app.config.botName,
+        user: opts.user ?? 'terminal-user',
+        name: opts.name,
+        group: opts.group,
+        welcome: process.stdin.isTTY ? conversationText.terminalWelcome : undefined,
+      });
+      await terminal.start();
+      await terminal.finished;
     });
 
   program
     .command('start')
-    .description('运行助手（网页聊天开放前，先在终端里对话）')
-    .action(() => startChat({}));
+    .description('运行助手：网页聊天（PORT），配置了 Telegram / 微信时同时接入')
+    .option('--port <port>', '网页聊天的端口（默认 PORT 或 3000）')
+    .action((opts: { port?: string }) =>
+      withApp(async (app) => {
+        const port = opts.port === undefined ? undefined : Number(opts.port);
+        if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) throw new BadInput(`端口不对：${opts.port}`);
+        const running = await startChannels(app, { port, onStatus: (line) => process.stderr.write(`  · ${line}\n`) });
+        process.stderr.write(`${BOT_NAME}已启动：\n  · ${running.web.describe()}\n`);
+        app.log.info({ channels: running.channels.map((c) => c.name) }, 'channels up');
+        void running.settled.then(() => process.stderr.write('按 Ctrl+C 停止。\n'));
+        await new Promise<void>((resolve) => {
+          const stop = (signal: string) => {
+            app.log.info({ signal }, 'shutting down');
+            process.stderr.write(`正在停止（${signal}）……\n`);
+            running.stop().finally(resolve);
+          };
+          process.once('SIGINT', () => stop('SIGINT'));
+          process.once('SIGTERM', () => stop('SIGTERM'));
+        });
+        // a library that keeps a handle open must not keep a stopped assistant alive
+        setTimeout(() => process.exit(), 3000).unref();
+      }),
+    );
 
   program
     .command('chat')
@@ -302,6 +316,50 @@ export function buildProgram(): Command {
       withApp(async (app) => {
         const c = updateComplaint(app.records, ticket, parseComplaintStatus(opts.status), opts.note ?? null, staffActor(), new Date());
         print(`已更新 ${c.ticket}：${c.status}。投诉人下次发消息时会收到通知。`);
+      }),
+    );
+  const staff = program.command('staff').description('工作人员');
+  staff
+    .command('chat-add')
+    .description('让一个聊天账号可以用工作人员命令（/kb add、/approve、/case 等）')
+    .argument('<channel>', 'telegram 或 wechat')
+    .argument('<userId>', '该渠道里的用户编号（Telegram 的数字 id；微信的联系人 id）')
+    .option('--name <name>', '备注名')
+    .action((channel: string, userId: string, opts: { name?: string }) =>
+      withApp(async (app) => {
+        if (!['telegram', 'wechat'].includes(channel)) throw new BadInput(`未知渠道“${channel}”。可用：telegram、wechat。`);
+        const now = new Date();
+        app.records.transaction(() => {
+          app.records.staff.add(channel, userId, opts.name ?? null, now);
+          app.records.audit.add(staffActor(), 'staff.chat.add', `${channel}:${userId}`, {}, now);
+        });
+        print(`已添加：${channel} ${userId}${opts.name ? `（${opts.name}）` : ''} 可以在聊天里使用工作人员命令。`);
+      }),
+    );
+  staff
+    .command('chat-list')
+    .description('列出可以用工作人员命令的聊天账号（配置里的和数据库里的）')
+    .action(() =>
+      withApp(async (app) => {
+        for (const [channel, ids] of Object.entries(app.config.staffIds)) for (const id of ids) print(`${channel}  ${id}  （配置 STAFF_${channel.toUpperCase()}_IDS）`);
+        for (const s of app.records.staff.list()) print(`${s.channel}  ${s.userId}  ${s.name ?? ''}`);
+      }),
+    );
+  staff
+    .command('chat-remove')
+    .description('取消一个聊天账号的工作人员权限')
+    .argument('<channel>', 'telegram 或 wechat')
+    .argument('<userId>', '用户编号')
+    .action((channel: string, userId: string) =>
+      withApp(async (app) => {
+        const now = new Date();
+        const removed = app.records.transaction(() => {
+          const ok = app.records.staff.remove(channel, userId);
+          if (ok) app.records.audit.add(staffActor(), 'staff.chat.remove', `${channel}:${userId}`, {}, now);
+          return ok;
+        });
+        if (!removed) throw new BadInput(`数据库里没有 ${channel} ${userId}（配置里的请改 .env）。`);
+        print(`已取消 ${channel} ${userId} 的工作人员权限。`);
       }),
     );
   return program;

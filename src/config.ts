@@ -7,6 +7,9 @@ const optional = z.preprocess((v) => (v === '' ? undefined : v), z.string().opti
 const intFrom = (def: number) =>
   z.preprocess((v) => (v === '' || v === undefined ? def : Number(v)), z.number().int().positive());
 
+const intOrZero = (def: number) =>
+  z.preprocess((v) => (v === '' || v === undefined ? def : Number(v)), z.number().int().nonnegative());
+
 const schema = z.object({
   GONGYOU_DATA_DIR: z.string().default('./data'),
   PORT: intFrom(3000),
@@ -18,7 +21,32 @@ const schema = z.object({
   EMBEDDING_DIMENSIONS: z.preprocess((v) => (v === '' || v === undefined ? undefined : Number(v)), z.number().int().positive().optional()),
   VECTOR_STORE: z.enum(['hnswlib']).default('hnswlib'),
   SESSION_IDLE_HOURS: z.preprocess((v) => (v === '' || v === undefined ? 24 : Number(v)), z.number().positive()),
+  HOST: z.preprocess((v) => (v === '' ? undefined : v), z.string().default('127.0.0.1')),
+  PUBLIC_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url().optional()),
+  BOT_NAME: z.preprocess((v) => (v === '' ? undefined : v), z.string().default('工友助手')),
+  GROUP_TRIGGER_WORDS: optional,
+  GROUP_REPEAT_MINUTES: intOrZero(5),
+  USER_QUOTA_PER_HOUR: intOrZero(20),
+  PRIVATE_QUOTA_PER_HOUR: intOrZero(300),
+  GROUP_QUOTA_PER_HOUR: intOrZero(60),
+  GROUP_ALLOWLIST: optional,
+  STAFF_TELEGRAM_IDS: optional,
+  STAFF_WECHAT_IDS: optional,
+  OUTBOX_POLL_SECONDS: intFrom(10),
+  TELEGRAM_BOT_TOKEN: optional,
+  TELEGRAM_API_ROOT: z.preprocess((v) => (v === '' ? undefined : v), z.url().optional()),
+  TELEGRAM_WEBHOOK_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url().optional()),
+  TELEGRAM_WEBHOOK_SECRET: optional,
+  WECHATY_PUPPET: optional,
+  WECHATY_PUPPET_TOKEN: optional,
+  WECHAT_FRIEND_GREETING: optional,
+  WECHAT_ACCEPT_FRIENDS: z.preprocess((v) => (v === '' || v === undefined ? 'true' : String(v).toLowerCase()), z.enum(['true', 'false', '1', '0', 'yes', 'no'])),
+  WECHAT_SEND_INTERVAL_MS: intOrZero(1500),
+  WECHAT_SEND_JITTER_MS: intOrZero(1500),
 });
+
+/** Comma/space separated list; empty → []. */
+const list = (v: string | undefined) => (v ?? '').split(/[,，\s]+/).map((x) => x.trim()).filter(Boolean);
 
 export interface Config {
   dataDir: string;
@@ -29,6 +57,38 @@ export interface Config {
   vectorStore: 'hnswlib';
   /** A conversation idle this long forgets an unfinished form (with a notice). */
   sessionIdleHours: number;
+  /** Interface the web chat listens on; 127.0.0.1 unless it is put behind a proxy or opened on purpose. */
+  host: string;
+  /** Where the web chat is reachable from outside (links to cited passages in Telegram/WeChat). */
+  publicUrl?: string;
+  /** The assistant's name in chats: what a trigger word and "@name" look like. */
+  botName: string;
+  groups: {
+    /** Words that address the assistant in a group (besides an @mention or a reply to it). */
+    triggerWords: string[];
+    /** The same question in the same group within this many minutes gets a pointer to the earlier answer (0: off). */
+    repeatMinutes: number;
+    /** Messages addressed to the assistant one person may send per hour in groups (0: no limit). */
+    userQuotaPerHour: number;
+    /** Messages one person may send per hour in private chats (0: no limit). */
+    privateQuotaPerHour: number;
+    /** Questions the assistant answers per group per hour (0: no limit). */
+    groupQuotaPerHour: number;
+    /** When set, the assistant speaks only in these groups ("telegram:-100123", "wechat:R@chatroom" or a bare id). */
+    allowlist: string[];
+  };
+  /** Chat identities with staff rights, by channel (besides those in the database). */
+  staffIds: Record<string, string[]>;
+  outboxPollSeconds: number;
+  telegram?: { token: string; apiRoot?: string; webhookUrl?: string; webhookSecret?: string };
+  wechat?: {
+    puppet: string;
+    puppetToken?: string;
+    friendGreeting?: string;
+    acceptFriends: boolean;
+    sendIntervalMs: number;
+    sendJitterMs: number;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -55,5 +115,31 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { dotenv = true
       : undefined,
     vectorStore: e.VECTOR_STORE,
     sessionIdleHours: e.SESSION_IDLE_HOURS,
+    host: e.HOST,
+    publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
+    botName: e.BOT_NAME,
+    groups: {
+      triggerWords: e.GROUP_TRIGGER_WORDS === undefined ? [e.BOT_NAME] : list(e.GROUP_TRIGGER_WORDS),
+      repeatMinutes: e.GROUP_REPEAT_MINUTES,
+      userQuotaPerHour: e.USER_QUOTA_PER_HOUR,
+      privateQuotaPerHour: e.PRIVATE_QUOTA_PER_HOUR,
+      groupQuotaPerHour: e.GROUP_QUOTA_PER_HOUR,
+      allowlist: list(e.GROUP_ALLOWLIST),
+    },
+    staffIds: { telegram: list(e.STAFF_TELEGRAM_IDS), wechat: list(e.STAFF_WECHAT_IDS) },
+    outboxPollSeconds: e.OUTBOX_POLL_SECONDS,
+    telegram: e.TELEGRAM_BOT_TOKEN
+      ? { token: e.TELEGRAM_BOT_TOKEN, apiRoot: e.TELEGRAM_API_ROOT, webhookUrl: e.TELEGRAM_WEBHOOK_URL, webhookSecret: e.TELEGRAM_WEBHOOK_SECRET }
+      : undefined,
+    wechat: e.WECHATY_PUPPET
+      ? {
+          puppet: e.WECHATY_PUPPET,
+          puppetToken: e.WECHATY_PUPPET_TOKEN,
+          friendGreeting: e.WECHAT_FRIEND_GREETING,
+          acceptFriends: ['true', '1', 'yes'].includes(e.WECHAT_ACCEPT_FRIENDS),
+          sendIntervalMs: e.WECHAT_SEND_INTERVAL_MS,
+          sendJitterMs: e.WECHAT_SEND_JITTER_MS,
+        }
+      : undefined,
   };
 }

@@ -9,7 +9,9 @@ import { fill } from '../flows/texts.ts';
 import { ask } from './ask.ts';
 import { dayOf } from './dates.ts';
 import type { Intent, IntentClassifier } from './intent.ts';
+import { channelText, type Etiquette } from './etiquette.ts';
 import { containsPhone, maskPhone } from './privacy.ts';
+import type { StaffChat } from './staff-chat.ts';
 import type { Clock, Incoming, Reply } from './types.ts';
 
 /** What a conversation remembers between messages. */
@@ -33,9 +35,43 @@ export interface AssistantDeps {
   /** An unfinished form is dropped after this many idle hours. */
   idleHours?: number;
   log?: Logger;
-  /** Deliver outbox messages at the worker's next message (the terminal); channels that push them set false. */
-  deliverOutbox?: boolean;
+  /**
+   * Deliver outbox messages at the worker's next message (terminal, web); false for channels whose
+   * adapter pushes them (telegram, wechat), so a message is never delivered twice.
+   */
+  deliverOutbox?: boolean | ((channel: string) => boolean);
+  /** Group etiquette; without it a group message is answered only when `mentioned`. */
+  etiquette?: Etiquette;
+  /** Staff commands in chat (/kb add, /approve, /case …). */
+  staff?: StaffChat;
 }
+
+/** Slash commands any channel may send (Telegram's menu), as the words a worker would type. */
+const COMMAND_WORDS: Record<string, string> = {
+  help: '帮助',
+  join: '我要入会',
+  join_union: '我要入会',
+  complaint: '我要投诉',
+  status: '查询进度',
+  complaint_status: '查询进度',
+  injury: '我受伤了',
+  cancel: '取消',
+};
+
+/** "/join" → 我要入会, "/start join" (a deep link's payload) → 我要入会; "/join@our_bot" too. */
+export function commandWords(message: string): string {
+  const m = /^\/([a-z_]+)(?:@\S+)?(?:\s+(\S+))?\s*$/i.exec(message);
+  if (!m) return message;
+  const [, cmd, arg] = m;
+  const name = cmd!.toLowerCase();
+  if (name === 'start') return arg && COMMAND_WORDS[arg.toLowerCase()] ? COMMAND_WORDS[arg.toLowerCase()]! : '/start';
+  return COMMAND_WORDS[name] ?? message;
+}
+
+/** A group asked for a form is remembered this long, so the private chat can take it up. */
+const HANDOFF_MS = 3600 * 1000;
+const handoffKey = (channel: string, userId: string) => JSON.stringify(['handoff', channel, userId]);
+const PRIVATE_FLOWS: Intent[] = ['join_union', 'complaint', 'injury', 'complaint_status'];
 
 /** Longer messages are refused: nobody types this much into a chat, and it protects the retriever. */
 export const MAX_MESSAGE_CHARS = 2000;
@@ -83,15 +119,43 @@ export class Assistant {
     }
   }
 
+  /** What the assistant says when it is added to a group (nothing where it may not speak). */
+  joinedGroup(channel: string, chatId: string): Reply[] {
+    if (!this.deps.etiquette) return [];
+    return this.deps.etiquette.welcome(channel, chatId);
+  }
+
+  private deliversOutbox(channel: string): boolean {
+    const d = this.deps.deliverOutbox;
+    return typeof d === 'function' ? d(channel) : d !== false;
+  }
+
   private async process(incoming: Incoming, key: string): Promise<Reply[]> {
-    if (incoming.isGroup && !incoming.mentioned) return [];
     const now = this.clock();
+    let message = (incoming.text ?? '').replace(/\r\n?/g, '\n').replace(CONTROL, '').trim();
+    if (this.deps.etiquette) {
+      const gate = this.deps.etiquette.before(incoming, message, now);
+      if (gate.kind === 'silent') return [];
+      if (gate.kind === 'reply') return gate.replies;
+      message = gate.text;
+    } else if (incoming.isGroup && !incoming.mentioned) return [];
+    const staff = this.deps.staff && message.length <= MAX_MESSAGE_CHARS ? await this.deps.staff.handle(incoming, message, now) : undefined;
+    if (staff) return staff;
+    message = commandWords(message);
+    if (message.startsWith('/') && /^\/[a-z_]+(@\S+)?$/i.test(message.split(/\s/)[0]!) && !/^\/(start|help)\b/i.test(message)) {
+      return [{ text: fill(channelText.unknownCommand, { command: message.split(/\s/)[0]! }) }];
+    }
+    const replies = await this.converse(incoming, key, message, now);
+    if (incoming.isGroup) this.deps.etiquette?.after(incoming, message, replies, now);
+    return replies;
+  }
+
+  private async converse(incoming: Incoming, key: string, message: string, now: Date): Promise<Reply[]> {
     const { store } = this.deps;
-    const message = (incoming.text ?? '').replace(/\r\n?/g, '\n').replace(CONTROL, '').trim();
     const out: Reply[] = [];
     // notices from staff, marked delivered only with the rest of this turn, so an error loses none
     const notices =
-      !incoming.isGroup && this.deps.deliverOutbox !== false ? store.outbox.pendingFor(incoming.channel, incoming.chatId, incoming.userId) : [];
+      !incoming.isGroup && this.deliversOutbox(incoming.channel) ? store.outbox.pendingFor(incoming.channel, incoming.chatId, incoming.userId) : [];
 
     this.sweep(now);
     const session = store.sessions.get<SessionState>(key);
@@ -170,6 +234,33 @@ export class Assistant {
     return { replies: t.replies, state: t.state ? { form: t.state } : offer ? { offer } : {}, commit: t.commit };
   }
 
+  /**
+   * A form the worker asked for in a group, taken up at their first private message if that is a
+   * greeting, /start or 帮助 (anything else is answered as it is, and the request is dropped).
+   */
+  private takeHandoff(incoming: Incoming, intent: Intent, ctx: FlowContext) {
+    const key = handoffKey(incoming.channel, incoming.userId);
+    const h = this.deps.store.sessions.get<{ handoff?: Intent }>(key);
+    if (!h?.state.handoff) return undefined;
+    const commit = () => {
+      this.deps.store.sessions.remove(key);
+      return [];
+    };
+    const fresh = ctx.now.getTime() - new Date(h.updatedAt).getTime() <= HANDOFF_MS;
+    if (!fresh || !['greeting', 'help'].includes(intent)) {
+      this.deps.store.sessions.remove(key);
+      return undefined;
+    }
+    const flow = h.state.handoff;
+    if (flow === 'complaint_status') return { replies: this.deps.status(incoming, ''), state: {} as SessionState, commit };
+    const form = this.deps.forms[flow];
+    if (!form) return undefined;
+    const t = startForm(form, ctx, {});
+    const [first, ...rest] = t.replies;
+    const replies = first ? [{ ...first, text: `${fill(channelText.handoffResume, { title: form.title })}\n${first.text}` }, ...rest] : rest;
+    return { replies, state: t.state ? { form: t.state } : {}, commit };
+  }
+
   private async outsideForm(incoming: Incoming, message: string, state: SessionState, ctx: FlowContext) {
     const offer = state.offer;
     const none: SessionState = {};
@@ -180,11 +271,23 @@ export class Assistant {
     if (CANCEL.test(plain(message))) return { replies: [{ text: text.nothingToCancel }], state: none };
 
     const intent = this.deps.classifier.classify(message);
+    if (incoming.isGroup && PRIVATE_FLOWS.includes(intent)) {
+      // remembered so that the worker's first private message takes it up
+      const commit = () => {
+        this.deps.store.sessions.put(handoffKey(incoming.channel, incoming.userId), { handoff: intent }, ctx.now);
+        return [];
+      };
+      const how = incoming.privateHint ? `\n${fill(channelText.privateHow, { how: incoming.privateHint })}` : '';
+      const said =
+        intent === 'injury' ? text.groupInjury : intent === 'complaint_status' ? text.groupStatus : fill(text.groupPrivate, { title: this.deps.forms[intent]?.title ?? '' });
+      return { replies: [{ text: said + how }], state: none, commit };
+    }
+    if (!incoming.isGroup) {
+      const resumed = this.takeHandoff(incoming, intent, ctx);
+      if (resumed) return resumed;
+    }
     const form = this.deps.forms[intent];
     if (form) {
-      if (incoming.isGroup) {
-        return { replies: [{ text: intent === 'injury' ? text.groupInjury : fill(text.groupPrivate, { title: form.title }) }], state: none };
-      }
       const initial = offer && offer.flow === intent ? offer.data : {};
       const t = startForm(form, ctx, initial);
       return { replies: t.replies, state: t.state ? { form: t.state } : none };

@@ -18,10 +18,16 @@ export interface Incoming {
   isGroup: boolean;
   /** In a group: whether the assistant was addressed (@工友助手). Ignored in private chats. */
   mentioned?: boolean;
+  /** In a group: whether this message replies to one of the assistant's. */
+  replyToBot?: boolean;
   text: string;
   attachments?: Attachment[];
   /** When the channel received it (for the channel's records; the assistant reads its own clock). */
   at?: Date;
+  /** The bytes of an attachment, for channels that can fetch them (a staff member's /kb add). */
+  fetchAttachment?: (a: Attachment) => Promise<Buffer>;
+  /** In a group: how to reach the assistant privately on this channel (a link, "加我好友后私聊"). */
+  privateHint?: string;
 }
 
 export interface Source {

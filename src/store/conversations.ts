@@ -4,6 +4,7 @@ import { ComplaintStore } from './complaints.ts';
 import { MemberStore } from './members.ts';
 import { OutboxStore } from './outbox.ts';
 import { SessionStore } from './sessions.ts';
+import { StaffChatIds } from './staff.ts';
 
 /** The records conversations and staff actions share, over the one database handle. */
 export class ConversationStore {
@@ -12,6 +13,7 @@ export class ConversationStore {
   readonly complaints: ComplaintStore;
   readonly outbox: OutboxStore;
   readonly audit: AuditLog;
+  readonly staff: StaffChatIds;
 
   constructor(readonly db: Database.Database) {
     this.sessions = new SessionStore(db);
@@ -19,6 +21,7 @@ export class ConversationStore {
     this.complaints = new ComplaintStore(db);
     this.outbox = new OutboxStore(db);
     this.audit = new AuditLog(db);
+    this.staff = new StaffChatIds(db);
   }
 
   /** Runs fn atomically: a record and the session that led to it are saved together or not at all. */

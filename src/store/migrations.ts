@@ -118,3 +118,12 @@ MIGRATIONS.push(`CREATE TABLE sessions (
      detail TEXT NOT NULL DEFAULT '{}'
    );
    CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);`);
+
+// 3: chat identities with staff rights (besides those named in the config), e.g. a Telegram user id.
+MIGRATIONS.push(`CREATE TABLE staff_chat_ids (
+     channel TEXT NOT NULL,
+     user_id TEXT NOT NULL,
+     name TEXT,
+     added_at TEXT NOT NULL,
+     PRIMARY KEY (channel, user_id)
+   );`);

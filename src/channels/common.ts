@@ -1,0 +1,125 @@
+import type { Incoming, Reply } from '../core/types.ts';
+import type { Logger } from '../log.ts';
+import type { Engine } from './types.ts';
+
+/** Helpers every adapter shares: splitting long texts, running a turn so nothing escapes. */
+
+/**
+ * Splits a text into pieces of at most `max` characters, at a paragraph, then a line, then a
+ * sentence end, then anywhere. Characters are counted as the platforms count them (UTF-16 units).
+ */
+export function splitText(text: string, max: number): string[] {
+  if (!Number.isFinite(max) || text.length <= max) return [text];
+  const out: string[] = [];
+  let rest = text;
+  while (rest.length > max) {
+    const window = rest.slice(0, max);
+    let cut = -1;
+    for (const sep of ['\n\n', '\n', '。', '！', '？', '；', '. ', '，', ' ']) {
+      const i = window.lastIndexOf(sep);
+      if (i >= max * 0.5) {
+        cut = i + sep.length;
+        break;
+      }
+    }
+    if (cut <= 0) cut = max;
+    // never cut a surrogate pair in two
+    const code = rest.charCodeAt(cut - 1);
+    if (code >= 0xd800 && code <= 0xdbff) cut--;
+    out.push(rest.slice(0, cut).trimEnd());
+    rest = rest.slice(cut).replace(/^\n+/, '');
+  }
+  if (rest.trim()) out.push(rest);
+  return out.filter((p) => p.length);
+}
+
+/**
+ * Runs one message through the engine and sends what comes back. A failing handler or a failing
+ * send is logged (ids only, never texts) and swallowed: one bad message never stops a channel.
+ */
+export async function runTurn(
+  engine: Engine,
+  incoming: Incoming,
+  send: (replies: Reply[]) => Promise<void>,
+  log: Logger,
+): Promise<Reply[]> {
+  let replies: Reply[];
+  try {
+    replies = await engine.handle(incoming);
+  } catch (err) {
+    log.error({ err, channel: incoming.channel }, 'engine failed on a message');
+    return [];
+  }
+  if (!replies.length) return replies;
+  try {
+    await send(replies);
+  } catch (err) {
+    log.warn({ err: errText(err), channel: incoming.channel }, 'sending a reply failed');
+  }
+  return replies;
+}
+
+/** An error as a short string for the logs (platform errors can carry whole request bodies). */
+export function errText(err: unknown): string {
+  const s = err instanceof Error ? err.message : String(err);
+  return s.length > 300 ? `${s.slice(0, 300)}…` : s;
+}
+
+/** The "来源：" block of an answer ("[1] …" lines), for channels that show sources their own way. */
+export function withoutSourceBlock(text: string, heading = '来源：'): string {
+  const re = new RegExp(`\\n*${heading}\\n(?:\\[\\d+\\][^\\n]*(?:\\n|$))+`, 'u');
+  return text.replace(re, '\n').trim();
+}
+
+/** Resolves after `ms` (with `jitter` ms of random extra), unless the signal aborts first. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted || ms <= 0) return resolve();
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+/**
+ * Serialises sends with a minimum interval plus random jitter between them: what keeps a personal
+ * WeChat account under the platform's risk-control limits. Each send's own error goes to its caller.
+ */
+export class SendQueue {
+  private tail: Promise<unknown> = Promise.resolve();
+  private last = 0;
+  private pending = 0;
+
+  constructor(
+    private readonly intervalMs: number,
+    private readonly jitterMs: number,
+    private readonly maxPending = 200,
+    private readonly random: () => number = Math.random,
+  ) {}
+
+  get size(): number {
+    return this.pending;
+  }
+
+  push<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.pending >= this.maxPending) return Promise.reject(new Error('send queue full'));
+    this.pending++;
+    const run = this.tail.then(async () => {
+      const gap = this.intervalMs + Math.floor(this.random() * this.jitterMs);
+      const wait = this.last + gap - Date.now();
+      if (wait > 0) await sleep(wait);
+      try {
+        return await fn();
+      } finally {
+        this.last = Date.now();
+        this.pending--;
+      }
+    });
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+}

@@ -1,0 +1,116 @@
+import type { App } from '../app.ts';
+import { errText, sleep } from './common.ts';
+import { OutboxPump } from './outbox.ts';
+import type { Channel } from './types.ts';
+import { WebChannel } from './web/index.ts';
+
+/**
+ * `gongyou start`: the web chat always, Telegram when TELEGRAM_BOT_TOKEN is set, WeChat when
+ * WECHATY_PUPPET is set, and the outbox pump for the channels that push. The web chat is up before
+ * this resolves; Telegram and WeChat come up in the background, each retried with backoff when it
+ * cannot connect (a wrong token, no network), so one channel never keeps the others down.
+ */
+export interface Running {
+  web: WebChannel;
+  /** The channels up now (the list grows as the others come up). */
+  channels: Channel[];
+  pump: OutboxPump;
+  /** Resolves once every configured channel has made its first attempt to start. */
+  settled: Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  port?: number;
+  /** Told when a channel comes up or fails to (one line, for the operator's terminal). */
+  onStatus?: (line: string) => void;
+}
+
+const RETRY_MS = [10_000, 30_000, 60_000, 300_000];
+
+export async function startChannels(app: App, opts: StartOptions = {}): Promise<Running> {
+  const { config, log } = app;
+  const engine = app.assistant;
+  const web = new WebChannel({ engine, log, kb: app.kb, records: app.records, port: opts.port ?? config.port, host: config.host, botName: config.botName });
+  await web.start();
+  const channels: Channel[] = [web];
+  const pushing: Channel[] = [];
+  const pump = new OutboxPump({ records: app.records, channels: pushing, intervalMs: config.outboxPollSeconds * 1000, log, clock: app.clock });
+  const stopping = new AbortController();
+  const pending: Channel[] = [];
+
+  /** Starts one channel, retrying with backoff until it is up or the assistant stops. */
+  const bringUp = async (name: string, make: () => Promise<Channel>): Promise<void> => {
+    let channel: Channel;
+    try {
+      channel = await make();
+    } catch (err) {
+      log.error({ err: errText(err), channel: name }, 'channel could not be created');
+      opts.onStatus?.(`${name} 未能启动：${errText(err)}`);
+      return;
+    }
+    pending.push(channel);
+    for (let attempt = 0; !stopping.signal.aborted; attempt++) {
+      try {
+        await channel.start();
+        if (stopping.signal.aborted) break;
+        channels.push(channel);
+        pushing.push(channel);
+        log.info({ channel: name }, 'channel up');
+        opts.onStatus?.(channel.describe());
+        return;
+      } catch (err) {
+        const wait = RETRY_MS[Math.min(attempt, RETRY_MS.length - 1)]!;
+        log.error({ err: errText(err), channel: name, retryInSeconds: wait / 1000 }, 'channel could not start');
+        opts.onStatus?.(`${name} 未能启动（${errText(err)}），${wait / 1000} 秒后重试`);
+        await sleep(wait, stopping.signal);
+      }
+    }
+  };
+
+  const first: Promise<void>[] = [];
+  if (config.telegram) {
+    const t = config.telegram;
+    first.push(
+      bringUp('telegram', async () => {
+        const { TelegramChannel } = await import('./telegram/index.ts');
+        return new TelegramChannel({
+          engine,
+          log,
+          token: t.token,
+          apiRoot: t.apiRoot,
+          webhook: t.webhookUrl ? { url: t.webhookUrl, secret: t.webhookSecret, web } : undefined,
+          kb: app.kb,
+          publicUrl: config.publicUrl,
+        });
+      }),
+    );
+  }
+  if (config.wechat) {
+    const w = config.wechat;
+    first.push(
+      bringUp('wechat', async () => {
+        const { WechatChannel } = await import('./wechat/index.ts');
+        return new WechatChannel({ engine, log, dataDir: config.dataDir, botName: config.botName, staff: app.staff, clock: app.clock, ...w });
+      }),
+    );
+  }
+  pump.start();
+
+  let stopped: Promise<void> | undefined;
+  return {
+    web,
+    channels,
+    pump,
+    settled: Promise.race([Promise.all(first).then(() => undefined), sleep(30_000, stopping.signal)]),
+    stop: () =>
+      (stopped ??= (async () => {
+        stopping.abort();
+        await pump.stop();
+        const all = [...new Set([...channels, ...pending])].reverse();
+        for (const c of all) {
+          await c.stop().catch((err: unknown) => log.warn({ err: errText(err), channel: c.name }, 'channel did not stop cleanly'));
+        }
+      })()),
+  };
+}

@@ -1,0 +1,296 @@
+import { Bot, GrammyError, webhookCallback, type Context } from 'grammy';
+import type { InlineKeyboardButton, Message, MessageEntity, UserFromGetMe } from 'grammy/types';
+import type { Attachment, Incoming, Reply } from '../../core/types.ts';
+import type { KnowledgeBase } from '../../knowledge/base.ts';
+import { errText, runTurn, sleep, splitText } from '../common.ts';
+import { passageUrl } from '../links.ts';
+import type { Channel, ChannelDeps } from '../types.ts';
+import type { WebChannel } from '../web/index.ts';
+
+/**
+ * Telegram through grammY: long polling by default, a webhook on the web chat's server when
+ * TELEGRAM_WEBHOOK_URL is set. Translates messages, captions, files and inline-keyboard taps into
+ * `Incoming`, and replies into messages of at most 4096 characters with choices as inline keyboards.
+ */
+
+export interface TelegramOptions extends ChannelDeps {
+  token: string;
+  /** A self-hosted Bot API server (or the test server). */
+  apiRoot?: string;
+  /** Where files are downloaded from (default: apiRoot, else api.telegram.org). */
+  fileRoot?: string;
+  /** Receive updates on this public URL (its path is served by `web`) instead of polling. */
+  webhook?: { url: string; secret?: string; web: WebChannel };
+  kb?: KnowledgeBase;
+  /** Where the web chat is reachable: sources get buttons to the cited passage. */
+  publicUrl?: string;
+  /** Known bot identity (skips getMe: tests). */
+  botInfo?: UserFromGetMe;
+}
+
+/** The menu Telegram shows; the engine reads the commands as the words a worker would type. */
+export const COMMANDS = [
+  { command: 'start', description: '开始 / 功能介绍' },
+  { command: 'help', description: '我能做什么' },
+  { command: 'join', description: '加入工会' },
+  { command: 'complaint', description: '维权投诉' },
+  { command: 'status', description: '查询进度' },
+  { command: 'cancel', description: '取消正在办的事' },
+];
+
+const START_TIMEOUT_MS = 20_000;
+const GROUP_TYPES = new Set(['group', 'supergroup']);
+const CALLBACK_BYTES = 64;
+
+export class TelegramChannel implements Channel {
+  readonly name = 'telegram';
+  readonly maxLength = 4096;
+  readonly bot: Bot;
+  private polling?: Promise<void>;
+  private started = false;
+  /** Groups welcomed recently: `my_chat_member` and `new_chat_members` both announce a join. */
+  private readonly welcomed = new Map<string, number>();
+  private inFlight = 0;
+
+  constructor(private readonly opts: TelegramOptions) {
+    this.bot = new Bot(opts.token, {
+      botInfo: opts.botInfo,
+      // long polling waits 30 s for updates; anything slower than this is a dead connection
+      client: { apiRoot: opts.apiRoot, timeoutSeconds: 75 },
+    });
+    this.bot.catch((err) => opts.log.error({ err: errText(err.error), update: err.ctx.update.update_id }, 'telegram handler failed'));
+    this.handlers();
+  }
+
+  /** Messages being handled right now (tests wait for 0). */
+  get busy(): number {
+    return this.inFlight;
+  }
+
+  describe(): string {
+    const mode = this.opts.webhook ? `webhook ${this.opts.webhook.url}` : 'long polling';
+    return this.started ? `telegram @${this.bot.botInfo.username} (${mode})` : 'telegram (not started)';
+  }
+
+  async start(): Promise<void> {
+    const { log } = this.opts;
+    // an unreachable API must fail the start rather than hang it (grammY waits 500 s by default)
+    const timeout = () => AbortSignal.timeout(START_TIMEOUT_MS) as Parameters<Bot['init']>[0];
+    try {
+      await this.bot.init(timeout());
+    } catch (err) {
+      throw new Error(`连不上 Telegram（${START_TIMEOUT_MS / 1000} 秒内没有回应，或令牌不对）：${errText(err)}`);
+    }
+    try {
+      await this.bot.api.setMyCommands(COMMANDS, undefined, timeout());
+    } catch (err) {
+      log.warn({ err: errText(err) }, 'telegram: registering the command menu failed (the bot works without it)');
+    }
+    const hook = this.opts.webhook;
+    if (hook) {
+      const path = new URL(hook.url).pathname;
+      hook.web.http.post(path, webhookCallback(this.bot, 'hono', { secretToken: hook.secret }));
+      await this.bot.api.setWebhook(
+        hook.url,
+        { secret_token: hook.secret, allowed_updates: ['message', 'callback_query', 'my_chat_member'] },
+        timeout(),
+      );
+    } else {
+      await this.bot.api.deleteWebhook(undefined, timeout()).catch((err) => log.warn({ err: errText(err) }, 'telegram: deleteWebhook failed'));
+      this.polling = this.bot
+        .start({ allowed_updates: ['message', 'callback_query', 'my_chat_member'] })
+        .catch((err) => log.error({ err: errText(err) }, 'telegram polling stopped'));
+    }
+    this.started = true;
+  }
+
+  async stop(): Promise<void> {
+    if (!this.started) return;
+    this.started = false;
+    if (this.bot.isRunning()) await this.bot.stop().catch(() => undefined);
+    await this.polling;
+    for (let i = 0; i < 100 && this.inFlight > 0; i++) await sleep(50);
+  }
+
+  async send(chatId: string, replies: Reply[]): Promise<void> {
+    await this.deliver(chatId, replies);
+  }
+
+  // --- platform → Incoming -------------------------------------------------------------------
+
+  private handlers(): void {
+    const bot = this.bot;
+    bot.on('message', (ctx) => this.track(() => this.onMessage(ctx, ctx.message)));
+    bot.on('callback_query:data', (ctx) => this.track(() => this.onChoice(ctx)));
+    bot.on('my_chat_member', async (ctx) => {
+      const u = ctx.myChatMember;
+      const joined = ['member', 'administrator'].includes(u.new_chat_member.status) && ['left', 'kicked'].includes(u.old_chat_member.status);
+      if (joined && GROUP_TYPES.has(u.chat.type)) await this.welcome(String(u.chat.id));
+    });
+  }
+
+  private async track(fn: () => Promise<void>): Promise<void> {
+    this.inFlight++;
+    try {
+      await fn();
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  private async welcome(chatId: string): Promise<void> {
+    const last = this.welcomed.get(chatId);
+    if (last && Date.now() - last < 60_000) return;
+    this.welcomed.set(chatId, Date.now());
+    const replies = this.opts.engine.joinedGroup(this.name, chatId);
+    if (replies.length) await this.deliver(chatId, replies).catch((err) => this.opts.log.warn({ err: errText(err) }, 'telegram: welcome failed'));
+  }
+
+  /** Translates a message; undefined when it is not for us (a command to another bot, a service message). */
+  translate(msg: Message, me: UserFromGetMe): Incoming | undefined {
+    if (!msg.from || msg.from.is_bot) return undefined;
+    const isGroup = GROUP_TYPES.has(msg.chat.type);
+    let text = msg.text ?? msg.caption ?? '';
+    const entities: MessageEntity[] = msg.entities ?? msg.caption_entities ?? [];
+    let mentioned = false;
+    // cut our mentions out of the text, from the end so earlier offsets stay right
+    const cuts: [number, number][] = [];
+    for (const e of entities) {
+      const part = text.slice(e.offset, e.offset + e.length);
+      if (e.type === 'mention' && part.toLowerCase() === `@${me.username.toLowerCase()}`) {
+        mentioned = true;
+        cuts.push([e.offset, e.length]);
+      } else if (e.type === 'text_mention' && e.user.id === me.id) {
+        mentioned = true;
+        cuts.push([e.offset, e.length]);
+      } else if (e.type === 'bot_command' && e.offset === 0) {
+        const at = part.indexOf('@');
+        if (at >= 0) {
+          if (part.slice(at + 1).toLowerCase() !== me.username.toLowerCase()) return undefined; // another bot's command
+          cuts.push([e.offset + at, e.length - at]);
+        }
+        mentioned = true;
+      }
+    }
+    for (const [offset, length] of cuts.sort((a, b) => b[0] - a[0])) text = text.slice(0, offset) + text.slice(offset + length);
+    const attachments = attachmentsOf(msg);
+    if (!text.trim() && !attachments.length) return undefined;
+    return {
+      channel: this.name,
+      chatId: String(msg.chat.id),
+      userId: String(msg.from.id),
+      userName: [msg.from.first_name, msg.from.last_name].filter(Boolean).join(' ') || undefined,
+      isGroup,
+      mentioned: isGroup ? mentioned : undefined,
+      replyToBot: isGroup ? msg.reply_to_message?.from?.id === me.id : undefined,
+      text: text.replace(/\s+/g, (s) => (s.includes('\n') ? '\n' : ' ')).trim(),
+      attachments: attachments.length ? attachments : undefined,
+      at: new Date(msg.date * 1000),
+      fetchAttachment: (a) => this.download(a),
+      privateHint: isGroup ? `点这里私聊我：https://t.me/${me.username}?start=go` : undefined,
+    };
+  }
+
+  private async onMessage(ctx: Context, msg: Message): Promise<void> {
+    if (msg.new_chat_members?.some((u) => u.id === ctx.me.id)) return this.welcome(String(msg.chat.id));
+    const incoming = this.translate(msg, ctx.me);
+    if (!incoming) return;
+    await runTurn(this.opts.engine, incoming, (r) => this.deliver(incoming.chatId, r, incoming.isGroup ? msg.message_id : undefined, incoming.userId), this.opts.log);
+  }
+
+  private async onChoice(ctx: Context): Promise<void> {
+    const q = ctx.callbackQuery!;
+    await ctx.answerCallbackQuery().catch(() => undefined);
+    const msg = q.message;
+    const data = q.data ?? '';
+    if (!msg || !data.startsWith('c:') && !data.startsWith('n:')) return;
+    // the buttons are used up: take them away so an old question is not answered twice
+    await ctx.editMessageReplyMarkup({ reply_markup: { inline_keyboard: [] } }).catch(() => undefined);
+    const isGroup = GROUP_TYPES.has(msg.chat.type);
+    const incoming: Incoming = {
+      channel: this.name,
+      chatId: String(msg.chat.id),
+      userId: String(q.from.id),
+      userName: q.from.first_name,
+      isGroup,
+      mentioned: isGroup ? true : undefined,
+      replyToBot: isGroup ? true : undefined,
+      text: data.slice(2),
+      at: new Date(),
+    };
+    await runTurn(this.opts.engine, incoming, (r) => this.deliver(incoming.chatId, r, undefined, incoming.userId), this.opts.log);
+  }
+
+  private async download(a: Attachment): Promise<Buffer> {
+    const file = await this.bot.api.getFile(a.ref);
+    if (!file.file_path) throw new Error('telegram returned no file path');
+    const root = this.opts.fileRoot ?? this.opts.apiRoot ?? 'https://api.telegram.org';
+    const res = await fetch(`${root}/file/bot${this.opts.token}/${file.file_path}`);
+    if (!res.ok) throw new Error(`file download failed: ${res.status}`);
+    return Buffer.from(await res.arrayBuffer());
+  }
+
+  // --- Reply → platform ----------------------------------------------------------------------
+
+  private keyboard(r: Reply): InlineKeyboardButton[][] | undefined {
+    const rows: InlineKeyboardButton[][] = [];
+    if (r.choices?.length) {
+      const buttons = r.choices.map((c, i) => ({
+        text: c,
+        callback_data: Buffer.byteLength(`c:${c}`) <= CALLBACK_BYTES ? `c:${c}` : `n:${i + 1}`,
+      }));
+      const per = r.choices.every((c) => c.length <= 6) ? 3 : 1;
+      for (let i = 0; i < buttons.length; i += per) rows.push(buttons.slice(i, i + per));
+    }
+    const { publicUrl, kb } = this.opts;
+    if (publicUrl && kb && r.sources?.length) {
+      const links = r.sources.flatMap((s) => {
+        const url = passageUrl(kb.store, s, publicUrl);
+        return url ? [{ text: `[${s.n}] 查看原文`, url }] : [];
+      });
+      for (let i = 0; i < links.length; i += 3) rows.push(links.slice(i, i + 3));
+    }
+    return rows.length ? rows : undefined;
+  }
+
+  /** Sends replies in order; a reply marked private goes to the worker's private chat. */
+  private async deliver(chatId: string, replies: Reply[], replyTo?: number, userId?: string): Promise<void> {
+    for (const r of replies) {
+      const target = r.private && userId ? userId : chatId;
+      const parts = splitText(r.text, this.maxLength);
+      for (const [i, part] of parts.entries()) {
+        const last = i === parts.length - 1;
+        const keyboard = last ? this.keyboard(r) : undefined;
+        await this.call(() =>
+          this.bot.api.sendMessage(target, part, {
+            reply_markup: keyboard ? { inline_keyboard: keyboard } : undefined,
+            reply_parameters: replyTo && target === chatId && i === 0 ? { message_id: replyTo, allow_sending_without_reply: true } : undefined,
+            link_preview_options: { is_disabled: true },
+          }),
+        );
+      }
+    }
+  }
+
+  /** One API call, waiting once when Telegram says "too many requests". */
+  private async call<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      const wait = err instanceof GrammyError && err.error_code === 429 ? (err.parameters.retry_after ?? 1) : undefined;
+      if (wait === undefined || wait > 60) throw err;
+      await sleep(wait * 1000);
+      return fn();
+    }
+  }
+}
+
+function attachmentsOf(msg: Message): Attachment[] {
+  const out: Attachment[] = [];
+  if (msg.document) out.push({ kind: 'file', name: msg.document.file_name, ref: msg.document.file_id });
+  if (msg.photo?.length) out.push({ kind: 'image', ref: msg.photo[msg.photo.length - 1]!.file_id });
+  if (msg.voice) out.push({ kind: 'audio', ref: msg.voice.file_id });
+  if (msg.audio) out.push({ kind: 'audio', name: msg.audio.file_name, ref: msg.audio.file_id });
+  if (msg.video) out.push({ kind: 'video', name: msg.video.file_name, ref: msg.video.file_id });
+  return out;
+}

@@ -1,0 +1,155 @@
+import { existsSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebChannel, type WebReply } from '../../src/channels/web/index.ts';
+import { createLogger } from '../../src/log.ts';
+import { conversationApp } from '../helpers/conversation.ts';
+import { channelContract, type Seen } from './contract.case.ts';
+
+const log = createLogger('silent');
+const seen = (r: WebReply): Seen => ({ text: r.text, choices: r.choices, links: r.sources?.map((s) => `[${s.n}] ${s.title} ${s.url ?? ''}`) });
+const clientOf = (user: string) => `client-${user}`.replace(/[^A-Za-z0-9_-]/g, '_');
+
+channelContract('web', async (engine, app) => {
+  const web = new WebChannel({ engine, log, kb: app.kb, records: app.records, port: 0, host: '127.0.0.1', botName: '工友助手' });
+  await web.start();
+  let failing = false;
+  return {
+    caps: { groups: false, push: false, attachments: false, maxLength: Infinity },
+    async dm(user, text) {
+      const ctl = new AbortController();
+      const req = fetch(`${web.url}/api/chat`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ clientId: clientOf(user), text }),
+        signal: ctl.signal,
+      });
+      if (failing) {
+        // the browser went away mid-answer: the server must shrug it off
+        const before = engine.calls;
+        setTimeout(() => ctl.abort(), 5);
+        await req.catch(() => undefined);
+        while (engine.calls === before) await new Promise((r) => setTimeout(r, 10));
+        await new Promise((r) => setTimeout(r, 200));
+        return [];
+      }
+      const body = (await (await req).json()) as { replies: WebReply[] };
+      return body.replies.map(seen);
+    },
+    async outbox(user) {
+      const body = (await (await fetch(`${web.url}/api/notices?clientId=${clientOf(user)}`)).json()) as { replies: WebReply[] };
+      return body.replies.map(seen);
+    },
+    address: (user) => ({ channel: 'web', chatId: clientOf(user), userId: clientOf(user) }),
+    failSends(f) {
+      failing = f;
+    },
+    close: () => web.stop(),
+  };
+});
+
+describe('web chat: HTTP API and pages', () => {
+  let conv: Awaited<ReturnType<typeof conversationApp>>;
+  let web: WebChannel;
+  const post = (body: unknown) =>
+    fetch(`${web.url}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  beforeAll(async () => {
+    conv = await conversationApp();
+    web = new WebChannel({ engine: conv.app.assistant, log, kb: conv.app.kb, records: conv.app.records, port: 0, host: '127.0.0.1', botName: '工友助手' });
+    await web.start();
+  });
+  afterAll(async () => {
+    await web.stop();
+    conv.close();
+  });
+
+  it('listens on 127.0.0.1 only', () => {
+    expect(web.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  });
+
+  it('answers with sources as links to the cited passage, and the passage page shows it', async () => {
+    const r = (await (await post({ clientId: 'abcdefgh01', text: '新职伤要自己交钱吗？' })).json()) as { replies: WebReply[] };
+    const a = r.replies[0]!;
+    expect(a.text).toContain('[1]');
+    expect(a.text).not.toContain('来源：');
+    expect(a.sources![0]!.url).toMatch(/^\/kb\/passage\/\d+$/);
+    const page = await fetch(`${web.url}${a.sources![0]!.url}`);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('<article>');
+    expect(html).toContain(a.sources![0]!.title);
+    expect((await fetch(`${web.url}/kb/passage/99999999`)).status).toBe(404);
+  });
+
+  it('keeps a conversation per browser: a form goes on across requests, and another browser is apart', async () => {
+    const say = async (clientId: string, text: string) =>
+      ((await (await post({ clientId, text })).json()) as { replies: WebReply[] }).replies.map((x) => x.text).join('\n');
+    const first = (await (await post({ clientId: 'browser-one', text: '我要入会' })).json()) as { replies: WebReply[] };
+    expect(first.replies[0]!.choices).toEqual(['同意', '不同意']);
+    expect(await say('browser-one', '同意')).toMatch(/名字|姓名|称呼/);
+    expect(await say('browser-two', '张三')).not.toMatch(/手机/);
+    expect(await say('browser-one', '张三')).toMatch(/手机/);
+  });
+
+  it('refuses bad requests plainly and serves the chat page in Chinese', async () => {
+    expect((await post({ clientId: 'x', text: 'hi' })).status).toBe(400);
+    expect((await post({ text: 'hi' })).status).toBe(400);
+    expect((await fetch(`${web.url}/api/chat`, { method: 'POST', body: 'not json', headers: { 'content-type': 'application/json' } })).status).toBe(400);
+    expect((await post({ clientId: 'abcdefgh01', text: 'x'.repeat(40_000) })).status).toBe(413);
+    expect((await fetch(`${web.url}/api/nothing`)).status).toBe(404);
+    const page = await (await fetch(`${web.url}/`)).text();
+    expect(page).toContain('lang="zh-CN"');
+    expect(page).toContain('width=device-width');
+    expect(page).toContain('发送');
+  });
+});
+
+const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
+
+describe('web chat in headless Chromium', () => {
+  if (!CHROMIUM) {
+    it.skip('skipped: no chromium at /usr/bin/chromium (apt-get install -y chromium; .ci/run does it)', () => {});
+    return;
+  }
+  let conv: Awaited<ReturnType<typeof conversationApp>>;
+  let web: WebChannel;
+  beforeAll(async () => {
+    conv = await conversationApp();
+    web = new WebChannel({ engine: conv.app.assistant, log, kb: conv.app.kb, records: conv.app.records, port: 0, host: '127.0.0.1', botName: '工友助手' });
+    await web.start();
+  });
+  afterAll(async () => {
+    await web.stop();
+    conv.close();
+  });
+
+  it('a worker on a phone asks, sees the answer with source links, taps a choice, and keeps the conversation after a reload', async () => {
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+    });
+    try {
+      const page = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+      await page.goto(`${web.url}/`);
+      await page.getByText('你好！我是工友助手').waitFor();
+      await page.fill('#t', '新职伤要自己交钱吗？');
+      await page.click('#b');
+      const link = page.locator('.sources a').first();
+      await link.waitFor();
+      const href = await link.getAttribute('href');
+      expect(href).toMatch(/^\/kb\/passage\/\d+$/);
+      await page.fill('#t', '我要入会');
+      await page.keyboard.press('Enter');
+      await page.locator('.choices button', { hasText: '同意' }).first().click();
+      await page.getByText(/名字|姓名|称呼/).last().waitFor();
+      await page.reload();
+      await page.locator('.sources a').first().waitFor();
+      expect(await page.locator('.msg.me').count()).toBe(3);
+      const passage = await browser.newPage();
+      await passage.goto(`${web.url}${href}`);
+      expect(await passage.locator('article').innerText()).toContain('平台');
+    } finally {
+      await browser.close();
+    }
+  });
+});
