@@ -12,6 +12,7 @@ import { joinUnionForm } from './flows/join-union.ts';
 import { loadUnions } from './flows/unions.ts';
 import { loadPilot } from './knowledge/pilot.ts';
 import { RuleIntentClassifier, type IntentClassifier } from './core/intent.ts';
+import { ExampleIntentClassifier, loadIntentExamples } from './core/intent-examples.ts';
 import { KnowledgeBase } from './knowledge/base.ts';
 import { createEmbeddings } from './knowledge/embed.ts';
 import { loadLawQuestions } from './knowledge/law-questions.ts';
@@ -63,7 +64,7 @@ export async function openApp(config: Config, opts: { log?: Logger; seed?: boole
     const seeded = await seedBuiltin(kb, ROOT, config.maxFileBytes);
     if (seeded) log.info({ docs: seeded.added, chunks: seeded.chunks }, 'built-in knowledge loaded');
   }
-  const intents = new RuleIntentClassifier();
+  const intents = new ExampleIntentClassifier(new RuleIntentClassifier(), loadIntentExamples(join(ROOT, 'knowledge/intents/examples.jsonl')));
   const records = new ConversationStore(store.db);
   const pilot = loadPilot(join(ROOT, 'knowledge/data/xinzhishang-pilot.yaml'));
   const clock = opts.clock ?? (() => new Date());
