@@ -1,3 +1,4 @@
+import type { Source } from '../knowledge/answer.ts';
 /** What every channel adapter turns a platform message into, and what it sends back. */
 
 export interface Attachment {
@@ -30,14 +31,8 @@ export interface Incoming {
   privateHint?: string;
 }
 
-export interface Source {
-  n: number;
-  docId: string;
-  title: string;
-  section: string | null;
-  source: string;
-  score: number;
-}
+/** A numbered source of an answer: the same shape `ask --json` prints. */
+export type { Source };
 
 export interface Reply {
   text: string;
