@@ -18,6 +18,10 @@ import { createEmbeddings } from './knowledge/embed.ts';
 import { loadLawQuestions } from './knowledge/law-questions.ts';
 import { loadLexicon } from './knowledge/lexicon.ts';
 import { Tokenizer } from './knowledge/tokenize.ts';
+import { LlmAnswerWriter } from './llm/answer.ts';
+import { createChatClient } from './llm/client.ts';
+import { LlmQuestionRewriter } from './llm/rewrite.ts';
+import { LlmFieldExtractor } from './llm/extract.ts';
 import { createLogger, type Logger } from './log.ts';
 import { ROOT } from './paths.ts';
 import { seedBuiltin } from './staff/kb.ts';
@@ -37,6 +41,8 @@ export interface App {
   staff: StaffChat;
   clock: Clock;
   ask(question: string, opts?: { channel?: string }): Promise<AskResult>;
+  /** The LLM answer writer, when LLM_BASE_URL is configured (its stats count fallbacks). */
+  llm?: LlmAnswerWriter;
   close(): void;
 }
 
@@ -76,6 +82,8 @@ export async function openApp(config: Config, opts: { log?: Logger; seed?: boole
     maxFileBytes: config.maxFileBytes,
     log,
   });
+  const chat = createChatClient(config);
+  const writer = chat ? new LlmAnswerWriter(chat, { log, botName: config.botName }) : undefined;
   const etiquette = new Etiquette({ botName: config.botName, ...config.groups });
   const assistant = new Assistant({
     store: records,
@@ -93,6 +101,9 @@ export async function openApp(config: Config, opts: { log?: Logger; seed?: boole
     etiquette,
     staff,
     deliverOutbox: (channel) => !PUSH_CHANNELS.has(channel),
+    writer,
+    rewriter: chat ? new LlmQuestionRewriter(chat, { log }) : undefined,
+    extractor: chat ? new LlmFieldExtractor(chat, { log }) : undefined,
   });
   return {
     config,
@@ -103,7 +114,8 @@ export async function openApp(config: Config, opts: { log?: Logger; seed?: boole
     assistant,
     staff,
     clock,
-    ask: (question, o) => ask(kb, intents, question, o),
+    llm: writer,
+    ask: (question, o) => ask(kb, intents, question, { ...o, writer }),
     close: () => store.close(),
   };
 }

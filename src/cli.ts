@@ -13,6 +13,7 @@ import { formatSize, LoadError } from './knowledge/loaders/index.ts';
 import { addFiles, ImportErrors, removeDocument, type AddSummary } from './staff/kb.ts';
 import { complaintJson, complaintsCsv, isOverdue, listComplaints, parseComplaintStatus, updateComplaint } from './staff/complaints.ts';
 import { StaffError } from './staff/errors.ts';
+import { addStaffAccount } from './staff/accounts.ts';
 import { listMembers, memberJson, membersCsv, parseMemberDecision, updateMember } from './staff/members.ts';
 import { memberStatusName } from './flows/join-union.ts';
 import { startChannels } from './channels/start.ts';
@@ -319,6 +320,27 @@ export function buildProgram(): Command {
       }),
     );
   const staff = program.command('staff').description('工作人员');
+  staff
+    .command('add')
+    .description('建立工作人员后台（/console）账号，打印一次性密码（首次登录须修改）')
+    .argument('<name>', '账号名（2–32 个字母、数字、汉字或 _ . -）')
+    .option('--reset', '账号已存在时重设为新的一次性密码')
+    .action((name: string, opts: { reset?: boolean }) =>
+      withApp(async (app) => {
+        const password = addStaffAccount(app.records, name, staffActor(), new Date(), { reset: opts.reset });
+        print(`账号：${name.trim()}\n一次性密码：${password}\n请在 ${app.config.publicUrl ?? `http://${app.config.host}:${app.config.port}`}/console 登录，首次登录后必须修改密码。这个密码只显示这一次。`);
+      }),
+    );
+  staff
+    .command('list')
+    .description('列出工作人员后台账号')
+    .action(() =>
+      withApp(async (app) => {
+        const list = app.records.accounts.list();
+        if (!list.length) return print('还没有后台账号。用 gongyou staff add <name> 建立。');
+        for (const a of list) print(`${a.name}  ${a.mustChange ? '待首次登录改密码' : '正常'}  建立于 ${dayOf(new Date(a.createdAt))}`);
+      }),
+    );
   staff
     .command('chat-add')
     .description('让一个聊天账号可以用工作人员命令（/kb add、/approve、/case 等）')

@@ -33,6 +33,7 @@ const schema = z.object({
   STAFF_TELEGRAM_IDS: optional,
   STAFF_WECHAT_IDS: optional,
   OUTBOX_POLL_SECONDS: intFrom(10),
+  CONSOLE_ADMIN_TOKEN: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(16, 'CONSOLE_ADMIN_TOKEN 至少要 16 个字符').optional()),
   TELEGRAM_BOT_TOKEN: optional,
   TELEGRAM_API_ROOT: z.preprocess((v) => (v === '' ? undefined : v), z.url().optional()),
   TELEGRAM_WEBHOOK_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url().optional()),
@@ -43,6 +44,10 @@ const schema = z.object({
   WECHAT_ACCEPT_FRIENDS: z.preprocess((v) => (v === '' || v === undefined ? 'true' : String(v).toLowerCase()), z.enum(['true', 'false', '1', '0', 'yes', 'no'])),
   WECHAT_SEND_INTERVAL_MS: intOrZero(1500),
   WECHAT_SEND_JITTER_MS: intOrZero(1500),
+  LLM_BASE_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url().optional()),
+  LLM_API_KEY: optional,
+  LLM_MODEL: optional,
+  LLM_TIMEOUT_MS: intFrom(15000),
 });
 
 /** Comma/space separated list; empty → []. */
@@ -80,6 +85,8 @@ export interface Config {
   /** Chat identities with staff rights, by channel (besides those in the database). */
   staffIds: Record<string, string[]>;
   outboxPollSeconds: number;
+  /** Optional single-admin setup: log in to /console as "admin" with this token. */
+  consoleAdminToken?: string;
   telegram?: { token: string; apiRoot?: string; webhookUrl?: string; webhookSecret?: string };
   wechat?: {
     puppet: string;
@@ -89,6 +96,8 @@ export interface Config {
     sendIntervalMs: number;
     sendJitterMs: number;
   };
+  /** An optional OpenAI-compatible chat endpoint that writes answers from the retrieved passages. */
+  llm?: { baseURL: string; model: string; apiKey?: string; timeoutMs: number };
 }
 
 export class ConfigError extends Error {}
@@ -104,6 +113,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { dotenv = true
   const e = parsed.data;
   if (e.EMBEDDING_BASE_URL && !e.EMBEDDING_MODEL) {
     throw new ConfigError('配置有误：设置了 EMBEDDING_BASE_URL 就必须同时设置 EMBEDDING_MODEL。');
+  }
+  if (e.LLM_BASE_URL && !e.LLM_MODEL) {
+    throw new ConfigError('配置有误：设置了 LLM_BASE_URL 就必须同时设置 LLM_MODEL。');
   }
   return {
     dataDir: resolve(e.GONGYOU_DATA_DIR),
@@ -128,6 +140,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { dotenv = true
     },
     staffIds: { telegram: list(e.STAFF_TELEGRAM_IDS), wechat: list(e.STAFF_WECHAT_IDS) },
     outboxPollSeconds: e.OUTBOX_POLL_SECONDS,
+    consoleAdminToken: e.CONSOLE_ADMIN_TOKEN,
     telegram: e.TELEGRAM_BOT_TOKEN
       ? { token: e.TELEGRAM_BOT_TOKEN, apiRoot: e.TELEGRAM_API_ROOT, webhookUrl: e.TELEGRAM_WEBHOOK_URL, webhookSecret: e.TELEGRAM_WEBHOOK_SECRET }
       : undefined,
@@ -140,6 +153,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { dotenv = true
           sendIntervalMs: e.WECHAT_SEND_INTERVAL_MS,
           sendJitterMs: e.WECHAT_SEND_JITTER_MS,
         }
+      : undefined,
+    llm: e.LLM_BASE_URL
+      ? { baseURL: e.LLM_BASE_URL.replace(/\/+$/, ''), model: e.LLM_MODEL!, apiKey: e.LLM_API_KEY, timeoutMs: e.LLM_TIMEOUT_MS }
       : undefined,
   };
 }

@@ -3,6 +3,7 @@ import { errText, sleep } from './common.ts';
 import { OutboxPump } from './outbox.ts';
 import type { Channel } from './types.ts';
 import { WebChannel } from './web/index.ts';
+import { createConsole } from '../console/index.ts';
 
 /**
  * `gongyou start`: the web chat always, Telegram when TELEGRAM_BOT_TOKEN is set, WeChat when
@@ -31,7 +32,8 @@ const RETRY_MS = [10_000, 30_000, 60_000, 300_000];
 export async function startChannels(app: App, opts: StartOptions = {}): Promise<Running> {
   const { config, log } = app;
   const engine = app.assistant;
-  const web = new WebChannel({ engine, log, kb: app.kb, records: app.records, port: opts.port ?? config.port, host: config.host, botName: config.botName });
+  const staffConsole = createConsole({ kb: app.kb, records: app.records, log, maxFileBytes: config.maxFileBytes, adminToken: config.consoleAdminToken, clock: app.clock });
+  const web = new WebChannel({ engine, log, kb: app.kb, records: app.records, port: opts.port ?? config.port, host: config.host, botName: config.botName, console: staffConsole });
   await web.start();
   const channels: Channel[] = [web];
   const pushing: Channel[] = [];

@@ -27,7 +27,8 @@ export interface Channel {
 
 /** What an adapter needs from the engine: the Assistant, or a stand-in in tests. */
 export interface Engine {
-  handle(incoming: Incoming): Promise<Reply[]>;
+  /** `onText`, when given, receives an answer's text as an LLM writes it (private chats only); the replies are final. */
+  handle(incoming: Incoming, opts?: { onText?: (delta: string) => void }): Promise<Reply[]>;
   /** The line the assistant says when it joins a group. */
   joinedGroup(channel: string, chatId: string): Reply[];
 }

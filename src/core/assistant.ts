@@ -3,9 +3,12 @@ import type { Logger } from '../log.ts';
 import { replies as canned } from '../replies.ts';
 import type { ConversationStore } from '../store/conversations.ts';
 import { sessionKey } from '../store/sessions.ts';
-import { CANCEL, continueForm, prompt, startForm, text, type FlowContext, type Form, type FormData, type FormState, type Turn } from '../flows/form.ts';
+import { CANCEL, continueForm, mayHoldSeveral, prompt, startForm, text, type FlowContext, type Form, type FormData, type FormState, type Turn } from '../flows/form.ts';
 import { plain } from '../flows/fields.ts';
 import { fill } from '../flows/texts.ts';
+import type { AnswerWriter } from '../llm/answer.ts';
+import { remember, type Exchange, type QuestionRewriter } from '../llm/rewrite.ts';
+import type { FieldExtractor } from '../llm/extract.ts';
 import { ask } from './ask.ts';
 import { dayOf } from './dates.ts';
 import type { Intent, IntentClassifier } from './intent.ts';
@@ -21,6 +24,8 @@ export interface SessionState {
   expired?: string;
   /** A form offered by the last reply, started if the worker takes it up. */
   offer?: { flow: Intent; data: FormData };
+  /** The last question answered and its answer (masked, short): kept only with an LLM, for follow-ups. */
+  last?: Exchange & { at: string };
 }
 
 export interface AssistantDeps {
@@ -44,7 +49,16 @@ export interface AssistantDeps {
   etiquette?: Etiquette;
   /** Staff commands in chat (/kb add, /approve, /case …). */
   staff?: StaffChat;
+  /** Writes answers with an LLM from the retrieved passages (optional; falls back to the extractive answer). */
+  writer?: AnswerWriter;
+  /** Rewrites follow-ups ("那兼职的呢？") with the last exchange before retrieval (optional, LLM). */
+  rewriter?: QuestionRewriter;
+  /** Reads several form answers from one message (optional, LLM); each still passes its step's schema. */
+  extractor?: FieldExtractor;
 }
+
+/** A follow-up refers to the last exchange only if it comes within this time. */
+const FOLLOW_UP_MS = 30 * 60 * 1000;
 
 /** Slash commands any channel may send (Telegram's menu), as the words a worker would type. */
 const COMMAND_WORDS: Record<string, string> = {
@@ -97,10 +111,10 @@ export class Assistant {
     this.idleMs = (deps.idleHours ?? 24) * 3600 * 1000;
   }
 
-  handle(incoming: Incoming): Promise<Reply[]> {
+  handle(incoming: Incoming, opts: { onText?: (delta: string) => void } = {}): Promise<Reply[]> {
     const key = sessionKey(incoming.channel, incoming.chatId, incoming.userId);
     const prev = this.queues.get(key) ?? Promise.resolve();
-    const run = prev.then(() => this.safely(incoming, key));
+    const run = prev.then(() => this.safely(incoming, key, opts.onText));
     const tail = run.catch(() => undefined);
     this.queues.set(key, tail);
     void tail.then(() => {
@@ -109,9 +123,9 @@ export class Assistant {
     return run;
   }
 
-  private async safely(incoming: Incoming, key: string): Promise<Reply[]> {
+  private async safely(incoming: Incoming, key: string, onText?: (delta: string) => void): Promise<Reply[]> {
     try {
-      return await this.process(incoming, key);
+      return await this.process(incoming, key, onText);
     } catch (err) {
       // the message text may hold personal data: log the error and where, never what was said
       this.deps.log?.error({ err, channel: incoming.channel }, 'assistant failed on a message');
@@ -130,7 +144,7 @@ export class Assistant {
     return typeof d === 'function' ? d(channel) : d !== false;
   }
 
-  private async process(incoming: Incoming, key: string): Promise<Reply[]> {
+  private async process(incoming: Incoming, key: string, onText?: (delta: string) => void): Promise<Reply[]> {
     const now = this.clock();
     let message = (incoming.text ?? '').replace(/\r\n?/g, '\n').replace(CONTROL, '').trim();
     if (this.deps.etiquette) {
@@ -145,12 +159,12 @@ export class Assistant {
     if (message.startsWith('/') && /^\/[a-z_]+(@\S+)?$/i.test(message.split(/\s/)[0]!) && !/^\/(start|help)\b/i.test(message)) {
       return [{ text: fill(channelText.unknownCommand, { command: message.split(/\s/)[0]! }) }];
     }
-    const replies = await this.converse(incoming, key, message, now);
+    const replies = await this.converse(incoming, key, message, now, incoming.isGroup ? undefined : onText);
     if (incoming.isGroup) this.deps.etiquette?.after(incoming, message, replies, now);
     return replies;
   }
 
-  private async converse(incoming: Incoming, key: string, message: string, now: Date): Promise<Reply[]> {
+  private async converse(incoming: Incoming, key: string, message: string, now: Date, onText?: (delta: string) => void): Promise<Reply[]> {
     const { store } = this.deps;
     const out: Reply[] = [];
     // notices from staff, marked delivered only with the rest of this turn, so an error loses none
@@ -175,14 +189,14 @@ export class Assistant {
       const form = this.deps.forms[state.form.flow as Intent]!;
       turn = this.fromForm(form, await this.inForm(form, state.form, message, ctx));
     } else {
-      turn = await this.outsideForm(incoming, message, state, ctx);
+      turn = await this.outsideForm(incoming, message, state, ctx, onText);
     }
 
     const delivered: Reply[] = [];
     const committed = store.transaction(() => {
       for (const m of notices) if (store.outbox.markDelivered(m.id, now)) delivered.push({ text: `${text.outboxHeading}${m.text}` });
       const next = turn.state;
-      if (next.form || next.offer) store.sessions.put(key, { form: next.form, offer: next.offer }, now);
+      if (next.form || next.offer || next.last) store.sessions.put(key, { form: next.form, offer: next.offer, last: next.last }, now);
       else if (session) store.sessions.remove(key);
       return turn.commit?.() ?? [];
     });
@@ -210,16 +224,19 @@ export class Assistant {
   }
 
   private context(incoming: Incoming, now: Date): FlowContext {
-    return {
+    const extractor = this.deps.extractor;
+    const ctx: FlowContext = {
       now,
       today: dayOf(now),
       incoming,
       classify: (t) => this.deps.classifier.classify(t),
       answer: async (q) => {
-        const r = await ask(this.deps.kb, this.deps.classifier, q, { channel: incoming.channel, now });
+        const r = await ask(this.deps.kb, this.deps.classifier, q, { channel: incoming.channel, now, writer: this.deps.writer });
         return { text: r.answer, sources: r.sources };
       },
+      ...(extractor ? { extract: (form: Form, message: string) => extractor.extract(form, message, ctx) } : {}),
     };
+    return ctx;
   }
 
   private async inForm(form: Form, state: FormState, message: string, ctx: FlowContext): Promise<Turn> {
@@ -261,7 +278,7 @@ export class Assistant {
     return { replies, state: t.state ? { form: t.state } : {}, commit };
   }
 
-  private async outsideForm(incoming: Incoming, message: string, state: SessionState, ctx: FlowContext) {
+  private async outsideForm(incoming: Incoming, message: string, state: SessionState, ctx: FlowContext, onText?: (delta: string) => void) {
     const offer = state.offer;
     const none: SessionState = {};
     if (!message) {
@@ -289,8 +306,10 @@ export class Assistant {
     const form = this.deps.forms[intent];
     if (form) {
       const initial = offer && offer.flow === intent ? offer.data : {};
-      const t = startForm(form, ctx, initial);
-      return { replies: t.replies, state: t.state ? { form: t.state } : none };
+      // "我要入会，我叫张三，在武汉跑美团": with a model, the answers already given are kept for the summary
+      const extracted = ctx.extract && mayHoldSeveral(message) ? await ctx.extract(form, message) : {};
+      const t = startForm(form, ctx, initial, extracted);
+      return { replies: t.replies, state: t.state ? { form: t.state } : none, commit: t.commit };
     }
     switch (intent) {
       case 'complaint_status':
@@ -301,12 +320,24 @@ export class Assistant {
       case 'help':
         return { replies: [{ text: canned.help }], state: none };
       default: {
-        const r = await ask(this.deps.kb, this.deps.classifier, message, { channel: incoming.channel, now: ctx.now });
+        const rewriter = this.deps.rewriter;
+        const last = state.last && ctx.now.getTime() - new Date(state.last.at).getTime() <= FOLLOW_UP_MS ? state.last : undefined;
+        const r = await ask(this.deps.kb, this.deps.classifier, message, {
+          channel: incoming.channel,
+          now: ctx.now,
+          writer: this.deps.writer,
+          rewriter,
+          history: last ? [{ q: last.q, a: last.a }] : undefined,
+          onText,
+        });
         const replies: Reply[] = [{ text: r.answer, sources: r.sources }];
         if (r.intent === 'qa' && !incoming.isGroup && GRIEVANCE.test(message) && this.deps.forms.complaint) {
           replies.push({ text: text.offerComplaint });
         }
-        return { replies, state: none };
+        // with a rewriter, an answered question is remembered (masked, short) so that a follow-up can refer to it
+        const remembered: SessionState =
+          rewriter && r.intent === 'qa' && r.sources.length ? { last: { ...remember(r.question ?? message, r.answer), at: ctx.now.toISOString() } } : none;
+        return { replies, state: remembered };
       }
     }
   }

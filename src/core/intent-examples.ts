@@ -65,7 +65,8 @@ export class ExampleIntentClassifier implements IntentClassifier {
 
   classify(text: string): Intent {
     const byRule = this.rules.classify(text);
-    if (byRule !== 'qa' || this.examples.length === 0) return byRule;
+    // Digits alone ("1234", a form's answer) say nothing the examples could vote on.
+    if (byRule !== 'qa' || this.examples.length === 0 || !/\p{L}/u.test(normaliseForIntent(text))) return byRule;
     const q = grams(text);
     const qn = this.norm(q);
     const scored = this.vectors.map((v, i) => {

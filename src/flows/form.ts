@@ -24,6 +24,7 @@ export const text = loadTexts(
     invalid: z.string(),
     threeMisses: z.string(),
     sideQuestionBack: z.string(),
+    prefilled: z.string(),
     switchFlow: z.string(),
     greetingInForm: z.string(),
     editWhich: z.string(),
@@ -61,6 +62,11 @@ export interface FlowContext {
   /** Answers a side question from the knowledge base. */
   answer(question: string): Promise<Reply>;
   classify(text: string): Intent;
+  /**
+   * Several answers read from one message (an LLM), each already checked by its step's schema;
+   * absent without a model.
+   */
+  extract?(form: Form, message: string): Promise<FormData>;
 }
 
 /** What a step may do after a valid answer: end the form now, or say something before the next step. */
@@ -107,6 +113,8 @@ export interface FormState {
   /** Steps answered, in order: what 返回 walks back through. */
   trail: number[];
   choosingEdit?: boolean;
+  /** Answers read from a longer message, not yet reached: their step's `after` runs when the form passes them. */
+  prefilled?: string[];
 }
 
 export interface Turn {
@@ -158,14 +166,44 @@ function editable(form: Form, data: FormData): number[] {
 }
 
 /** Opens a form: the intro and the first question (steps already answered by `initial` are skipped). */
-export function startForm(form: Form, ctx: FlowContext, initial: FormData = {}): Turn {
-  const data = { ...initial };
-  let i = nextIndex(form, -1, data);
-  while (i < form.steps.length && form.steps[i]!.key in data) i = nextIndex(form, i, data);
-  const state: FormState = { flow: form.name, step: i, data, misses: 0, trail: [] };
-  const first = prompt(form, i, data, ctx);
-  const intro = form.intro?.(data, ctx);
-  return { replies: [intro ? { ...first, text: `${intro}\n\n${first.text}` } : first], state };
+export function startForm(form: Form, ctx: FlowContext, initial: FormData = {}, extracted: FormData = {}): Turn {
+  const data = { ...extracted, ...initial };
+  const prefilled = Object.keys(extracted).filter((k) => !(k in initial));
+  const state: FormState = { flow: form.name, step: -1, data, misses: 0, trail: [], ...(prefilled.length ? { prefilled } : {}) };
+  const next = advance(form, state, ctx);
+  if ('end' in next) return { replies: next.end, state: null };
+  if (state.step >= form.steps.length) return { replies: next.said, state: null, commit: () => form.finish(state.data, ctx), done: state.data };
+  const first = prompt(form, state.step, data, ctx);
+  const intro = [form.intro?.(data, ctx), noted(form, prefilled, data)].filter(Boolean).join('\n\n');
+  return { replies: [...next.said, intro ? { ...first, text: `${intro}\n\n${first.text}` } : first], state };
+}
+
+/** "已记下：姓名 张三；城市 武汉……最后一起确认" for answers read from one message. */
+function noted(form: Form, keys: string[], data: FormData): string {
+  const shown = form.steps.filter((st) => keys.includes(st.key)).map((st) => `${st.texts.label}：${showValue(st, data[st.key], data)}`);
+  return shown.length ? fill(text.prefilled, { values: shown.join('；') }) : '';
+}
+
+/**
+ * Moves to the next step not answered yet. A prefilled answer the form passes gets its step's
+ * `after` (an existing application for that phone number ends the form as if it had been typed).
+ */
+function advance(form: Form, s: FormState, ctx: FlowContext): { said: Reply[] } | { end: Reply[] } {
+  const said: Reply[] = [];
+  let next = nextIndex(form, s.step, s.data);
+  while (next < form.steps.length && form.steps[next]!.key in s.data) {
+    const st = form.steps[next]!;
+    if (s.prefilled?.includes(st.key)) {
+      s.prefilled = s.prefilled.filter((k) => k !== st.key);
+      if (!s.prefilled.length) delete s.prefilled;
+      const outcome = st.after?.(s.data[st.key], s.data, ctx);
+      if (outcome && 'end' in outcome) return { end: outcome.end };
+      if (outcome && 'say' in outcome) said.push({ text: outcome.say });
+    }
+    next = nextIndex(form, next, s.data);
+  }
+  s.step = next;
+  return { said };
 }
 
 /** Asks a step again, after something else was said. */
@@ -173,6 +211,10 @@ function again(form: Form, state: FormState, ctx: FlowContext, before: string[],
   const p = prompt(form, state.step, state.data, ctx);
   return { replies: [...extra, { ...p, text: [...before, p.text].join('\n') }], state };
 }
+
+/** A message that may hold several answers: long enough and in parts. */
+const MULTI = /^(?=[\s\S]{8,})[\s\S]*[，,、；;\s][\s\S]*$/;
+export const mayHoldSeveral = (message: string) => MULTI.test(message.trim());
 
 export async function continueForm(form: Form, state: FormState, message: string, ctx: FlowContext): Promise<Turn> {
   const s: FormState = { ...state, data: { ...state.data }, trail: [...state.trail] };
@@ -219,7 +261,18 @@ export async function continueForm(form: Form, state: FormState, message: string
   // A clear question in a free-text step is a side question, not the description.
   if (step.freeText && isSideQuestion(message, true)) return sideQuestion(form, s, message, ctx);
 
-  const parsed = step.schema.safeParse(step.parse(message, ctx, s.data));
+  // Several answers in one message ("我叫张三，在武汉跑美团"): with a model, the others are kept too.
+  let extra: string[] = [];
+  let parsed = step.schema.safeParse(step.parse(message, ctx, s.data));
+  if (ctx.extract && !step.fixed && !step.confirm && !step.freeText && MULTI.test(message)) {
+    const found = await ctx.extract(form, message);
+    if (parsed.success || step.key in found) {
+      if (!parsed.success) parsed = step.schema.safeParse(found[step.key]);
+      extra = Object.keys(found).filter((k) => k !== step.key && !(k in s.data));
+      for (const k of extra) s.data[k] = found[k];
+      if (extra.length) s.prefilled = [...new Set([...(s.prefilled ?? []), ...extra])];
+    }
+  }
   if (parsed.success) {
     const value = parsed.data;
     s.data[step.key] = value;
@@ -229,18 +282,20 @@ export async function continueForm(form: Form, state: FormState, message: string
     const said = outcome && 'say' in outcome ? [outcome.say] : [];
     s.trail.push(s.step);
     // the next step not answered yet: after 返回 or 修改 the worker comes straight back to where they were
-    let next = nextIndex(form, s.step, s.data);
-    while (next < form.steps.length && form.steps[next]!.key in s.data) next = nextIndex(form, next, s.data);
-    if (next >= form.steps.length) {
-      return { replies: said.map((t) => ({ text: t })), state: null, commit: () => form.finish(s.data, ctx), done: s.data };
+    const moved = advance(form, s, ctx);
+    if ('end' in moved) return { replies: [...said.map((t) => ({ text: t })), ...moved.end], state: null };
+    const before = [...said.map((t) => ({ text: t })), ...moved.said];
+    if (s.step >= form.steps.length) {
+      return { replies: before, state: null, commit: () => form.finish(s.data, ctx), done: s.data };
     }
-    s.step = next;
-    const p = prompt(form, next, s.data, ctx);
-    return { replies: [...said.map((t) => ({ text: t })), p], state: s };
+    const p = prompt(form, s.step, s.data, ctx);
+    const note = extra.length ? noted(form, extra, s.data) : '';
+    return { replies: [...before, note ? { ...p, text: `${note}\n\n${p.text}` } : p], state: s };
   }
 
   if (isSideQuestion(message, false)) return sideQuestion(form, s, message, ctx);
-  const intent = ctx.classify(message);
+  // a bare number or symbols is a wrong answer to this step, never a request for another service
+  const intent = /\p{L}/u.test(message) ? ctx.classify(message) : 'qa';
   if (FLOW_INTENTS.includes(intent) && intent !== form.name) return again(form, s, ctx, [fill(text.switchFlow, { title: form.title })]);
   if (intent === 'greeting') return again(form, s, ctx, [fill(text.greetingInForm, { title: form.title })]);
   if (intent === 'help') {

@@ -18,6 +18,8 @@ export interface Answer {
   sources: Source[];
   /** True when a curated FAQ answer was returned as it is. */
   curated: boolean;
+  /** The passages behind `sources`, in the same order ([1] is the first): what an LLM may write from. */
+  passages?: Passage[];
 }
 
 /** Below these the assistant says it is not sure rather than guess. */
@@ -96,7 +98,7 @@ export function lead(kb: KnowledgeBase, p: Passage, terms: string[], max = LEAD_
     .join('');
 }
 
-function withSources(body: string, passages: Passage[]): string {
+export function withSources(body: string, passages: Passage[]): string {
   const lines = passages.map((p, i) => `[${i + 1}] ${citation(p)}`);
   return `${body}\n\n${replies.sourcesHeading}\n${lines.join('\n')}`;
 }
@@ -128,7 +130,13 @@ export function composeAnswer(kb: KnowledgeBase, r: Retrieval): Answer {
   if (rule > 0) body += `\n\n${citation(cited[rule]!)}：${lead(kb, cited[rule]!, r.terms, RULE_CHARS)} [${rule + 1}]`;
   const answer = withSources(body, cited);
   // Half sure: show what was found, say so plainly, and still point to people who can help.
-  return { answer: confident ? answer : replies.maybe(answer), confident, sources: cited.map((p, i) => toSource(p, i + 1)), curated: false };
+  return {
+    answer: confident ? answer : replies.maybe(answer),
+    confident,
+    sources: cited.map((p, i) => toSource(p, i + 1)),
+    curated: false,
+    passages: cited,
+  };
 }
 
 /** A strong FAQ match: the curated answer as written, with the document and articles it rests on. */
@@ -141,5 +149,6 @@ function curatedAnswer(kb: KnowledgeBase, r: Retrieval): Answer {
     confident: true,
     sources: cited.map((p, i) => toSource(p, i + 1)),
     curated: true,
+    passages: cited,
   };
 }

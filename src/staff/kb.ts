@@ -92,3 +92,10 @@ export async function removeDocument(kb: KnowledgeBase, docId: string) {
   await kb.save();
   return doc;
 }
+
+/** Takes a document out of answers (disabled) or puts it back (active); the stored document is kept. */
+export async function setDocumentStatus(kb: KnowledgeBase, docId: string, status: 'active' | 'disabled'): Promise<boolean> {
+  const ok = await kb.setStatus(docId, status);
+  if (ok) await kb.save();
+  return ok;
+}

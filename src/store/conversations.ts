@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { StaffAccounts } from './accounts.ts';
 import { AuditLog } from './audit.ts';
 import { ComplaintStore } from './complaints.ts';
 import { MemberStore } from './members.ts';
@@ -14,6 +15,8 @@ export class ConversationStore {
   readonly outbox: OutboxStore;
   readonly audit: AuditLog;
   readonly staff: StaffChatIds;
+  /** Staff console accounts and sessions. */
+  readonly accounts: StaffAccounts;
 
   constructor(readonly db: Database.Database) {
     this.sessions = new SessionStore(db);
@@ -22,6 +25,7 @@ export class ConversationStore {
     this.outbox = new OutboxStore(db);
     this.audit = new AuditLog(db);
     this.staff = new StaffChatIds(db);
+    this.accounts = new StaffAccounts(db);
   }
 
   /** Runs fn atomically: a record and the session that led to it are saved together or not at all. */

@@ -127,3 +127,26 @@ MIGRATIONS.push(`CREATE TABLE staff_chat_ids (
      added_at TEXT NOT NULL,
      PRIMARY KEY (channel, user_id)
    );`);
+
+// 4: staff console — accounts (scrypt hashes, must change a one-time password), login failures
+// (lockout, counted per name whether or not the account exists) and server-side sessions.
+MIGRATIONS.push(`CREATE TABLE staff_accounts (
+     name TEXT PRIMARY KEY,
+     password_hash TEXT NOT NULL,
+     must_change INTEGER NOT NULL DEFAULT 1,
+     disabled INTEGER NOT NULL DEFAULT 0,
+     created_at TEXT NOT NULL,
+     updated_at TEXT NOT NULL
+   );
+   CREATE TABLE console_login_failures (
+     name TEXT PRIMARY KEY,
+     count INTEGER NOT NULL,
+     locked_until TEXT
+   );
+   CREATE TABLE console_sessions (
+     token_hash TEXT PRIMARY KEY,
+     name TEXT NOT NULL,
+     csrf TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     expires_at TEXT NOT NULL
+   );`);

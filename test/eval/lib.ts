@@ -54,7 +54,9 @@ export const lawsAvailable = () => existsSync(LAWS_DIR);
 
 /** Opens a data dir with the built-in knowledge base plus the labour laws or the whole corpus. */
 export async function openEvalApp(dataDir: string, laws: 'labour' | 'all' | 'none'): Promise<App> {
-  const config = loadConfig({ GONGYOU_DATA_DIR: dataDir, LOG_LEVEL: 'silent' }, { dotenv: false });
+  // LLM_* from the environment: with a model configured, answers through app.ask() are written by it
+  const llmEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('LLM_')));
+  const config = loadConfig({ ...llmEnv, GONGYOU_DATA_DIR: dataDir, LOG_LEVEL: 'silent' }, { dotenv: false });
   const app = await openApp(config);
   const paths = laws === 'all' ? [LAWS_DIR] : laws === 'labour' ? LABOUR_LAWS.map((f) => join(LAWS_DIR, f)) : [];
   if (paths.length) await addFiles(app.kb, paths, { maxBytes: config.maxFileBytes });

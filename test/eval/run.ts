@@ -30,6 +30,7 @@ async function run(label: string, laws: 'labour' | 'all' | 'none') {
   if (laws !== 'all') {
     const acc = async (file?: string) => pct(await pipelineAccuracy((q) => app.ask(q), readIntentCases(file)));
     console.log(`intents as ask --json reports them (rules + retrieval): labelled ${await acc()}, held-out ${await acc(HOLDOUT)}`);
+    if (app.llm) console.log(`share of answers that fell back: ${pct(app.llm.stats.fellBack / Math.max(1, app.llm.stats.tried))} (of ${app.llm.stats.tried} written by the LLM)`);
   }
   app.close();
   rmSync(dir, { recursive: true, force: true });

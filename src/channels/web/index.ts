@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import type { Incoming, Reply } from '../../core/types.ts';
 import type { KnowledgeBase } from '../../knowledge/base.ts';
@@ -32,6 +33,8 @@ export interface WebChannelOptions extends ChannelDeps {
   port: number;
   host: string;
   botName: string;
+  /** The staff console (src/console/), mounted at /console when given. */
+  console?: Hono<any, any, any>;
 }
 
 const CLIENT_ID = /^[A-Za-z0-9_-]{8,64}$/;
@@ -105,6 +108,7 @@ export class WebChannel implements Channel {
       return c.json({ error: '服务器出了点问题，请稍后再试。' }, 500);
     });
     app.get('/healthz', (c) => c.text('ok'));
+    if (this.opts.console) app.route('/console', this.opts.console);
     app.get('/', (c) => {
       c.header('Cache-Control', 'no-store');
       return c.html(chatPage(this.opts.botName));
@@ -117,6 +121,30 @@ export class WebChannel implements Channel {
       let sent: Reply[] = [];
       await runTurn(this.opts.engine, incoming, async (r) => void (sent = r), log);
       return c.json({ replies: sent.map((r) => this.toWeb(r)) });
+    });
+    // The same turn, streamed as server-sent events: "delta" events carry an answer's text as an LLM
+    // writes it (each sentence checked first), then one "replies" event carries the final replies,
+    // which replace whatever was shown (the extractive answer if the model's fell through).
+    app.post('/api/chat/stream', bodyLimit({ maxSize: 32 * 1024, onError: (c) => c.json({ error: '消息太长了。' }, 413) }), async (c) => {
+      const body = chatBody.safeParse(await c.req.json().catch(() => undefined));
+      if (!body.success) return c.json({ error: '请求格式不对。' }, 400);
+      const { clientId, text, name } = body.data;
+      const incoming: Incoming = { channel: 'web', chatId: clientId, userId: clientId, userName: name, isGroup: false, text, at: new Date() };
+      return streamSSE(c, async (stream) => {
+        let queue = Promise.resolve();
+        const onText = (delta: string) => {
+          queue = queue.then(() => stream.writeSSE({ event: 'delta', data: JSON.stringify({ text: delta }) }));
+        };
+        let replies: Reply[] = [];
+        try {
+          replies = await this.opts.engine.handle(incoming, { onText });
+        } catch (err) {
+          log.error({ err, channel: 'web' }, 'engine failed on a message');
+          replies = [{ text: '服务器出了点问题，请稍后再试。' }];
+        }
+        await queue;
+        await stream.writeSSE({ event: 'replies', data: JSON.stringify({ replies: replies.map((r) => this.toWeb(r)) }) });
+      });
     });
     app.get('/api/notices', (c) => {
       const clientId = c.req.query('clientId') ?? '';

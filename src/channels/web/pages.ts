@@ -75,9 +75,20 @@ var busy=false;
 function send(text){
   text=(text||'').trim();if(!text||busy)return;busy=true;button.disabled=true;
   add({me:true,text:text});
-  fetch('/api/chat',{method:'POST',headers:{'Content-Type':'application/json'},body:JSON.stringify({clientId:state.clientId,text:text})})
-   .then(function(r){return r.json()})
-   .then(function(d){(d.replies||[]).forEach(add);if(d.error)add({text:d.error})})
+  var req={method:'POST',headers:{'Content-Type':'application/json'},body:JSON.stringify({clientId:state.clientId,text:text})};
+  var done=function(d){(d.replies||[]).forEach(add);if(d.error)add({text:d.error})};
+  var plain=function(){return fetch('/api/chat',req).then(function(r){return r.json()}).then(done)};
+  // streamed when the browser can read a response body: the answer appears as it is written
+  (window.ReadableStream&&window.TextDecoder?fetch('/api/chat/stream',req).then(function(r){
+    if(!r.ok||!r.body)return r.json().then(done);
+    var reader=r.body.getReader(),dec=new TextDecoder(),buf='',live=null,got=false;
+    var onEvent=function(ev){var t=/^event: ?(.*)$/m.exec(ev),d=/^data: ?(.*)$/m.exec(ev);if(!t||!d)return;var data=JSON.parse(d[1]);
+      if(t[1]==='delta'){if(!live){live=el('div','msg bot');live.appendChild(el('div','bubble',''));log.appendChild(live)}
+        live.firstChild.textContent+=data.text;window.scrollTo(0,document.body.scrollHeight)}
+      else if(t[1]==='replies'){got=true;if(live)live.remove();done(data)}};
+    var pump=function(){return reader.read().then(function(x){if(x.done){if(!got){if(live)live.remove();add({text:'网络好像断了，请稍后再发一次。'})}return}
+      buf+=dec.decode(x.value,{stream:true});var parts=buf.split('\\n\\n');buf=parts.pop();parts.forEach(onEvent);return pump()})};
+    return pump()}):plain())
    .catch(function(){add({text:'网络好像断了，请稍后再发一次。'})})
    .then(function(){busy=false;button.disabled=false});
 }

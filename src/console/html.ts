@@ -1,0 +1,34 @@
+/**
+ * A tiny HTML template: every interpolated value is escaped unless it is a `Safe` (the result of
+ * another `html` template or of `raw`); arrays are joined. Synchronous, so pages are plain strings.
+ */
+export class Safe {
+  constructor(readonly value: string) {}
+  toString(): string {
+    return this.value;
+  }
+}
+
+export type Value = Safe | string | number | boolean | null | undefined | Value[];
+
+const ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ESC[c]!);
+}
+
+function render(v: Value): string {
+  if (v === null || v === undefined || v === false) return '';
+  if (v instanceof Safe) return v.value;
+  if (Array.isArray(v)) return v.map(render).join('');
+  return escapeHtml(String(v));
+}
+
+export function html(strings: TemplateStringsArray, ...values: Value[]): Safe {
+  let out = strings[0]!;
+  for (let i = 0; i < values.length; i++) out += render(values[i]) + strings[i + 1]!;
+  return new Safe(out);
+}
+
+/** Trusted markup only (never anything a person typed). */
+export const raw = (s: string) => new Safe(s);

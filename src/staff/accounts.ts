@@ -1,0 +1,123 @@
+import { randomBytes, randomInt, scryptSync, timingSafeEqual, createHash } from 'node:crypto';
+import type { ConversationStore } from '../store/conversations.ts';
+import { StaffError } from './errors.ts';
+
+/**
+ * Staff console accounts: `gongyou staff add <name>` makes one with a one-time password that must
+ * be changed at the first login. Passwords are kept as scrypt hashes; five failed logins lock the
+ * name for fifteen minutes.
+ */
+
+export const MAX_FAILURES = 5;
+export const LOCK_MINUTES = 15;
+export const MIN_PASSWORD = 10;
+/** The account name used with CONSOLE_ADMIN_TOKEN. */
+export const ADMIN_NAME = 'admin';
+
+const SCRYPT = { N: 16384, r: 8, p: 1, keylen: 32 };
+
+export function hashPassword(password: string): string {
+  const salt = randomBytes(16);
+  const key = scryptSync(password.normalize('NFC'), salt, SCRYPT.keylen, { N: SCRYPT.N, r: SCRYPT.r, p: SCRYPT.p });
+  return `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$${salt.toString('base64')}$${key.toString('base64')}`;
+}
+
+export function verifyPassword(password: string, stored: string): boolean {
+  const [tag, n, r, p, salt, key] = stored.split('$');
+  if (tag !== 'scrypt' || !salt || !key) return false;
+  const want = Buffer.from(key, 'base64');
+  const got = scryptSync(password.normalize('NFC'), Buffer.from(salt, 'base64'), want.length, { N: Number(n), r: Number(r), p: Number(p) });
+  return timingSafeEqual(got, want);
+}
+
+/** Equal strings in constant time (for the admin token). */
+export function sameSecret(a: string, b: string): boolean {
+  const ha = createHash('sha256').update(a).digest();
+  const hb = createHash('sha256').update(b).digest();
+  return timingSafeEqual(ha, hb);
+}
+
+/** 12 characters a person can read aloud and type: no 0/O, 1/l/I. */
+export function oneTimePassword(): string {
+  const alphabet = 'abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789';
+  let s = '';
+  for (let i = 0; i < 12; i++) s += alphabet[randomInt(alphabet.length)];
+  return s;
+}
+
+const NAME = /^[\p{L}\p{N}_.-]{2,32}$/u;
+
+/** Creates an account (or, with reset, gives an existing one a new one-time password). Returns the password. */
+export function addStaffAccount(store: ConversationStore, name: string, actor: string, now: Date, opts: { reset?: boolean } = {}): string {
+  const clean = name.trim();
+  if (!NAME.test(clean)) throw new StaffError(`账号名“${name}”不合适：请用 2–32 个字母、数字、汉字或 _ . -。`);
+  if (clean.toLowerCase() === ADMIN_NAME) throw new StaffError(`“${ADMIN_NAME}”留给 CONSOLE_ADMIN_TOKEN 使用，请换一个账号名。`);
+  const password = oneTimePassword();
+  store.transaction(() => {
+    const existing = store.accounts.get(clean);
+    if (existing && !opts.reset) throw new StaffError(`账号 ${clean} 已经存在。要重设密码请加 --reset。`);
+    if (existing) store.accounts.reset(clean, hashPassword(password), now);
+    else store.accounts.create(clean, hashPassword(password), now);
+    store.accounts.clearFailures(clean);
+    store.audit.add(actor, existing ? 'staff.account.reset' : 'staff.account.add', clean, {}, now);
+  });
+  return password;
+}
+
+export type LoginResult =
+  | { ok: true; name: string; mustChange: boolean }
+  | { ok: false; reason: 'locked'; until: Date }
+  | { ok: false; reason: 'bad'; left: number };
+
+/**
+ * Checks a login. Failures are counted per name (also for names that do not exist, so the answer
+ * does not tell which names do); the fifth failure locks the name for LOCK_MINUTES.
+ */
+export function checkLogin(store: ConversationStore, name: string, password: string, now: Date, adminToken?: string): LoginResult {
+  const clean = name.trim();
+  const f = store.accounts.failures(clean);
+  if (f.lockedUntil && new Date(f.lockedUntil) > now) return { ok: false, reason: 'locked', until: new Date(f.lockedUntil) };
+  const count = f.lockedUntil ? 0 : f.count; // a lock that has run out starts the count again
+  let ok = false;
+  let mustChange = false;
+  if (clean === ADMIN_NAME) {
+    ok = Boolean(adminToken) && sameSecret(password, adminToken!);
+  } else {
+    const account = store.accounts.get(clean);
+    if (account && !account.disabled) {
+      ok = verifyPassword(password, account.passwordHash);
+      mustChange = account.mustChange;
+    } else {
+      verifyPassword(password, DUMMY_HASH); // same time whether or not the name exists
+    }
+  }
+  if (ok) {
+    store.accounts.clearFailures(clean);
+    return { ok: true, name: clean, mustChange };
+  }
+  const failures = count + 1;
+  if (failures >= MAX_FAILURES) {
+    const until = new Date(now.getTime() + LOCK_MINUTES * 60_000);
+    store.accounts.setFailures(clean, failures, until.toISOString());
+    return { ok: false, reason: 'locked', until };
+  }
+  store.accounts.setFailures(clean, failures, null);
+  return { ok: false, reason: 'bad', left: MAX_FAILURES - failures };
+}
+
+const DUMMY_HASH = hashPassword(randomBytes(12).toString('hex'));
+
+/** Sets the password a person chose; the old one must be given. */
+export function changePassword(store: ConversationStore, name: string, oldPassword: string, next: string, confirm: string, now: Date): void {
+  const account = store.accounts.get(name);
+  if (!account) throw new StaffError('只有用 gongyou staff add 建立的账号才能在这里改密码。');
+  if (!verifyPassword(oldPassword, account.passwordHash)) throw new StaffError('原密码不对。');
+  if (next !== confirm) throw new StaffError('两次输入的新密码不一样。');
+  if ([...next].length < MIN_PASSWORD) throw new StaffError(`新密码至少要 ${MIN_PASSWORD} 个字符。`);
+  if (next === oldPassword) throw new StaffError('新密码不能和原密码一样。');
+  if (next.toLowerCase().includes(name.toLowerCase())) throw new StaffError('新密码不要包含账号名。');
+  store.transaction(() => {
+    store.accounts.setPassword(name, hashPassword(next), now);
+    store.audit.add(`console:${name}`, 'console.password.change', name, {}, now);
+  });
+}

@@ -1,0 +1,127 @@
+import type Database from 'better-sqlite3';
+
+/** Staff console accounts, failed logins and sessions. Passwords and session tokens are stored only as hashes. */
+export interface StaffAccount {
+  name: string;
+  passwordHash: string;
+  mustChange: boolean;
+  disabled: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ConsoleSession {
+  tokenHash: string;
+  name: string;
+  csrf: string;
+  createdAt: string;
+  expiresAt: string;
+}
+
+interface AccountRow {
+  name: string;
+  password_hash: string;
+  must_change: number;
+  disabled: number;
+  created_at: string;
+  updated_at: string;
+}
+
+interface SessionRow {
+  token_hash: string;
+  name: string;
+  csrf: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export class StaffAccounts {
+  private readonly stmt;
+
+  constructor(db: Database.Database) {
+    this.stmt = {
+      get: db.prepare<[string], AccountRow>('SELECT * FROM staff_accounts WHERE name = ?'),
+      list: db.prepare<[], AccountRow>('SELECT * FROM staff_accounts ORDER BY name'),
+      create: db.prepare('INSERT INTO staff_accounts (name, password_hash, must_change, created_at, updated_at) VALUES (?, ?, 1, ?, ?)'),
+      reset: db.prepare('UPDATE staff_accounts SET password_hash = ?, must_change = 1, updated_at = ? WHERE name = ?'),
+      setPassword: db.prepare('UPDATE staff_accounts SET password_hash = ?, must_change = 0, updated_at = ? WHERE name = ?'),
+      failures: db.prepare<[string], { count: number; locked_until: string | null }>('SELECT count, locked_until FROM console_login_failures WHERE name = ?'),
+      setFailures: db.prepare(
+        'INSERT INTO console_login_failures (name, count, locked_until) VALUES (?, ?, ?) ON CONFLICT(name) DO UPDATE SET count = excluded.count, locked_until = excluded.locked_until',
+      ),
+      clearFailures: db.prepare('DELETE FROM console_login_failures WHERE name = ?'),
+      addSession: db.prepare('INSERT INTO console_sessions (token_hash, name, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)'),
+      getSession: db.prepare<[string], SessionRow>('SELECT * FROM console_sessions WHERE token_hash = ?'),
+      dropSession: db.prepare('DELETE FROM console_sessions WHERE token_hash = ?'),
+      dropSessionsOf: db.prepare('DELETE FROM console_sessions WHERE name = ? AND token_hash != ?'),
+      dropExpired: db.prepare('DELETE FROM console_sessions WHERE expires_at < ?'),
+    };
+  }
+
+  get(name: string): StaffAccount | undefined {
+    const r = this.stmt.get.get(name);
+    return r && toAccount(r);
+  }
+
+  list(): StaffAccount[] {
+    return this.stmt.list.all().map(toAccount);
+  }
+
+  create(name: string, passwordHash: string, now: Date): void {
+    this.stmt.create.run(name, passwordHash, now.toISOString(), now.toISOString());
+  }
+
+  /** A new one-time password: must be changed at the next login. */
+  reset(name: string, passwordHash: string, now: Date): void {
+    this.stmt.reset.run(passwordHash, now.toISOString(), name);
+  }
+
+  /** The password the person chose: no change needed any more. */
+  setPassword(name: string, passwordHash: string, now: Date): void {
+    this.stmt.setPassword.run(passwordHash, now.toISOString(), name);
+  }
+
+  failures(name: string): { count: number; lockedUntil: string | null } {
+    const r = this.stmt.failures.get(name);
+    return { count: r?.count ?? 0, lockedUntil: r?.locked_until ?? null };
+  }
+
+  setFailures(name: string, count: number, lockedUntil: string | null): void {
+    this.stmt.setFailures.run(name, count, lockedUntil);
+  }
+
+  clearFailures(name: string): void {
+    this.stmt.clearFailures.run(name);
+  }
+
+  addSession(s: ConsoleSession): void {
+    this.stmt.addSession.run(s.tokenHash, s.name, s.csrf, s.createdAt, s.expiresAt);
+  }
+
+  session(tokenHash: string): ConsoleSession | undefined {
+    const r = this.stmt.getSession.get(tokenHash);
+    return r && { tokenHash: r.token_hash, name: r.name, csrf: r.csrf, createdAt: r.created_at, expiresAt: r.expires_at };
+  }
+
+  dropSession(tokenHash: string): void {
+    this.stmt.dropSession.run(tokenHash);
+  }
+
+  /** Signs a person out everywhere except the session given (after a password change). */
+  dropOtherSessions(name: string, keepTokenHash: string): void {
+    this.stmt.dropSessionsOf.run(name, keepTokenHash);
+  }
+
+  dropExpired(now: Date): void {
+    this.stmt.dropExpired.run(now.toISOString());
+  }
+}
+
+const toAccount = (r: AccountRow): StaffAccount => ({
+  name: r.name,
+  passwordHash: r.password_hash,
+  mustChange: r.must_change === 1,
+  disabled: r.disabled === 1,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});

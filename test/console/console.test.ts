@@ -1,0 +1,490 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addStaffAccount, checkLogin, hashPassword, verifyPassword } from '../../src/staff/accounts.ts';
+import { StaffError } from '../../src/staff/errors.ts';
+import { groupGaps } from '../../src/console/gaps.ts';
+import { html, raw } from '../../src/console/html.ts';
+import { ADMIN_TOKEN, Client, consoleServer } from './helpers.ts';
+
+type Server = Awaited<ReturnType<typeof consoleServer>>;
+
+const NEW_PASSWORD = 'a-better-password-2026';
+const addr = (u: string) => ({ channel: 'web', chatId: u, userId: u });
+
+describe('staff console: accounts and security', () => {
+  let s: Server;
+  beforeAll(async () => {
+    s = await consoleServer();
+  });
+  afterAll(() => s.close());
+
+  it('hashes passwords with scrypt and checks them', () => {
+    const h = hashPassword('correct horse');
+    expect(h).toMatch(/^scrypt\$/);
+    expect(h).not.toContain('correct horse');
+    expect(verifyPassword('correct horse', h)).toBe(true);
+    expect(verifyPassword('wrong horse', h)).toBe(false);
+  });
+
+  it('staff add refuses bad or duplicate names and the admin name; --reset gives a new one-time password', () => {
+    const { records } = s.conv.app;
+    const now = s.conv.clock.now();
+    const p = addStaffAccount(records, '李四', 'test', now);
+    expect(p).toMatch(/^[A-Za-z0-9]{12}$/);
+    expect(() => addStaffAccount(records, '李四', 'test', now)).toThrow(StaffError);
+    expect(() => addStaffAccount(records, 'admin', 'test', now)).toThrow(StaffError);
+    expect(() => addStaffAccount(records, 'a b', 'test', now)).toThrow(StaffError);
+    const p2 = addStaffAccount(records, '李四', 'test', now, { reset: true });
+    expect(p2).not.toBe(p);
+    expect(checkLogin(records, '李四', p, now).ok).toBe(false);
+    expect(checkLogin(records, '李四', p2, now)).toEqual({ ok: true, name: '李四', mustChange: true });
+    expect(records.audit.list().map((e) => e.action)).toEqual(expect.arrayContaining(['staff.account.add', 'staff.account.reset']));
+  });
+
+  it('without a session: pages redirect to the login page, changes get 401; the stylesheet and login page are public', async () => {
+    const c = new Client(s.url);
+    for (const path of ['/console', '/console/kb', '/console/kb/gaps', '/console/kb/try?q=x', '/console/members', '/console/members.csv', '/console/complaints', '/console/complaints.csv', '/console/audit', '/console/password']) {
+      const { res } = await c.get(path);
+      expect(res.status, path).toBe(302);
+      expect(res.headers.get('location')).toBe('/console/login');
+    }
+    for (const path of ['/console/kb/upload', '/console/kb/doc/x/status', '/console/kb/doc/x/delete', '/console/members/x/decide', '/console/complaints/x/update', '/console/password', '/console/logout']) {
+      const { res } = await c.post(path, { _csrf: 'x' });
+      expect(res.status, path).toBe(401);
+    }
+    const css = await c.get('/console/static/console.css');
+    expect(css.res.headers.get('content-type')).toContain('text/css');
+    const js = await c.get('/console/static/console.js');
+    expect(js.res.headers.get('content-type')).toContain('javascript');
+    expect(js.text).toContain('upload.onprogress');
+    const login = await c.get('/console/login');
+    expect(login.res.status).toBe(200);
+    expect(login.text).toContain('工作人员登录');
+    expect(login.text).toContain('lang="zh-CN"');
+    expect(login.text).not.toMatch(/https?:\/\/(?!127)/); // nothing from a CDN
+    // a forged cookie is no session
+    c.cookie = 'gongyou_console=forged';
+    expect((await c.get('/console')).res.status).toBe(302);
+  });
+
+  it('first login with the one-time password: session cookie is HttpOnly + SameSite=Strict; the password must be changed before anything else', async () => {
+    const { records } = s.conv.app;
+    const once = addStaffAccount(records, 'zhang', 'test', s.conv.clock.now());
+    const c = new Client(s.url);
+    const bad = await c.post('/console/login', { name: 'zhang', password: 'nope' }, { csrf: null });
+    expect(bad.res.status).toBe(401);
+    expect(bad.text).toContain('账号或密码不对');
+    expect(bad.text).toContain('再错 4 次');
+    const ok = await c.post('/console/login', { name: 'zhang', password: once }, { csrf: null });
+    expect(ok.res.status).toBe(303);
+    expect(ok.res.headers.get('location')).toBe('/console/password');
+    expect(c.lastSetCookie).toMatch(/HttpOnly/i);
+    expect(c.lastSetCookie).toMatch(/SameSite=Strict/i);
+    expect(c.lastSetCookie).toMatch(/Path=\/console/);
+    // everything else waits for the new password
+    expect((await c.get('/console/kb')).res.headers.get('location')).toBe('/console/password');
+    const pw = await c.get('/console/password');
+    expect(pw.text).toContain('一次性密码');
+    expect((await c.post('/console/members/x/decide', { decision: 'approved' })).res.status).toBe(403);
+    // wrong CSRF token: nothing changes
+    expect((await c.post('/console/password', { old: once, next: NEW_PASSWORD, confirm: NEW_PASSWORD }, { csrf: 'wrong' })).res.status).toBe(403);
+    const mismatch = await c.post('/console/password', { old: once, next: NEW_PASSWORD, confirm: 'something-else-123' });
+    expect(mismatch.res.status).toBe(400);
+    expect(mismatch.text).toContain('两次输入的新密码不一样');
+    const short = await c.post('/console/password', { old: once, next: 'short', confirm: 'short' });
+    expect(short.text).toContain('至少要 10 个字符');
+    const changed = await c.post('/console/password', { old: once, next: NEW_PASSWORD, confirm: NEW_PASSWORD });
+    expect(changed.res.status).toBe(303);
+    const home = await c.get('/console');
+    expect(home.res.status).toBe(200);
+    expect(home.text).toContain('概览');
+    expect(records.accounts.get('zhang')!.mustChange).toBe(false);
+    // the one-time password no longer works; the new one does
+    const again = new Client(s.url);
+    expect((await again.post('/console/login', { name: 'zhang', password: once }, { csrf: null })).res.status).toBe(401);
+    const r = await again.post('/console/login', { name: 'zhang', password: NEW_PASSWORD }, { csrf: null });
+    expect(r.res.headers.get('location')).toBe('/console');
+    const actions = records.audit.search({ actor: 'console:zhang' }).map((e) => e.action);
+    expect(actions).toEqual(expect.arrayContaining(['console.login', 'console.login.fail', 'console.password.change', 'console.csrf.reject']));
+  });
+
+  it('locks a name for 15 minutes after 5 failed logins, even with the right password; unknown names are counted too', async () => {
+    const { records } = s.conv.app;
+    const once = addStaffAccount(records, 'wang', 'test', s.conv.clock.now());
+    const c = new Client(s.url);
+    for (let i = 0; i < 4; i++) expect((await c.post('/console/login', { name: 'wang', password: `bad${i}` }, { csrf: null })).res.status).toBe(401);
+    const fifth = await c.post('/console/login', { name: 'wang', password: 'bad5' }, { csrf: null });
+    expect(fifth.res.status).toBe(429);
+    expect(fifth.text).toContain('锁定 15 分钟');
+    expect((await c.post('/console/login', { name: 'wang', password: once }, { csrf: null })).res.status).toBe(429);
+    s.conv.clock.advanceHours(0.2); // 12 minutes
+    expect((await c.post('/console/login', { name: 'wang', password: once }, { csrf: null })).res.status).toBe(429);
+    s.conv.clock.advanceHours(0.06); // past 15 minutes
+    expect((await c.post('/console/login', { name: 'wang', password: once }, { csrf: null })).res.status).toBe(303);
+    for (let i = 0; i < 5; i++) await c.post('/console/login', { name: 'nobody', password: 'x' }, { csrf: null });
+    expect((await c.post('/console/login', { name: 'nobody', password: 'x' }, { csrf: null })).text).toContain('锁定');
+  });
+
+  it('the admin token from config logs in as admin without a password change; a wrong token fails', async () => {
+    const c = new Client(s.url);
+    expect((await c.post('/console/login', { name: 'admin', password: 'not-the-token' }, { csrf: null })).res.status).toBe(401);
+    const r = await c.post('/console/login', { name: 'admin', password: ADMIN_TOKEN }, { csrf: null });
+    expect(r.res.headers.get('location')).toBe('/console');
+    const home = await c.get('/console');
+    expect(home.res.status).toBe(200);
+    expect(home.text).toContain('admin');
+    const pw = await c.get('/console/password');
+    expect(pw.text).toContain('CONSOLE_ADMIN_TOKEN');
+  });
+
+  it('CSRF: a change without the token, with a wrong one, or with another session\'s token is refused', async () => {
+    const { records } = s.conv.app;
+    const { member } = records.members.create({ name: '赵六', phone: '13900000001', city: '杭州', workType: '外卖骑手', platform: '美团', unionName: '杭州市总工会' }, addr('csrf-worker'), s.conv.clock.now());
+    const a = new Client(s.url);
+    await a.login('admin', ADMIN_TOKEN);
+    const b = new Client(s.url);
+    await b.login('admin', ADMIN_TOKEN);
+    expect(a.csrf).not.toBe(b.csrf);
+    for (const csrf of [null, 'wrong', b.csrf]) {
+      const r = await a.post(`/console/members/${member.id}/decide`, { decision: 'approved' }, { csrf });
+      expect(r.res.status).toBe(403);
+      expect(r.text).toContain('操作没有执行');
+    }
+    expect(records.members.get(member.id)!.status).toBe('pending');
+    // the header works as well as the form field
+    const res = await fetch(`${s.url}/console/members/${member.id}/decide`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie: a.cookie, 'x-csrf-token': a.csrf, 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'decision=rejected&note=%E8%B5%84%E6%96%99%E4%B8%8D%E5%85%A8',
+    });
+    expect(res.status).toBe(303);
+    expect(records.members.get(member.id)!.status).toBe('rejected');
+  });
+
+  it('a POST from another site (Origin) is refused, the login form included; oversized forms are refused', async () => {
+    const post = (path: string, origin: string, body = 'name=admin&password=x') =>
+      fetch(`${s.url}${path}`, { method: 'POST', redirect: 'manual', headers: { origin, 'content-type': 'application/x-www-form-urlencoded' }, body });
+    const evil = await post('/console/login', 'https://evil.example');
+    expect(evil.status).toBe(403);
+    expect(await evil.text()).toContain('来源不明');
+    expect((await post('/console/login', s.url, `name=admin&password=${ADMIN_TOKEN}`)).status).toBe(303);
+    expect((await post('/console/login', s.url, `name=admin&password=${'x'.repeat(100_000)}`)).status).toBe(413);
+  });
+
+  it('logout ends the session on the server', async () => {
+    const c = new Client(s.url);
+    await c.login('admin', ADMIN_TOKEN);
+    const cookie = c.cookie;
+    expect((await c.post('/console/logout', {})).res.headers.get('location')).toBe('/console/login');
+    c.cookie = cookie; // even a copy of the old cookie no longer works
+    expect((await c.get('/console')).res.status).toBe(302);
+  });
+
+  it('sessions expire', async () => {
+    const c = new Client(s.url);
+    await c.login('admin', ADMIN_TOKEN);
+    s.conv.clock.advanceHours(13);
+    expect((await c.get('/console')).res.status).toBe(302);
+  });
+
+  it('the audit log page filters by actor, action and date', async () => {
+    const c = new Client(s.url);
+    await c.login('admin', ADMIN_TOKEN);
+    const all = await c.get('/console/audit');
+    expect(all.text).toContain('操作记录');
+    expect(all.text).toContain('console.login');
+    const only = await c.get('/console/audit?action=console.login.fail&actor=wang');
+    expect(only.text).toContain('console.login.fail');
+    expect(only.text).not.toContain('console.password.change');
+    const none = await c.get('/console/audit?from=2030-01-01');
+    expect(none.text).toContain('没有符合条件的记录');
+  });
+});
+
+describe('staff console: knowledge base', () => {
+  let s: Server;
+  let c: Client;
+  beforeAll(async () => {
+    s = await consoleServer();
+    c = new Client(s.url);
+    await c.login('admin', ADMIN_TOKEN);
+  });
+  afterAll(() => s.close());
+
+  const DOC = `---
+title: 骑手电动车电池以旧换新补贴办法
+category: 工会
+region: 杭州
+effective: 2026-10-01
+---
+
+# 骑手电动车电池以旧换新补贴办法
+
+## 补贴标准
+
+外卖骑手和快递员把旧电动车电池交到工会驿站，以旧换新的，每块电池补贴三百元，每人每年限一次。
+
+## 办理地点
+
+在各区工会驿站办理，带上身份证和平台接单截图。
+`;
+
+  it('lists the documents with their metadata', async () => {
+    const { text } = await c.get('/console/kb');
+    expect(text).toContain('上传文档');
+    expect(text).toContain('试一试');
+    expect(text).toContain('在用');
+    expect(text).toMatch(/文档（\d+）/);
+  });
+
+  it('uploads several files at once, shows a result per file with Chinese error messages, and the new document answers in 试一试', async () => {
+    const r = await c.upload('/console/kb/upload', [
+      { name: 'battery.md', content: DOC },
+      { name: 'empty.md', content: '' },
+    ]);
+    expect(r.res.status).toBe(200);
+    expect(r.text).toContain('battery.md');
+    expect(r.text).toContain('新增');
+    expect(r.text).toContain('empty.md');
+    expect(r.text).toContain('未导入');
+    expect(r.text).not.toContain('gongyou-upload-'); // no server paths in messages
+    const doc = s.conv.app.kb.listDocuments().find((d) => d.source === 'console/battery.md')!;
+    expect(doc.title).toBe('骑手电动车电池以旧换新补贴办法');
+    expect(doc.region).toBe('杭州');
+
+    const t = await c.get(`/console/kb/try?q=${encodeURIComponent('电动车电池以旧换新补贴多少钱')}`);
+    expect(t.res.status).toBe(200);
+    expect(t.text).toContain('三百元');
+    expect(t.text).toContain('骑手电动车电池以旧换新补贴办法');
+    expect(t.text).toMatch(/<td data-label="得分">0\.\d{4}<\/td>/);
+
+    // the same file again: unchanged; a new version: replaced
+    expect((await c.upload('/console/kb/upload', [{ name: 'battery.md', content: DOC }])).text).toContain('内容没有变化');
+    expect((await c.upload('/console/kb/upload', [{ name: 'battery.md', content: DOC.replace('三百元', '四百元') }])).text).toContain('已替换旧版本');
+    expect(s.conv.app.records.audit.search({ action: 'console.kb.upload' }).length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('an upload with no file, or a file of a kind it cannot read, is refused in Chinese', async () => {
+    const r = await c.upload('/console/kb/upload', []);
+    expect(r.res.status).toBe(400);
+    expect(r.text).toContain('请选择要上传的文件');
+    const odd = await c.upload('/console/kb/upload', [{ name: 'tool.exe', content: 'MZ' }]);
+    expect(odd.text).toContain('未导入');
+    // larger than KB_MAX_FILE_MB (2 MB here): refused with the limit named, the other file still goes in
+    const big = await c.upload('/console/kb/upload', [
+      { name: 'big.md', content: `# 大文件\n\n${'工会'.repeat(400_000)}` },
+      { name: 'small.md', content: '# 小文件\n\n骑手可以到工会驿站休息、喝水、给手机充电。' },
+    ]);
+    expect(big.text).toMatch(/big\.md[\s\S]*未导入/);
+    expect(big.text).toMatch(/MB/);
+    expect(big.text).toContain('small.md');
+    expect(s.conv.app.kb.listDocuments().some((d) => d.source === 'console/small.md')).toBe(true);
+    expect(s.conv.app.kb.listDocuments().some((d) => d.source === 'console/big.md')).toBe(false);
+  });
+
+  it('previews how a document was split, disables and enables it, and deletes it after confirmation', async () => {
+    const doc = s.conv.app.kb.listDocuments().find((d) => d.source === 'console/battery.md')!;
+    const id = encodeURIComponent(doc.id);
+    const page = await c.get(`/console/kb/doc/${id}`);
+    expect(page.text).toContain('补贴标准');
+    expect(page.text).toContain('骑手电动车电池以旧换新补贴办法 › 补贴标准');
+    expect(page.text).toContain('停用');
+
+    const off = await c.post(`/console/kb/doc/${id}/status`, { status: 'disabled' });
+    expect(off.res.status).toBe(303);
+    expect(s.conv.app.kb.store.getDocument(doc.id)!.status).toBe('disabled');
+    const t = await c.get(`/console/kb/try?q=${encodeURIComponent('电动车电池以旧换新补贴多少钱')}`);
+    expect(t.text).not.toContain('四百元');
+    await c.post(`/console/kb/doc/${id}/status`, { status: 'active' });
+    expect(s.conv.app.kb.store.getDocument(doc.id)!.status).toBe('active');
+
+    const confirm = await c.get(`/console/kb/doc/${id}/delete`);
+    expect(confirm.text).toContain('确定要删除');
+    expect((await c.post(`/console/kb/doc/${id}/delete`, {})).res.headers.get('location')).toContain('error=');
+    expect(s.conv.app.kb.store.getDocument(doc.id)).toBeDefined();
+    const del = await c.post(`/console/kb/doc/${id}/delete`, { confirm: 'yes' });
+    expect(del.res.status).toBe(303);
+    expect(s.conv.app.kb.store.getDocument(doc.id)).toBeUndefined();
+    expect((await c.get(`/console/kb/doc/${id}`)).res.status).toBe(404);
+    const actions = s.conv.app.records.audit.search({ actor: 'console:admin' }).map((e) => e.action);
+    expect(actions).toEqual(expect.arrayContaining(['console.kb.disable', 'console.kb.enable', 'console.kb.delete']));
+  });
+
+  it('lists knowledge gaps grouped when similar, with counts', async () => {
+    const { store } = s.conv.app.kb;
+    const now = s.conv.clock.now();
+    for (const q of ['电瓶车充电桩在哪里', '电瓶车充电桩在哪里？', '电瓶车的充电桩在哪里', '下雨天送餐超时怎么办']) store.logGap(q, 'web', null, now);
+    const { text } = await c.get('/console/kb/gaps');
+    expect(text).toContain('电瓶车充电桩在哪里');
+    expect(text).toMatch(/<td data-label="次数">3<\/td>/);
+    expect(text).toContain('下雨天送餐超时怎么办');
+  });
+
+  it('turns a gap into an FAQ entry in two clicks: the form comes prefilled, and the answer is then given to workers', async () => {
+    const { text } = await c.get('/console/kb/gaps');
+    const href = /href="(\/console\/kb\/faq\/new\?[^"]+)">写成常见问题/.exec(text)![1]!.replace(/&amp;/g, '&');
+    const form = await c.get(href);
+    const prefilled = /name="q" value="([^"]+)"/.exec(form.text)![1]!;
+    expect(prefilled).toMatch(/^电瓶车的?充电桩在哪里？?$/);
+    expect(form.text.match(/电瓶车的?充电桩在哪里/g)!.length).toBeGreaterThanOrEqual(3); // the other wordings, prefilled as variants
+    const answer = '各区工会驿站大多有充电插座，骑手可以免费给电瓶车充电。\n## 不是新问题';
+    const saved = await c.post('/console/kb/faq', { q: '电瓶车充电桩在哪里', variants: '电瓶车的充电桩在哪里\n哪里能给电瓶车充电', answer, category: '工会', basis: '' });
+    expect(saved.res.status).toBe(303);
+    const tried = await c.get(decodeURI(saved.res.headers.get('location')!).replace(/\?q=([^&]+)/, (_m, q: string) => `?q=${encodeURIComponent(q)}`));
+    expect(tried.text).toContain('免费给电瓶车充电');
+    expect(tried.text).toContain('有把握');
+    const doc = s.conv.app.kb.listDocuments().find((d) => d.source === 'staff/faq-工会.md')!;
+    expect(doc.kind).toBe('faq');
+    const chunks = s.conv.app.kb.store.chunksOfDocument(doc.id);
+    expect(chunks).toHaveLength(1); // the "## ..." line in the answer did not start a new entry
+    expect(chunks[0]!.faq).toMatchObject({ question: '电瓶车充电桩在哪里', variants: ['电瓶车的充电桩在哪里', '哪里能给电瓶车充电'] });
+    // a worker asking in other words gets it
+    const r = await s.conv.app.ask('哪里能给电瓶车充电');
+    expect(r.answer).toContain('免费给电瓶车充电');
+    // a second entry goes into the same document; the same question twice is refused
+    await c.post('/console/kb/faq', { q: '驿站几点关门', variants: '', answer: '各驿站时间不同，一般早 8 点到晚 8 点。', category: '工会', basis: '' });
+    expect(s.conv.app.kb.store.chunksOfDocument(s.conv.app.kb.listDocuments().find((d) => d.source === 'staff/faq-工会.md')!.id)).toHaveLength(2);
+    const dup = await c.post('/console/kb/faq', { q: '电瓶车充电桩在哪里', variants: '', answer: '重复', category: '工会', basis: '' });
+    expect(dup.res.status).toBe(400);
+    expect(dup.text).toContain('已经在');
+    const empty = await c.post('/console/kb/faq', { q: '问题', variants: '', answer: '  ', category: '工会', basis: '' });
+    expect(empty.text).toContain('请填写回答');
+    expect(s.conv.app.records.audit.search({ action: 'console.kb.faq.add' })).toHaveLength(2);
+  });
+});
+
+describe('staff console: enrolments and complaints', () => {
+  let s: Server;
+  let c: Client;
+  beforeAll(async () => {
+    s = await consoleServer();
+    c = new Client(s.url);
+    await c.login('admin', ADMIN_TOKEN);
+  });
+  afterAll(() => s.close());
+
+  it('filters enrolments, approves one with a note: the worker gets a message through the outbox and the audit log names the staff member', async () => {
+    const { records } = s.conv.app;
+    const now = s.conv.clock.now();
+    const a = records.members.create({ name: '陈一', phone: '13800000001', city: '杭州', workType: '外卖骑手', platform: '美团', unionName: '杭州市总工会' }, addr('w1'), now).member;
+    records.members.create({ name: '陈二', phone: '13800000002', city: '上海', workType: '网约车司机', platform: '滴滴', unionName: '上海市总工会' }, addr('w2'), now);
+    const list = await c.get('/console/members?status=pending&city=杭州');
+    expect(list.text).toContain('陈一');
+    expect(list.text).not.toContain('陈二');
+    expect(list.text).toContain('138****0001');
+    expect(list.text).not.toContain('13800000001');
+    expect((await c.get('/console/members?platform=滴滴')).text).toContain('陈二');
+    expect((await c.get('/console/members?from=2030-01-01')).text).not.toContain('陈一');
+
+    const r = await c.post(`/console/members/${a.id}/decide`, { decision: 'approved', note: '欢迎入会，请到驿站领会员证', back: '/console/members?status=pending' });
+    expect(r.res.status).toBe(303);
+    expect(r.res.headers.get('location')).toMatch(/^\/console\/members\?status=pending&ok=/);
+    expect(records.members.get(a.id)!.status).toBe('approved');
+    const sent = records.outbox.list().filter((m) => m.userId === 'w1');
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.text).toContain('欢迎入会');
+    const entry = records.audit.search({ action: 'member.update', target: a.id })[0]!;
+    expect(entry.actor).toBe('console:admin');
+    // an open redirect is not followed
+    const evil = await c.post(`/console/members/${a.id}/decide`, { decision: 'rejected', back: 'https://evil.example/' });
+    expect(evil.res.headers.get('location')).toMatch(/^\/console\/members\?/);
+    expect((await c.post('/console/members/NOPE/decide', { decision: 'approved' })).res.headers.get('location')).toContain('error=');
+  });
+
+  it('exports enrolments as CSV with a BOM (Excel), filtered', async () => {
+    const res = await fetch(`${s.url}/console/members.csv?city=${encodeURIComponent('上海')}`, { headers: { cookie: c.cookie } });
+    expect(res.headers.get('content-type')).toContain('text/csv');
+    expect(res.headers.get('content-disposition')).toContain('attachment');
+    const buf = Buffer.from(await res.arrayBuffer());
+    expect([...buf.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const text = buf.toString('utf8');
+    expect(text).toContain('陈二');
+    expect(text).not.toContain('陈一');
+    expect(s.conv.app.records.audit.search({ action: 'console.members.export' })).toHaveLength(1);
+  });
+
+  it('filters complaints, shows a case with history, evidence and the phone (audited), updates it with a note that reaches the worker, exports CSV', async () => {
+    const { records } = s.conv.app;
+    const now = s.conv.clock.now();
+    const base = { city: '杭州', happened: '2026-11-01', amount: 50, evidence: '平台罚款截图', mayName: false };
+    const x = records.complaints.create({ ...base, category: '罚款扣钱', platform: '美团', description: '超时被扣 50 元', phone: '13700000001', dueDate: '2026-12-07' }, addr('c1'), now).complaint;
+    const late = records.complaints.create({ ...base, category: '封号', platform: '饿了么', description: '无故封号', phone: '13700000002', dueDate: '2026-11-01' }, addr('c2'), now).complaint;
+
+    const list = await c.get('/console/complaints');
+    expect(list.text).toContain(x.ticket);
+    expect(list.text).toContain('超期');
+    const overdue = await c.get('/console/complaints?overdue=1');
+    expect(overdue.text).toContain(late.ticket);
+    expect(overdue.text).not.toContain(x.ticket);
+    expect((await c.get(`/console/complaints?category=${encodeURIComponent('罚款扣钱')}`)).text).not.toContain(late.ticket);
+    expect((await c.get(`/console/complaints?platform=${encodeURIComponent('饿了么')}`)).text).not.toContain(x.ticket);
+    expect((await c.get(`/console/complaints?status=${encodeURIComponent('已办结')}`)).text).not.toContain(x.ticket);
+    expect(list.text).not.toContain('13700000001');
+
+    const casePage = await c.get(`/console/complaints/${x.ticket}`);
+    expect(casePage.text).toContain('13700000001');
+    expect(casePage.text).toContain('平台罚款截图');
+    expect(casePage.text).toContain('处理记录');
+    expect(records.audit.search({ action: 'console.complaint.view', target: x.ticket })).toHaveLength(1);
+
+    const u = await c.post(`/console/complaints/${x.ticket}/update`, { status: '处理中', note: '已联系站点负责人' });
+    expect(u.res.status).toBe(303);
+    expect(records.complaints.get(x.ticket)!.status).toBe('处理中');
+    expect(records.outbox.list().filter((m) => m.userId === 'c1').at(-1)!.text).toContain('已联系站点负责人');
+    expect(records.complaints.events(x.ticket).at(-1)!.actor).toBe('console:admin');
+    const after = await c.get(`/console/complaints/${x.ticket}`);
+    expect(after.text).toContain('已联系站点负责人');
+
+    // a move the workflow does not allow is refused with the reason
+    const bad = await c.post(`/console/complaints/${x.ticket}/update`, { status: '已受理', note: '' });
+    expect(decodeURIComponent(bad.res.headers.get('location')!)).toContain('不能改成“已受理”');
+    expect((await c.get(`/console/complaints/NOPE`)).res.status).toBe(404);
+
+    const csv = await fetch(`${s.url}/console/complaints.csv?overdue=1`, { headers: { cookie: c.cookie } });
+    const text = Buffer.from(await csv.arrayBuffer()).toString('utf8');
+    expect(text.charCodeAt(0)).toBe(0xfeff);
+    expect(text).toContain(late.ticket);
+    expect(text).not.toContain(x.ticket);
+  });
+
+  it('the overview counts by category and platform with server-drawn bars', async () => {
+    const { text } = await c.get('/console');
+    expect(text).toContain('待审核的入会申请');
+    expect(text).toContain('按类别');
+    expect(text).toContain('罚款扣钱');
+    expect(text).toContain('饿了么');
+    expect(text).toContain('class="bars"');
+    expect(text).toMatch(/class="w100"/);
+    // the Content-Security-Policy forbids inline styles and scripts: pages must not need them
+    for (const path of ['/console', '/console/kb', '/console/members', '/console/complaints', '/console/audit', '/console/kb/gaps']) {
+      const page = await c.get(path);
+      expect(page.text, path).not.toMatch(/style=|<script(?! src="\/console\/static\/console\.js" defer><\/script>)/);
+      expect(page.res.headers.get('content-security-policy')).toContain("script-src 'self'");
+    }
+  });
+
+  it('escapes what workers typed', async () => {
+    const { records } = s.conv.app;
+    records.members.create({ name: '<script>alert(1)</script>', phone: '13800000009', city: '杭州', workType: '外卖骑手', platform: '美团', unionName: '杭州市总工会' }, addr('x9'), s.conv.clock.now());
+    const { text } = await c.get('/console/members');
+    expect(text).not.toContain('<script>alert(1)</script>');
+    expect(text).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+  });
+});
+
+describe('console helpers', () => {
+  it('html escapes values and keeps nested templates', () => {
+    expect(html`<p>${'<b>"x"</b>'}</p>`.value).toBe('<p>&lt;b&gt;&quot;x&quot;&lt;/b&gt;</p>');
+    expect(html`<ul>${['a', 'b'].map((x) => html`<li>${x}</li>`)}</ul>`.value).toBe('<ul><li>a</li><li>b</li></ul>');
+    expect(html`${raw('<br>')}${null}${false}${0}`.value).toBe('<br>0');
+  });
+
+  it('groups similar gap questions', () => {
+    const at = '2026-11-23T02:00:00.000Z';
+    const g = groupGaps(
+      ['怎么加入工会', '怎么加入工会？', '如何加入工会', '罚款怎么申诉'].map((question, id) => ({ id, question, askedAt: at, channel: null, bestScore: null })),
+    );
+    expect(g[0]).toMatchObject({ question: '怎么加入工会', count: 3 });
+    expect(g[1]).toMatchObject({ question: '罚款怎么申诉', count: 1 });
+  });
+});

@@ -1,0 +1,106 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** One request the scripted server received: the JSON body as sent. */
+export interface Received {
+  path: string;
+  body: { model?: string; stream?: boolean; messages?: { role: string; content: string }[] } & Record<string, unknown>;
+  raw: string;
+}
+
+/** What the server does with a request: a completion text, or a raw reply. */
+export type Script =
+  | { content: string; delayMs?: number }
+  | { status: number; body?: string }
+  | { raw: string }
+  | { delayMs: number; content?: string }
+  /** Server-sent events: one delta per piece, `gapMs` apart. */
+  | { stream: string[]; gapMs?: number };
+
+/**
+ * A scripted OpenAI-compatible chat endpoint on 127.0.0.1 (POST /v1/chat/completions, non-streaming).
+ * `next` decides each reply from the request; every request is kept in `received`.
+ */
+export async function startLlmServer(next: (req: Received) => Script) {
+  const received: Received[] = [];
+  const sockets = new Set<import('node:net').Socket>();
+  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    let raw = '';
+    req.setEncoding('utf8');
+    req.on('data', (c: string) => (raw += c));
+    req.on('end', () => {
+      let body: Received['body'] = {};
+      try {
+        body = JSON.parse(raw || '{}');
+      } catch {
+        /* kept as raw */
+      }
+      const r: Received = { path: req.url ?? '', body, raw };
+      received.push(r);
+      if (!req.url?.endsWith('/chat/completions')) {
+        res.writeHead(404).end('{"error":{"message":"not found"}}');
+        return;
+      }
+      const script = next(r);
+      const send = () => {
+        if (res.destroyed) return;
+        if ('stream' in script) {
+          res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+          const pieces = [...script.stream];
+          const chunk = (delta: Record<string, unknown>, finish: string | null = null) =>
+            `data: ${JSON.stringify({ id: 'chatcmpl-test', object: 'chat.completion.chunk', created: 1, model: body.model ?? 'test', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+          res.write(chunk({ role: 'assistant', content: '' }));
+          const step = () => {
+            if (res.destroyed) return;
+            const piece = pieces.shift();
+            if (piece === undefined) {
+              res.end(`${chunk({}, 'stop')}data: [DONE]\n\n`);
+              return;
+            }
+            res.write(chunk({ content: piece }));
+            if (script.gapMs) setTimeout(step, script.gapMs).unref();
+            else setImmediate(step);
+          };
+          step();
+          return;
+        }
+        if ('status' in script) {
+          res.writeHead(script.status, { 'content-type': 'application/json' }).end(script.body ?? '{"error":{"message":"internal error"}}');
+        } else if ('raw' in script) {
+          res.writeHead(200, { 'content-type': 'application/json' }).end(script.raw);
+        } else {
+          res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(completion(body.model ?? 'test', script.content ?? '')));
+        }
+      };
+      const delay = 'delayMs' in script ? script.delayMs ?? 0 : 0;
+      if (delay) setTimeout(send, delay).unref();
+      else send();
+    });
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseURL: `http://127.0.0.1:${port}/v1`,
+    received,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function completion(model: string, content: string) {
+  return {
+    id: 'chatcmpl-test',
+    object: 'chat.completion',
+    created: Math.floor(Date.now() / 1000),
+    model,
+    choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
+    usage: { prompt_tokens: 10, completion_tokens: 10, total_tokens: 20 },
+  };
+}
