@@ -36,6 +36,8 @@ export const answerTuning = {
 const LEAD_CHARS = 220;
 const MAX_SOURCES = 3;
 const RULE_CHARS = 150;
+/** A law article up to this many times the lead length is quoted whole. */
+const LAW_WHOLE = 1.8;
 
 /** How a passage is cited: 《工伤保险条例》第十七条, or title › section for our own documents. */
 export function citation(p: Pick<Passage, 'doc' | 'chunk'>): string {
@@ -72,7 +74,8 @@ function sentences(text: string): string[] {
  */
 export function lead(kb: KnowledgeBase, p: Passage, terms: string[], max = LEAD_CHARS): string {
   const text = p.chunk.text.replace(/\n+/g, '\n').trim();
-  if (text.length <= max) return text.replace(/\n/g, '');
+  // An article is one rule: shown whole unless it is long, so its conditions are not cut off.
+  if (text.length <= (p.doc.kind === 'law' ? max * LAW_WHOLE : max)) return text.replace(/\n/g, '');
   const q = new Set(terms);
   const all = sentences(text);
   const scored = all.map((s, i) => {
