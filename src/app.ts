@@ -72,7 +72,7 @@ export async function openApp(config: Config, opts: { log?: Logger; seed?: boole
   }
   const intents = new ExampleIntentClassifier(new RuleIntentClassifier(), loadIntentExamples(join(ROOT, 'knowledge/intents/examples.jsonl')));
   const records = new ConversationStore(store.db);
-  const pilot = loadPilot(join(ROOT, 'knowledge/data/xinzhishang-pilot.yaml'));
+  const pilot = loadPilot(join(ROOT, 'knowledge/tables/xinzhishang-pilot.yaml'));
   const clock = opts.clock ?? (() => new Date());
   const staff = new StaffChat({
     records,

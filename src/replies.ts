@@ -4,7 +4,7 @@ import YAML from 'yaml';
 import { z } from 'zod';
 import { ROOT } from './paths.ts';
 
-/** Canned reply texts (prompts/replies.yaml) and the hotlines they may name (knowledge/data). */
+/** Canned reply texts (prompts/replies.yaml) and the hotlines they may name (knowledge/tables). */
 
 const replySchema = z.object({
   sourcesHeading: z.string(),
@@ -21,7 +21,7 @@ const hotlineSchema = z.object({
 });
 
 const texts = replySchema.parse(YAML.parse(readFileSync(join(ROOT, 'prompts/replies.yaml'), 'utf8')));
-const hotlines = hotlineSchema.parse(YAML.parse(readFileSync(join(ROOT, 'knowledge/data/hotlines.yaml'), 'utf8'))).hotlines;
+const hotlines = hotlineSchema.parse(YAML.parse(readFileSync(join(ROOT, 'knowledge/tables/hotlines.yaml'), 'utf8'))).hotlines;
 
 /** One line per hotline: "· 12351 工会职工维权服务热线：入会、维权咨询…". */
 export function hotlineList(): string {

@@ -110,7 +110,7 @@ describe('dates and deadlines', () => {
 });
 
 describe('pilot look-up', () => {
-  const pilot = loadPilot(join(ROOT, 'knowledge/data/xinzhishang-pilot.yaml'));
+  const pilot = loadPilot(join(ROOT, 'knowledge/tables/xinzhishang-pilot.yaml'));
   it('matches the longest name, and not another business of a platform', () => {
     expect(findPlatform(pilot, '滴滴货运')?.name).toBe('滴滴货运');
     expect(findPlatform(pilot, '滴滴')?.name).toBe('滴滴出行');

@@ -21,7 +21,7 @@ const categorySchema = z.object({
 });
 export type ComplaintCategories = z.infer<typeof categorySchema>['categories'];
 
-export function loadCategories(file = join(ROOT, 'knowledge/data/complaints.yaml')): ComplaintCategories {
+export function loadCategories(file = join(ROOT, 'knowledge/tables/complaints.yaml')): ComplaintCategories {
   return categorySchema.parse(YAML.parse(readFileSync(file, 'utf8'))).categories;
 }
 

@@ -45,7 +45,7 @@ const texts = loadTexts(
   }),
 );
 
-/** The complaint category offered after the guide; must be one in knowledge/data/complaints.yaml. */
+/** The complaint category offered after the guide; must be one in knowledge/tables/complaints.yaml. */
 export const INJURY_COMPLAINT_CATEGORY = texts.complaintCategory;
 
 /** Words in the first message that call for 120 before any question. */

@@ -6,18 +6,18 @@ import { ROOT } from '../paths.ts';
 
 /**
  * Conversation texts live in prompts/*.yaml, never in code. A hotline is written as {hotline:12351}
- * and must be one listed in knowledge/data/hotlines.yaml (checked at load), so every number the
+ * and must be one listed in knowledge/tables/hotlines.yaml (checked at load), so every number the
  * assistant gives out is one that has a source.
  */
 
 const hotlineFile = z.object({ hotlines: z.array(z.object({ number: z.string() })) });
 const HOTLINES = new Set(
-  hotlineFile.parse(YAML.parse(readFileSync(join(ROOT, 'knowledge/data/hotlines.yaml'), 'utf8'))).hotlines.map((h) => h.number),
+  hotlineFile.parse(YAML.parse(readFileSync(join(ROOT, 'knowledge/tables/hotlines.yaml'), 'utf8'))).hotlines.map((h) => h.number),
 );
 
 function withHotlines(text: string, file: string): string {
   return text.replace(/\{hotline:(\d+)\}/g, (_, n: string) => {
-    if (!HOTLINES.has(n)) throw new Error(`${file}: hotline ${n} is not in knowledge/data/hotlines.yaml`);
+    if (!HOTLINES.has(n)) throw new Error(`${file}: hotline ${n} is not in knowledge/tables/hotlines.yaml`);
     return n;
   });
 }

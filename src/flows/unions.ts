@@ -4,7 +4,7 @@ import YAML from 'yaml';
 import { z } from 'zod';
 import { ROOT } from '../paths.ts';
 
-/** Which union an application goes to, by city: knowledge/data/unions.yaml, edited by the union. */
+/** Which union an application goes to, by city: knowledge/tables/unions.yaml, edited by the union. */
 
 const route = z.object({ union: z.string(), reviewDays: z.number().int().positive().default(5) });
 const schema = z.object({
@@ -14,7 +14,7 @@ const schema = z.object({
 
 export type UnionTable = z.infer<typeof schema>;
 
-export function loadUnions(file = join(ROOT, 'knowledge/data/unions.yaml')): UnionTable {
+export function loadUnions(file = join(ROOT, 'knowledge/tables/unions.yaml')): UnionTable {
   return schema.parse(YAML.parse(readFileSync(file, 'utf8')));
 }
 
