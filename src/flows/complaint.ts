@@ -10,7 +10,7 @@ import type { ComplaintRecord, ComplaintStore } from '../store/complaints.ts';
 import { RECORD_ID } from '../store/counters.ts';
 import type { ConversationStore } from '../store/conversations.ts';
 import * as field from './fields.ts';
-import { text, type Form, type FormData } from './form.ts';
+import { consentStep, text, type Form, type FormData } from './form.ts';
 import { memberStatusLine, platformName } from './join-union.ts';
 import { fill, loadTexts, stepTexts } from './texts.ts';
 
@@ -86,15 +86,7 @@ export function complaintForm(deps: ComplaintDeps): Form {
     title: texts.title,
     intro: () => texts.intro,
     steps: [
-      {
-        key: 'consent',
-        texts: texts.consent,
-        choices: text.consentChoices,
-        fixed: true,
-        parse: (t) => field.yesNo(t),
-        schema: z.boolean(),
-        after: (v) => (v ? undefined : { end: [{ text: texts.refused }] }),
-      },
+      consentStep(texts.consent, texts.refused),
       {
         key: 'category',
         texts: texts.category,

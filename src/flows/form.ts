@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { looksLikeQuestion, type Intent } from '../core/intent.ts';
 import type { Incoming, Reply } from '../core/types.ts';
-import { plain } from './fields.ts';
+import { plain, yesNo } from './fields.ts';
 import { fill, loadTexts, type StepTexts } from './texts.ts';
 
 /**
@@ -92,6 +92,19 @@ export interface Step {
   fixed?: boolean;
   /** The summary step: yes files, no cancels, 修改 edits. */
   confirm?: boolean;
+}
+
+/** The personal-information notice a form that stores data opens with: refusing ends it, storing nothing. */
+export function consentStep(texts: StepTexts, refused: string): Step {
+  return {
+    key: 'consent',
+    texts,
+    choices: text.consentChoices,
+    fixed: true,
+    parse: (t) => yesNo(t),
+    schema: z.boolean(),
+    after: (v) => (v ? undefined : { end: [{ text: refused }] }),
+  };
 }
 
 export interface Form {

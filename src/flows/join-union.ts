@@ -4,7 +4,7 @@ import { findPlatform, type Pilot } from '../knowledge/pilot.ts';
 import type { ConversationStore } from '../store/conversations.ts';
 import type { MemberRecord, MemberStatus } from '../store/members.ts';
 import * as field from './fields.ts';
-import { text, type Form, type FormData } from './form.ts';
+import { consentStep, text, type Form, type FormData } from './form.ts';
 import { fill, loadTexts, stepTexts } from './texts.ts';
 import { routeFor, type UnionTable } from './unions.ts';
 
@@ -74,15 +74,7 @@ export function joinUnionForm(deps: JoinUnionDeps): Form {
     title: texts.title,
     intro: () => texts.intro,
     steps: [
-      {
-        key: 'consent',
-        texts: texts.consent,
-        choices: text.consentChoices,
-        fixed: true,
-        parse: (t) => field.yesNo(t),
-        schema: z.boolean(),
-        after: (v) => (v ? undefined : { end: [{ text: texts.refused }] }),
-      },
+      consentStep(texts.consent, texts.refused),
       { key: 'name', texts: texts.name, parse: (t) => field.personName(t), schema: z.string().min(2).max(40) },
       {
         key: 'phone',
