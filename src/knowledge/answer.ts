@@ -27,8 +27,8 @@ export interface Answer {
 export const answerTuning = {
   minCoverage: 0.5,
   minMatchedWeight: 8,
-  relatedCoverage: 0.3,
-  relatedWeight: 4,
+  relatedCoverage: 0.2,
+  relatedWeight: 8,
   /** A further source is listed when it scores this share of the best one. */
   sourceRatio: 0.5,
   sourceCoverage: 0.25,

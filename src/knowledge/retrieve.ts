@@ -166,15 +166,27 @@ function evidenceWeight(kb: KnowledgeBase, term: string): number {
   return local > 0 ? Math.min(globalIdf(term), 3 * local) : globalIdf(term);
 }
 
-/** How much of the question a passage contains: idf-weighted share and sum of the terms it has. */
+/**
+ * How much of the question a passage contains: idf-weighted share and sum of the terms it has.
+ * jieba's search mode also yields the parts of a long word (电动车 → 电动, 动车); they count once,
+ * with the long word: the long word found scores it whole, only a part found scores at most half.
+ */
 export function overlap(kb: KnowledgeBase, terms: string[], chunk: ChunkRecord) {
   const present = new Set(kb.tokenizer.terms(kb.indexTextOf(chunk)));
+  const unique = [...new Set(terms)];
   let total = 0;
   let matched = 0;
-  for (const t of new Set(terms)) {
-    const w = evidenceWeight(kb, t);
+  for (const head of unique) {
+    if (unique.some((t) => t !== head && t.includes(head))) continue;
+    const w = evidenceWeight(kb, head);
     total += w;
-    if (present.has(t)) matched += w;
+    if (present.has(head)) {
+      matched += w;
+      continue;
+    }
+    let part = 0;
+    for (const t of unique) if (t !== head && head.includes(t) && present.has(t)) part = Math.max(part, evidenceWeight(kb, t));
+    matched += Math.min(part, w / 2);
   }
   return { coverage: total ? matched / total : 0, matchedWeight: matched };
 }
