@@ -6,6 +6,7 @@ import { Etiquette } from './core/etiquette.ts';
 import { StaffChat } from './core/staff-chat.ts';
 import { dayOf } from './core/dates.ts';
 import type { Clock } from './core/types.ts';
+import { loadHolidays } from './core/holidays.ts';
 import { complaintForm, loadCategories, statusReplies } from './flows/complaint.ts';
 import { injuryForm } from './flows/injury.ts';
 import { joinUnionForm } from './flows/join-union.ts';
@@ -22,6 +23,7 @@ import { LlmAnswerWriter } from './llm/answer.ts';
 import { createChatClient } from './llm/client.ts';
 import { LlmQuestionRewriter } from './llm/rewrite.ts';
 import { LlmFieldExtractor } from './llm/extract.ts';
+import { LlmIntentClassifier } from './llm/classify.ts';
 import { createLogger, type Logger } from './log.ts';
 import { ROOT } from './paths.ts';
 import { seedBuiltin } from './staff/kb.ts';
@@ -43,6 +45,8 @@ export interface App {
   ask(question: string, opts?: { channel?: string }): Promise<AskResult>;
   /** The LLM answer writer, when LLM_BASE_URL is configured (its stats count fallbacks). */
   llm?: LlmAnswerWriter;
+  /** The LLM intent classifier (= `intents`), when LLM_BASE_URL is configured (its stats count calls and fallbacks). */
+  llmIntents?: LlmIntentClassifier;
   close(): void;
 }
 
@@ -70,9 +74,14 @@ export async function openApp(config: Config, opts: { log?: Logger; seed?: boole
     const seeded = await seedBuiltin(kb, ROOT, config.maxFileBytes);
     if (seeded) log.info({ docs: seeded.added, chunks: seeded.chunks }, 'built-in knowledge loaded');
   }
-  const intents = new ExampleIntentClassifier(new RuleIntentClassifier(), loadIntentExamples(join(ROOT, 'knowledge/intents/examples.jsonl')));
+  const chat = createChatClient(config);
+  const local = new ExampleIntentClassifier(new RuleIntentClassifier(), loadIntentExamples(join(ROOT, 'knowledge/intents/examples.jsonl')));
+  // with a model, it is asked only about the messages the rules and examples are unsure of
+  const llmIntents = chat ? new LlmIntentClassifier(local, chat, { log }) : undefined;
+  const intents: IntentClassifier = llmIntents ?? local;
   const records = new ConversationStore(store.db);
   const pilot = loadPilot(join(ROOT, 'knowledge/tables/xinzhishang-pilot.yaml'));
+  const calendar = loadHolidays();
   const clock = opts.clock ?? (() => new Date());
   const staff = new StaffChat({
     records,
@@ -82,7 +91,6 @@ export async function openApp(config: Config, opts: { log?: Logger; seed?: boole
     maxFileBytes: config.maxFileBytes,
     log,
   });
-  const chat = createChatClient(config);
   const writer = chat ? new LlmAnswerWriter(chat, { log, botName: config.botName }) : undefined;
   const etiquette = new Etiquette({ botName: config.botName, ...config.groups });
   const assistant = new Assistant({
@@ -90,8 +98,8 @@ export async function openApp(config: Config, opts: { log?: Logger; seed?: boole
     kb,
     classifier: intents,
     forms: {
-      join_union: joinUnionForm({ store: records, pilot, unions: loadUnions() }),
-      complaint: complaintForm({ store: records, pilot, categories: loadCategories() }),
+      join_union: joinUnionForm({ store: records, pilot, unions: loadUnions(), calendar }),
+      complaint: complaintForm({ store: records, pilot, categories: loadCategories(), calendar }),
       injury: injuryForm({ pilot }),
     },
     status: (incoming, text) => statusReplies(records, incoming, text, dayOf(clock())),
@@ -115,6 +123,7 @@ export async function openApp(config: Config, opts: { log?: Logger; seed?: boole
     staff,
     clock,
     llm: writer,
+    llmIntents,
     ask: (question, o) => ask(kb, intents, question, { ...o, writer }),
     close: () => store.close(),
   };

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
 import { addDays, addWorkingDays, addYears, cnDay, dayOf } from '../src/core/dates.ts';
+import { loadHolidays } from '../src/core/holidays.ts';
+import { tempDir } from './helpers/app.ts';
 import { containsPhone, maskPhone } from '../src/core/privacy.ts';
 import * as f from '../src/flows/fields.ts';
 import { workInjuryDeadlines } from '../src/flows/injury.ts';
@@ -101,6 +104,26 @@ describe('dates and deadlines', () => {
     expect(addWorkingDays('2026-11-27', 1)).toBe('2026-11-30');
     expect(addDays('2026-12-31', 1)).toBe('2027-01-01');
     expect(addYears('2028-02-29', 1)).toBe('2029-02-28');
+  });
+
+  it("skips the public holidays in the union's table and counts the 调休 weekend days as working days", () => {
+    const calendar = loadHolidays();
+    // 国庆节 2026-10-01..07 off; Saturday 2026-10-10 worked
+    expect(addWorkingDays('2026-09-30', 1, calendar)).toBe('2026-10-08');
+    expect(addWorkingDays('2026-10-09', 1, calendar)).toBe('2026-10-10');
+    // 春节 2026-02-15..23 off; Saturday 2026-02-14 worked
+    expect(addWorkingDays('2026-02-13', 1, calendar)).toBe('2026-02-14');
+    expect(addWorkingDays('2026-02-14', 1, calendar)).toBe('2026-02-24');
+    // a year the table does not list: weekends only
+    expect(addWorkingDays('2027-10-01', 1, calendar)).toBe('2027-10-04');
+  });
+
+  it('refuses a holiday table with a malformed date, naming the problem in Chinese', () => {
+    const t = tempDir();
+    const file = join(t.dir, 'holidays.yaml');
+    writeFileSync(file, 'years:\n  2027:\n    off:\n      - { from: 2027-02-30, to: 2027-03-01 }\n');
+    expect(() => loadHolidays(file)).toThrow(/holidays\.yaml 格式有误：日期要写成/);
+    t.cleanup();
   });
 
   it('computes the 工伤 deadlines as calendar dates (工伤保险条例 第十七条)', () => {

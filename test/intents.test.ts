@@ -1,19 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { looksLikeQuestion, normaliseForIntent, RuleIntentClassifier } from '../src/core/intent.ts';
-import { evaluateIntents, HOLDOUT, readIntentCases, shippedClassifier } from './eval/intents.ts';
+import { evaluateIntents, HOLDOUT, readIntentCases, shippedClassifier, UNSEEN } from './eval/intents.ts';
 
 describe('intents', () => {
-  it('keeps accuracy on the labelled set at 0.9 or better', () => {
+  it('keeps accuracy on the labelled set at 0.9 or better', async () => {
     const cases = readIntentCases();
     expect(cases.length).toBeGreaterThanOrEqual(150);
-    const f = evaluateIntents();
+    const f = await evaluateIntents();
     expect(f.accuracy, f.misses.map((m) => `${m.text}: want ${m.want}, got ${m.got}`).join('\n')).toBeGreaterThanOrEqual(0.9);
   });
 
-  it('keeps accuracy on held-out messages (written without seeing the rules) from falling', () => {
-    const f = evaluateIntents(shippedClassifier(), readIntentCases(HOLDOUT));
-    expect(f.n).toBeGreaterThanOrEqual(150);
-    expect(f.accuracy).toBeGreaterThanOrEqual(0.78);
+  it('keeps accuracy on held-out messages from falling', async () => {
+    const holdout = await evaluateIntents(shippedClassifier(), readIntentCases(HOLDOUT));
+    expect(holdout.n).toBeGreaterThanOrEqual(150);
+    expect(holdout.accuracy).toBeGreaterThanOrEqual(0.95);
+    // never looked at while tuning: the classifier alone, before retrieval turns unanswerable chatter into out_of_scope
+    const unseen = await evaluateIntents(shippedClassifier(), readIntentCases(UNSEEN));
+    expect(unseen.accuracy).toBeGreaterThanOrEqual(0.85);
   });
 
   it('covers every intent in the labelled set', () => {

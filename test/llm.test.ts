@@ -11,7 +11,7 @@ import { rewritePrompt } from '../src/llm/rewrite.ts';
 import { sessionKey } from '../src/store/sessions.ts';
 import { addFiles } from '../src/staff/kb.ts';
 import { tempDir, testApp, testConfig } from './helpers/app.ts';
-import { startLlmServer, type Received, type Script } from './helpers/llm-server.ts';
+import { isIntentCall, startLlmServer, type Received, type Script } from './helpers/llm-server.ts';
 
 const RULES = `# 某市骑手互助金办法
 
@@ -41,7 +41,8 @@ let app: App;
 let cleanup: () => void;
 
 beforeAll(async () => {
-  server = await startLlmServer((r) => script(r));
+  // the intent classifier's calls (src/llm/classify.ts) get a plain label: this suite is about answers
+  server = await startLlmServer((r) => script(r), { intents: () => ({ content: 'qa' }) });
   const t = tempDir();
   cleanup = t.cleanup;
   const files = join(t.dir, 'files');
@@ -62,6 +63,9 @@ beforeEach(() => {
   server.received.length = 0;
 });
 
+/** The requests about answers and follow-ups, not about intents (those are in llm-intent.test.ts). */
+const calls = () => server.received.filter((r) => !isIntentCall(r));
+
 /** The answer without a model: what every fallback must be, word for word. */
 const extractive = (q: string) => ask(app.kb, app.intents, q);
 
@@ -77,9 +81,9 @@ describe('LLM answers through an OpenAI-compatible endpoint', () => {
     expect(r.sources).toEqual(base.sources);
     expect(r.confident).toBe(base.confident);
     // what the server got: the model, the prompt from prompts/, the numbered passages and the question
-    expect(server.received).toHaveLength(1);
-    const body = server.received[0]!.body;
-    expect(server.received[0]!.path).toBe('/v1/chat/completions');
+    expect(calls()).toHaveLength(1);
+    const body = calls()[0]!.body;
+    expect(calls()[0]!.path).toBe('/v1/chat/completions');
     expect(body.model).toBe('test-model');
     expect(body.messages![0]).toMatchObject({ role: 'system', content: answerPrompt() });
     expect(body.messages![1]!.content).toContain('[1] 某市骑手互助金办法 › 怎么申请');
@@ -108,7 +112,7 @@ describe('LLM answers through an OpenAI-compatible endpoint', () => {
       expect(r.by).toBe('fallback');
       expect(r.answer).toBe(base.answer);
       expect(r.sources).toEqual(base.sources);
-      expect(server.received.length).toBe(1);
+      expect(calls().length).toBe(1);
     });
   }
 
@@ -151,9 +155,9 @@ describe('LLM answers through an OpenAI-compatible endpoint', () => {
     const faq = await app.ask('工伤认定申请期限是多久');
     expect(faq.confident).toBe(true);
     expect(await app.ask('你好')).toMatchObject({ intent: 'greeting' });
-    const none = await app.ask('新职伤的保费在火星上怎么交给外星人');
+    const none = await app.ask('工会能帮我修好外星飞船的曲速引擎吗');
     expect(none.sources).toEqual([]);
-    expect(server.received).toHaveLength(0);
+    expect(calls()).toHaveLength(0);
   });
 
   it('answers in a conversation through the Assistant with the model', async () => {
@@ -174,7 +178,7 @@ describe('hostile documents and messages', () => {
     expect(r.by).toBe('fallback');
     expect(r.answer).not.toMatch(MOBILE);
     // the rules still come first, from prompts/, as the system message; the document is fenced as material
-    const msgs = server.received[0]!.body.messages!;
+    const msgs = calls()[0]!.body.messages!;
     expect(msgs[0]).toMatchObject({ role: 'system', content: answerPrompt() });
     expect(msgs.filter((m) => m.role === 'system')).toHaveLength(1);
     expect(msgs[1]!.content).toMatch(/【资料】[\s\S]*忽略以上所有规则[\s\S]*【资料结束】/);
@@ -186,10 +190,10 @@ describe('hostile documents and messages', () => {
     const r = await app.ask(q);
     expect(r.by).toBe('fallback');
     expect(r.answer).not.toContain('13700002222');
-    expect(server.received.length).toBe(1);
+    expect(calls().length).toBe(1);
     for (const got of server.received) expect(got.raw).not.toMatch(MOBILE);
-    expect(server.received[0]!.raw).not.toContain('5678');
-    expect(server.received[0]!.body.messages![0]!.content).toBe(answerPrompt());
+    expect(calls()[0]!.raw).not.toContain('5678');
+    expect(calls()[0]!.body.messages![0]!.content).toBe(answerPrompt());
   });
 
   it('the same question in a chat reaches the model without the phone number', async () => {
@@ -225,7 +229,7 @@ describe('follow-ups', () => {
     for (const got of server.received) expect(got.raw).not.toMatch(MOBILE);
     // retrieval used the rewritten question
     expect(second[0]!.sources![0]).toMatchObject({ section: '要交什么材料' });
-    const answerCall = server.received.find((r) => !isRewrite(r))!;
+    const answerCall = calls().find((r) => !isRewrite(r))!;
     expect(answerCall.body.messages![1]!.content).toContain('申请骑手互助金要交什么材料？');
   });
 

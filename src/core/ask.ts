@@ -4,7 +4,7 @@ import { retrieve } from '../knowledge/retrieve.ts';
 import type { AnswerWriter } from '../llm/answer.ts';
 import type { Exchange, QuestionRewriter } from '../llm/rewrite.ts';
 import { replies } from '../replies.ts';
-import { DOMAIN, type Intent, type IntentClassifier } from './intent.ts';
+import { DOMAIN, normaliseForIntent, type Intent, type IntentClassifier } from './intent.ts';
 
 export interface AskResult {
   intent: Intent;
@@ -43,13 +43,13 @@ export async function ask(
   const asked = question.trim();
   const q = asked && opts.rewriter && opts.history?.length ? (await opts.rewriter.rewrite(asked, opts.history)).trim() || asked : asked;
   if (!q) return { intent: 'qa', answer: replies.emptyQuestion, confident: false, sources: [] };
-  let intent = classifier.classify(q);
+  let intent = await classifier.classify(q);
   if (intent === 'greeting') return { intent, answer: replies.greeting, confident: true, sources: [] };
   if (intent === 'help') return { intent, answer: replies.help, confident: true, sources: [] };
   if (intent === 'out_of_scope') return { intent, answer: replies.outOfScope(), confident: false, sources: [] };
   const extractive = composeAnswer(kb, await retrieve(kb, q));
   if (!extractive.confident) {
-    if (intent === 'qa' && !DOMAIN.test(q)) {
+    if (intent === 'qa' && !DOMAIN.test(normaliseForIntent(q))) {
       intent = 'out_of_scope';
       return { intent, answer: replies.outOfScope(), confident: false, sources: [] };
     }

@@ -95,6 +95,9 @@ const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b\u200e\u200f\u202
 
 /** Grievances a question may describe: the answer then offers to file a complaint. */
 const GRIEVANCE = /扣|罚|封号|停单|拖欠|欠薪|不给钱|不发|克扣|压单|不结算|少给|降单价|抽成/;
+/** Questions about joining ("兼职能入会吗") and about accidents ("摔了算工伤吗"): the answer offers the flow. */
+const ABOUT_JOINING = /入会|入工会|加入工会|参加工会|工会会员/;
+const ABOUT_INJURY = /受伤|摔|撞|车祸|事故|工伤|职业伤害|骨折|伤残/;
 
 /**
  * The conversation engine, the same for every channel: given the same store, clock and message it
@@ -278,6 +281,15 @@ export class Assistant {
     return { replies, state: t.state ? { form: t.state } : {}, commit };
   }
 
+  /** After an answer, the one thing the worker may want to do next: file a complaint, join, or get the injury guide. */
+  private offerAfterAnswer(message: string): string | undefined {
+    const forms = this.deps.forms;
+    if (GRIEVANCE.test(message) && forms.complaint) return text.offerComplaint;
+    if (ABOUT_JOINING.test(message) && forms.join_union) return text.offerJoin;
+    if (ABOUT_INJURY.test(message) && forms.injury) return text.offerInjury;
+    return undefined;
+  }
+
   private async outsideForm(incoming: Incoming, message: string, state: SessionState, ctx: FlowContext, onText?: (delta: string) => void) {
     const offer = state.offer;
     const none: SessionState = {};
@@ -287,7 +299,7 @@ export class Assistant {
     if (!/[\p{L}\p{N}]/u.test(message)) return { replies: [{ text: text.noText }], state: none };
     if (CANCEL.test(plain(message))) return { replies: [{ text: text.nothingToCancel }], state: none };
 
-    const intent = this.deps.classifier.classify(message);
+    const intent = await this.deps.classifier.classify(message);
     if (incoming.isGroup && PRIVATE_FLOWS.includes(intent)) {
       // remembered so that the worker's first private message takes it up
       const commit = () => {
@@ -331,9 +343,8 @@ export class Assistant {
           onText,
         });
         const replies: Reply[] = [{ text: r.answer, sources: r.sources }];
-        if (r.intent === 'qa' && !incoming.isGroup && GRIEVANCE.test(message) && this.deps.forms.complaint) {
-          replies.push({ text: text.offerComplaint });
-        }
+        const offer = r.intent === 'qa' && !incoming.isGroup ? this.offerAfterAnswer(message) : undefined;
+        if (offer) replies.push({ text: offer });
         // with a rewriter, an answered question is remembered (masked, short) so that a follow-up can refer to it
         const remembered: SessionState =
           rewriter && r.intent === 'qa' && r.sources.length ? { last: { ...remember(r.question ?? message, r.answer), at: ctx.now.toISOString() } } : none;

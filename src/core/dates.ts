@@ -43,16 +43,31 @@ export function addMonths(day: string, n: number): string {
   return `${ty}-${String(tm).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
 }
 
-/** Monday to Friday; public holidays are not known here, so a due date may fall on one. */
-export function addWorkingDays(day: string, n: number): string {
-  let ms = utc(day);
+/** Days off besides weekends, and weekend days worked instead (调休): see src/core/holidays.ts. */
+export interface WorkCalendar {
+  off: ReadonlySet<string>;
+  work: ReadonlySet<string>;
+}
+
+/** Monday to Friday only: when no holiday table is at hand. */
+export const WEEKDAYS: WorkCalendar = { off: new Set(), work: new Set() };
+
+export function isWorkingDay(day: string, calendar: WorkCalendar = WEEKDAYS): boolean {
+  if (calendar.work.has(day)) return true;
+  if (calendar.off.has(day)) return false;
+  const wd = new Date(utc(day)).getUTCDay();
+  return wd !== 0 && wd !== 6;
+}
+
+/** The n-th working day after `day`: weekends and public holidays skipped, 调休 Saturdays and Sundays counted. */
+export function addWorkingDays(day: string, n: number, calendar: WorkCalendar = WEEKDAYS): string {
+  let d = day;
   let left = n;
   while (left > 0) {
-    ms += DAY_MS;
-    const wd = new Date(ms).getUTCDay();
-    if (wd !== 0 && wd !== 6) left--;
+    d = addDays(d, 1);
+    if (isWorkingDay(d, calendar)) left--;
   }
-  return fromUtc(ms);
+  return d;
 }
 
 export function daysBetween(from: string, to: string): number {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { INTENTS, normaliseForIntent, type Intent, type IntentClassifier } from './intent.ts';
+import { INTENTS, normaliseForIntent, type Intent, type LocalIntentClassifier } from './intent.ts';
 
 export interface IntentExample {
   text: string;
@@ -20,6 +20,22 @@ export function loadIntentExamples(file: string): IntentExample[] {
 
 type Grams = Map<string, number>;
 
+/** How the local classifier reached its label: what a model-backed classifier reads to decide whether to ask. */
+export interface IntentJudgement {
+  intent: Intent;
+  /**
+   * 'rules': a rule fired (or there is nothing to vote on); 'examples': the labelled examples voted;
+   * 'default': no rule fired and no example was similar enough, so it is 'qa' by default.
+   */
+  by: 'rules' | 'examples' | 'default';
+  /** With 'examples': the similarity of the nearest example (0..1). */
+  nearest?: number;
+  /** With 'examples': the winning intent's share of the five votes' weight (0..1). */
+  share?: number;
+}
+
+const notQa = (i: Intent) => (i === 'qa' ? undefined : i);
+
 /** Characters and character pairs of the normalised text: robust to typos and word boundaries. */
 function grams(text: string): Grams {
   const s = normaliseForIntent(text);
@@ -36,13 +52,13 @@ function grams(text: string): Grams {
  * similar (idf-weighted character pairs, cosine) decide, if the nearest is similar enough. New
  * phrasings are taught by adding a line to the examples, not by writing a rule.
  */
-export class ExampleIntentClassifier implements IntentClassifier {
+export class ExampleIntentClassifier implements LocalIntentClassifier {
   private readonly vectors: Grams[];
   private readonly norms: number[];
   private readonly idf = new Map<string, number>();
 
   constructor(
-    private readonly rules: IntentClassifier,
+    private readonly rules: LocalIntentClassifier & { match?(text: string): Intent | undefined },
     private readonly examples: IntentExample[],
     private readonly minSimilarity = 0.3,
   ) {
@@ -64,9 +80,17 @@ export class ExampleIntentClassifier implements IntentClassifier {
   }
 
   classify(text: string): Intent {
-    const byRule = this.rules.classify(text);
+    return this.judge(text).intent;
+  }
+
+  /** The label and how sure it is: the same label `classify` gives. */
+  judge(text: string): IntentJudgement {
+    // A rule that fired decides, 'qa' included ("入会要交钱吗" asks, it does not enrol).
+    const fired = this.rules.match ? this.rules.match(text) : notQa(this.rules.classify(text));
+    const byRule = fired ?? 'qa';
     // Digits alone ("1234", a form's answer) say nothing the examples could vote on.
-    if (byRule !== 'qa' || this.examples.length === 0 || !/\p{L}/u.test(normaliseForIntent(text))) return byRule;
+    if (fired || !/\p{L}/u.test(normaliseForIntent(text))) return { intent: byRule, by: 'rules' };
+    if (this.examples.length === 0) return { intent: byRule, by: 'default' };
     const q = grams(text);
     const qn = this.norm(q);
     const scored = this.vectors.map((v, i) => {
@@ -78,9 +102,11 @@ export class ExampleIntentClassifier implements IntentClassifier {
       return { i, sim: dot / (qn * this.norms[i]!) };
     });
     const top = scored.sort((a, b) => b.sim - a.sim).slice(0, 5);
-    if (!top[0] || top[0].sim < this.minSimilarity) return 'qa';
+    if (!top[0] || top[0].sim < this.minSimilarity) return { intent: 'qa', by: 'default', nearest: top[0]?.sim ?? 0 };
     const votes = new Map<Intent, number>();
     for (const t of top) votes.set(this.examples[t.i]!.intent, (votes.get(this.examples[t.i]!.intent) ?? 0) + t.sim);
-    return [...votes].sort((a, b) => b[1] - a[1])[0]![0];
+    const [winner, weight] = [...votes].sort((a, b) => b[1] - a[1])[0]!;
+    const total = top.reduce((s, t) => s + t.sim, 0);
+    return { intent: winner, by: 'examples', nearest: top[0].sim, share: total > 0 ? weight / total : 0 };
   }
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
-import { addWorkingDays, cnDay, dayOf } from '../core/dates.ts';
+import { addWorkingDays, cnDay, dayOf, type WorkCalendar } from '../core/dates.ts';
 import type { Incoming, Reply } from '../core/types.ts';
 import type { Pilot } from '../knowledge/pilot.ts';
 import { ROOT } from '../paths.ts';
@@ -72,13 +72,15 @@ export interface ComplaintDeps {
   store: ConversationStore;
   pilot: Pilot;
   categories: ComplaintCategories;
+  /** Public holidays, for the due date in working days. */
+  calendar?: WorkCalendar;
 }
 
 const createdDay = (iso: string) => cnDay(dayOf(new Date(iso)));
 const showDay = (v: string) => (/^\d{4}-\d{2}-\d{2}$/.test(v) ? cnDay(v) : v);
 
 export function complaintForm(deps: ComplaintDeps): Form {
-  const { store, pilot, categories } = deps;
+  const { store, pilot, categories, calendar } = deps;
   for (const c of categories) if (!texts.tips[c.name]) throw new Error(`prompts/flows/complaint.yaml: no tip for category ${c.name}`);
   const options = categories.map((c) => ({ value: c.name, words: c.words }));
   return {
@@ -153,7 +155,7 @@ export function complaintForm(deps: ComplaintDeps): Form {
     ],
     finish: (data: FormData, ctx) => {
       const category = categories.find((c) => c.name === data.category) ?? categories[categories.length - 1]!;
-      const due = addWorkingDays(ctx.today, category.dueDays);
+      const due = addWorkingDays(ctx.today, category.dueDays, calendar);
       const { complaint, existing } = store.complaints.create(
         {
           category: category.name,

@@ -39,6 +39,7 @@ export const text = loadTexts(
     groupPhoneWarning: z.string(),
     offerComplaint: z.string(),
     offerInjury: z.string(),
+    offerJoin: z.string(),
     outboxHeading: z.string(),
     internalError: z.string(),
     nothingToCancel: z.string(),
@@ -61,7 +62,7 @@ export interface FlowContext {
   incoming: Incoming;
   /** Answers a side question from the knowledge base. */
   answer(question: string): Promise<Reply>;
-  classify(text: string): Intent;
+  classify(text: string): Intent | Promise<Intent>;
   /**
    * Several answers read from one message (an LLM), each already checked by its step's schema;
    * absent without a model.
@@ -308,7 +309,7 @@ export async function continueForm(form: Form, state: FormState, message: string
 
   if (isSideQuestion(message, false)) return sideQuestion(form, s, message, ctx);
   // a bare number or symbols is a wrong answer to this step, never a request for another service
-  const intent = /\p{L}/u.test(message) ? ctx.classify(message) : 'qa';
+  const intent = /\p{L}/u.test(message) ? await ctx.classify(message) : 'qa';
   if (FLOW_INTENTS.includes(intent) && intent !== form.name) return again(form, s, ctx, [fill(text.switchFlow, { title: form.title })]);
   if (intent === 'greeting') return again(form, s, ctx, [fill(text.greetingInForm, { title: form.title })]);
   if (intent === 'help') {

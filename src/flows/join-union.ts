@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { addWorkingDays, cnDay, dayOf } from '../core/dates.ts';
+import { addWorkingDays, cnDay, dayOf, type WorkCalendar } from '../core/dates.ts';
 import { findPlatform, type Pilot } from '../knowledge/pilot.ts';
 import type { ConversationStore } from '../store/conversations.ts';
 import type { MemberRecord, MemberStatus } from '../store/members.ts';
@@ -54,6 +54,8 @@ export interface JoinUnionDeps {
   store: ConversationStore;
   pilot: Pilot;
   unions: UnionTable;
+  /** Public holidays, for "审核在 N 个工作日内". */
+  calendar?: WorkCalendar;
 }
 
 /** A platform as the worker names it; pilot platforms are written the canonical way. */
@@ -67,7 +69,7 @@ export function platformName(pilot: Pilot, text: string): string | undefined {
 }
 
 export function joinUnionForm(deps: JoinUnionDeps): Form {
-  const { store, pilot, unions } = deps;
+  const { store, pilot, unions, calendar } = deps;
   const yes = z.literal(true);
   return {
     name: 'join_union',
@@ -136,7 +138,7 @@ export function joinUnionForm(deps: JoinUnionDeps): Form {
             union: member.unionName,
             status: memberStatusName(member.status),
             days: route.reviewDays,
-            date: cnDay(addWorkingDays(ctx.today, route.reviewDays)),
+            date: cnDay(addWorkingDays(ctx.today, route.reviewDays, calendar)),
           }),
         },
       ];

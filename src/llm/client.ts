@@ -8,7 +8,8 @@ export interface ChatMessage {
 
 /** What the answer writer needs from a chat model: one completion, bounded in time. */
 export interface ChatClient {
-  complete(messages: ChatMessage[]): Promise<string>;
+  /** `timeoutMs` shortens the configured time limit for this call (never lengthens it). */
+  complete(messages: ChatMessage[], opts?: { timeoutMs?: number }): Promise<string>;
   /** The completion piece by piece; the whole stream ends within the timeout too. */
   stream?(messages: ChatMessage[]): AsyncIterable<string>;
 }
@@ -46,9 +47,9 @@ export class OpenAICompatibleChat implements ChatClient {
     ));
   }
 
-  async complete(messages: ChatMessage[]): Promise<string> {
+  async complete(messages: ChatMessage[], opts: { timeoutMs?: number } = {}): Promise<string> {
     const model = await this.chat();
-    const ms = this.cfg.timeoutMs;
+    const ms = Math.min(this.cfg.timeoutMs, opts.timeoutMs ?? Infinity);
     const ac = new AbortController();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { intentPrompt } from '../../src/llm/classify.ts';
 
 /** One request the scripted server received: the JSON body as sent. */
 export interface Received {
@@ -17,11 +18,15 @@ export type Script =
   /** Server-sent events: one delta per piece, `gapMs` apart. */
   | { stream: string[]; gapMs?: number };
 
+/** A request from the intent classifier (src/llm/classify.ts), told apart by its system prompt. */
+export const isIntentCall = (r: Received) => r.body.messages?.[0]?.content === intentPrompt();
+
 /**
  * A scripted OpenAI-compatible chat endpoint on 127.0.0.1 (POST /v1/chat/completions, non-streaming).
- * `next` decides each reply from the request; every request is kept in `received`.
+ * `next` decides each reply from the request; with `intents`, the intent classifier's requests are
+ * answered by it instead (suites about answers give it a plain label). Every request is kept in `received`.
  */
-export async function startLlmServer(next: (req: Received) => Script) {
+export async function startLlmServer(next: (req: Received) => Script, opts: { intents?: (req: Received) => Script } = {}) {
   const received: Received[] = [];
   const sockets = new Set<import('node:net').Socket>();
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -41,7 +46,7 @@ export async function startLlmServer(next: (req: Received) => Script) {
         res.writeHead(404).end('{"error":{"message":"not found"}}');
         return;
       }
-      const script = next(r);
+      const script = opts.intents && isIntentCall(r) ? opts.intents(r) : next(r);
       const send = () => {
         if (res.destroyed) return;
         if ('stream' in script) {
