@@ -71,6 +71,20 @@ export function withoutSourceBlock(text: string, heading = '来源：'): string 
   return text.replace(re, '\n').trim();
 }
 
+/**
+ * The text without the numbered list of its choices ("1. 同意\n2. 不同意") that the engine appends
+ * for channels without buttons; for channels that show the choices as buttons.
+ */
+export function withoutChoiceList(text: string, choices: string[] | undefined): string {
+  if (!choices?.length) return text;
+  const list = choices.map((c, i) => `${i + 1}. ${c}`).join('\n');
+  const t = text.trimEnd();
+  if (!t.endsWith(list)) return text;
+  const rest = t.slice(0, t.length - list.length);
+  if (rest && !rest.endsWith('\n')) return text;
+  return rest.trimEnd() || text;
+}
+
 /** Resolves after `ms` (with `jitter` ms of random extra), unless the signal aborts first. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {

@@ -25,9 +25,11 @@ export interface StartOptions {
   port?: number;
   /** Told when a channel comes up or fails to (one line, for the operator's terminal). */
   onStatus?: (line: string) => void;
+  /** Waits before the retries of a channel that cannot start (default 10 s, 30 s, 1 min, then every 5 min). */
+  retryMs?: number[];
 }
 
-const RETRY_MS = [10_000, 30_000, 60_000, 300_000];
+export const RETRY_MS = [10_000, 30_000, 60_000, 300_000];
 
 export async function startChannels(app: App, opts: StartOptions = {}): Promise<Running> {
   const { config, log } = app;
@@ -55,14 +57,19 @@ export async function startChannels(app: App, opts: StartOptions = {}): Promise<
     for (let attempt = 0; !stopping.signal.aborted; attempt++) {
       try {
         await channel.start();
-        if (stopping.signal.aborted) break;
+        if (stopping.signal.aborted) {
+          // the assistant was stopped while this channel was still coming up: take it down again
+          await channel.stop().catch((err: unknown) => log.warn({ err: errText(err), channel: name }, 'channel did not stop cleanly'));
+          break;
+        }
         channels.push(channel);
         pushing.push(channel);
         log.info({ channel: name }, 'channel up');
         opts.onStatus?.(channel.describe());
         return;
       } catch (err) {
-        const wait = RETRY_MS[Math.min(attempt, RETRY_MS.length - 1)]!;
+        const retry = opts.retryMs?.length ? opts.retryMs : RETRY_MS;
+        const wait = retry[Math.min(attempt, retry.length - 1)]!;
         log.error({ err: errText(err), channel: name, retryInSeconds: wait / 1000 }, 'channel could not start');
         opts.onStatus?.(`${name} 未能启动（${errText(err)}），${wait / 1000} 秒后重试`);
         await sleep(wait, stopping.signal);

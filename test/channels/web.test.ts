@@ -85,6 +85,7 @@ describe('web chat: HTTP API and pages', () => {
       ((await (await post({ clientId, text })).json()) as { replies: WebReply[] }).replies.map((x) => x.text).join('\n');
     const first = (await (await post({ clientId: 'browser-one', text: '我要入会' })).json()) as { replies: WebReply[] };
     expect(first.replies[0]!.choices).toEqual(['同意', '不同意']);
+    expect(first.replies[0]!.text).not.toMatch(/^1\. 同意$/m); // the choices are buttons
     expect(await say('browser-one', '同意')).toMatch(/名字|姓名|称呼/);
     expect(await say('browser-two', '张三')).not.toMatch(/手机/);
     expect(await say('browser-one', '张三')).toMatch(/手机/);

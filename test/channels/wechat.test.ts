@@ -1,13 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileBox } from 'file-box';
-import { types } from 'wechaty';
+import { ScanStatus, types } from 'wechaty';
 import { mock, PuppetMock } from 'wechaty-puppet-mock';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { App } from '../../src/app.ts';
+import { SendQueue } from '../../src/channels/common.ts';
 import { OutboxPump } from '../../src/channels/outbox.ts';
-import { WechatChannel } from '../../src/channels/wechat/index.ts';
+import { BACKOFF_MS, WechatChannel, type WechatOptions } from '../../src/channels/wechat/index.ts';
 import { createLogger } from '../../src/log.ts';
 import { listMembers } from '../../src/staff/members.ts';
 import { conversationApp, JOIN } from '../helpers/conversation.ts';
@@ -24,7 +25,7 @@ interface Said {
   talkerId: string;
 }
 
-export async function wechatWorld(engine: TestEngine, app: App, opts: { greeting?: string } = {}) {
+export async function wechatWorld(engine: TestEngine, app: App, opts: { greeting?: string; extra?: Partial<WechatOptions> } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'gongyou-wechat-'));
   const mocker = new mock.Mocker();
   const puppet = new PuppetMock({ mocker });
@@ -47,6 +48,7 @@ export async function wechatWorld(engine: TestEngine, app: App, opts: { greeting
     sendJitterMs: 5,
     staff: app.staff,
     printQr: false,
+    ...opts.extra,
   });
   await channel.start();
   const me = mocker.createContact({ name: '工友助手' });
@@ -86,6 +88,7 @@ export async function wechatWorld(engine: TestEngine, app: App, opts: { greeting
   };
 
   return {
+    dir,
     me,
     mocker,
     puppet,
@@ -236,5 +239,216 @@ describe('wechat end to end (wechaty ⇄ wechaty-puppet-mock)', () => {
       await w2.close();
       staffed.close();
     }
+  });
+});
+
+describe('wechat: login, logout, reconnect, QR code, replays, throttle', () => {
+  let conv: Awaited<ReturnType<typeof conversationApp>>;
+  let engine: TestEngine;
+  beforeAll(async () => {
+    conv = await conversationApp({ env: { STAFF_TELEGRAM_IDS: '42' } });
+    engine = new TestEngine(conv.app);
+  });
+  afterAll(() => conv?.close());
+  const alerts = (what: string) => conv.app.records.outbox.pending('telegram').filter((m) => m.text.includes(what));
+
+  it('after a logout, restarts the puppet with backoff (5 s, 15 s, 1 min, 3 min, then every 5 min) until it logs in again', async () => {
+    const timers: { ms: number; run: () => void; cancelled: boolean }[] = [];
+    const schedule = (run: () => void, ms: number) => {
+      const t = { ms, run, cancelled: false };
+      timers.push(t);
+      return () => void (t.cancelled = true);
+    };
+    const w = await wechatWorld(engine, conv.app, { extra: { schedule } });
+    const bot = w.channel.bot as unknown as { start(): Promise<void>; stop(): Promise<void> };
+    const realStart = bot.start.bind(bot);
+    let starts = 0;
+    let network = false;
+    bot.start = async () => {
+      starts++;
+      if (!network) throw new Error('simulated: no network');
+      return realStart();
+    };
+    try {
+      await until(() => alerts('微信号已登录').length === 1, 5_000, 'the login alert');
+      w.puppet.emit('logout', { contactId: w.me.id, data: 'kicked' });
+      await until(() => timers.length === 1, 5_000, 'the first retry');
+      expect(timers[0]!.ms).toBe(5_000);
+      expect(alerts('微信号已退出登录')).toHaveLength(1);
+      // a second logout report while the restart waits plans no second restart
+      w.puppet.emit('logout', { contactId: w.me.id, data: 'kicked' });
+      await new Promise((r) => setTimeout(r, 50));
+      expect(timers).toHaveLength(1);
+      expect(w.channel.describe()).toContain('wechat-login.png');
+      // each failed restart waits longer
+      for (let i = 1; i <= 5; i++) {
+        timers.at(-1)!.run();
+        await until(() => timers.length === i + 1, 5_000, `retry ${i + 1}`);
+      }
+      expect(timers.map((t) => t.ms)).toEqual([5_000, 15_000, 60_000, 180_000, 300_000, 300_000]);
+      expect(starts).toBe(5);
+      expect(BACKOFF_MS).toEqual([5_000, 15_000, 60_000, 180_000, 300_000]);
+      // the network is back: the restart succeeds, no further retry is planned, a scan logs in
+      network = true;
+      timers.at(-1)!.run();
+      await until(() => starts === 6, 5_000, 'the restart');
+      await new Promise((r) => setTimeout(r, 50));
+      expect(timers).toHaveLength(6);
+      w.mocker.login(w.me);
+      await until(() => alerts('微信号已登录').length === 2, 5_000, 'the new login');
+      // it answers again
+      expect((await w.dm('zhou', '你好')).map((s) => s.text).join('')).toContain('工友助手');
+      // the backoff starts over after a login
+      w.puppet.emit('logout', { contactId: w.me.id, data: 'again' });
+      await until(() => timers.length === 7, 5_000, 'the retry after the second logout');
+      expect(timers[6]!.ms).toBe(5_000);
+    } finally {
+      await w.close();
+    }
+    // stopping cancels the planned restart, and a stop is not reported as a logout
+    expect(timers[6]!.cancelled).toBe(true);
+    expect(alerts('微信号已退出登录')).toHaveLength(3);
+  });
+
+  it('prints the login QR code in the terminal and saves it as a PNG', async () => {
+    const w = await wechatWorld(engine, conv.app, { extra: { printQr: true } });
+    const printed: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      printed.push(String(chunk));
+      return true;
+    });
+    try {
+      w.mocker.scan('https://login.weixin.qq.com/l/gongyou-test', ScanStatus.Waiting);
+      await until(() => existsSync(w.channel.qrFile), 5_000, 'the PNG');
+      await until(() => statSync(w.channel.qrFile).size > 100, 5_000, 'the PNG written');
+      expect(w.channel.qrFile).toBe(join(w.dir, 'wechat-login.png'));
+      expect(readFileSync(w.channel.qrFile).subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+      expect(printed.join('')).toMatch(/[█▀▄]{10}/);
+    } finally {
+      spy.mockRestore();
+      await w.close();
+    }
+  });
+
+  it('reports puppet errors to staff, at most once in ten minutes', async () => {
+    const w = await wechatWorld(engine, conv.app);
+    try {
+      w.puppet.emit('error', { data: 'simulated: protocol changed' });
+      w.puppet.emit('error', { data: 'simulated: protocol changed' });
+      await until(() => alerts('微信连接出错').length > 0, 5_000, 'the alert');
+      await new Promise((r) => setTimeout(r, 50));
+      expect(alerts('微信连接出错')).toHaveLength(1);
+      expect(alerts('微信连接出错')[0]!.text).toContain('protocol changed');
+    } finally {
+      await w.close();
+    }
+  });
+
+  it('never answers messages replayed from before the login', async () => {
+    const w = await wechatWorld(engine, conv.app);
+    try {
+      const c = w.contact('old-timer');
+      const handled = engine.calls;
+      const now = Date.now;
+      Date.now = () => now() - 10 * 60_000;
+      try {
+        c.say('新职伤要自己交钱吗？').to(w.me);
+      } finally {
+        Date.now = now;
+      }
+      await new Promise((r) => setTimeout(r, 300));
+      expect(engine.calls).toBe(handled);
+      expect(w.said(c.id)).toEqual([]);
+      expect((await w.dm('old-timer', '你好')).length).toBeGreaterThan(0);
+    } finally {
+      await w.close();
+    }
+  });
+
+  it('puts every send through the throttle: replies, greetings and pushes keep the minimum gap', async () => {
+    const w = await wechatWorld(engine, conv.app, { extra: { sendIntervalMs: 120, sendJitterMs: 0 } });
+    const times: number[] = [];
+    const send = w.puppet.messageSendText.bind(w.puppet);
+    w.puppet.messageSendText = async (id: string, text: string) => {
+      times.push(Date.now());
+      return send(id, text);
+    };
+    try {
+      engine.override = async () => [{ text: '第一条' }, { text: '第二条' }, { text: '第三条' }];
+      await w.dm('tian', '你好');
+      await w.channel.send(w.contact('tian').id, [{ text: '第四条' }]);
+      expect(times).toHaveLength(4);
+      for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(118);
+    } finally {
+      engine.override = undefined;
+      await w.close();
+    }
+  });
+
+  it('leaves friend requests alone when WECHAT_ACCEPT_FRIENDS is false', async () => {
+    const w = await wechatWorld(engine, conv.app, { extra: { acceptFriends: false } });
+    try {
+      const li = w.contact('li2');
+      let accepted = '';
+      w.puppet.friendshipAccept = async (id: string) => void (accepted = id);
+      w.puppet.friendshipRawPayload = async (id: string) =>
+        ({ id, contactId: li.id, hello: '你好', type: types.Friendship.Receive, timestamp: Math.floor(Date.now() / 1000) }) as never;
+      w.puppet.emit('friendship', { friendshipId: 'fr-2' });
+      await new Promise((r) => setTimeout(r, 300));
+      expect(accepted).toBe('');
+      expect(w.said(li.id)).toEqual([]);
+    } finally {
+      await w.close();
+    }
+  });
+
+  it('staff add a document on WeChat: "/kb add" (or 知识库 添加), then the file', async () => {
+    const staffed = await conversationApp({ env: { STAFF_WECHAT_IDS: 'placeholder' } });
+    const e = new TestEngine(staffed.app);
+    const w = await wechatWorld(e, staffed.app);
+    try {
+      const staffId = w.contact('staff-wx').id;
+      staffed.app.records.staff.add('wechat', staffId, '李', staffed.clock.now());
+      expect((await w.dm('staff-wx', '知识库 添加')).map((s) => s.text).join('')).toContain('把文件发给我');
+      // (the mock types only .txt/.doc/.pdf as files; a real WeChat sends any file as one)
+      const doc = '测试镇骑手之家设在和平路9号，晚上也开门，可以免费充电。\n';
+      const added = (await w.dm('staff-wx', '', { name: '测试镇骑手之家.txt', content: doc })).map((s) => s.text).join('');
+      expect(added).toContain('已导入知识库');
+      expect((await w.dm('worker-wx', '测试镇骑手之家在哪里？')).map((s) => s.text).join('')).toContain('和平路9号');
+      expect(staffed.app.records.audit.list().some((a) => a.action === 'kb.add' && a.actor === `wechat:${staffId}`)).toBe(true);
+      expect((await w.dm('worker-wx', '/kb list')).map((s) => s.text).join('')).toContain('只有工会的工作人员');
+    } finally {
+      await w.close();
+      staffed.close();
+    }
+  });
+});
+
+describe('SendQueue: the throttle every WeChat send goes through', () => {
+  it('keeps a minimum gap plus random jitter between sends, in order', async () => {
+    const randoms = [0, 0.99, 0.5, 0];
+    const q = new SendQueue(60, 100, 200, () => randoms.shift() ?? 0);
+    const at: number[] = [];
+    const t0 = Date.now();
+    await Promise.all([1, 2, 3, 4].map((n) => q.push(async () => void at.push(Date.now() - t0 + n * 0))));
+    const gaps = at.slice(1).map((t, i) => t - at[i]!);
+    // gaps: 60 + floor(r × 100) for the 2nd, 3rd and 4th send's draw
+    expect(gaps[0]).toBeGreaterThanOrEqual(60 + 99 - 2);
+    expect(gaps[1]).toBeGreaterThanOrEqual(60 + 50 - 2);
+    expect(gaps[1]).toBeLessThan(60 + 99);
+    expect(gaps[2]).toBeGreaterThanOrEqual(60 - 2);
+    expect(gaps[2]).toBeLessThan(60 + 50);
+  });
+
+  it("gives a failing send's error to its caller and goes on; refuses when too much is waiting", async () => {
+    const q = new SendQueue(0, 0, 2);
+    const a = q.push(async () => {
+      throw new Error('refused');
+    });
+    const b = q.push(async () => 'ok');
+    await expect(q.push(async () => 'too many')).rejects.toThrow('send queue full');
+    await expect(a).rejects.toThrow('refused');
+    await expect(b).resolves.toBe('ok');
+    expect(q.size).toBe(0);
   });
 });

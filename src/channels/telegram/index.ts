@@ -2,7 +2,7 @@ import { Bot, GrammyError, webhookCallback, type Context } from 'grammy';
 import type { InlineKeyboardButton, Message, MessageEntity, UserFromGetMe } from 'grammy/types';
 import type { Attachment, Incoming, Reply } from '../../core/types.ts';
 import type { KnowledgeBase } from '../../knowledge/base.ts';
-import { errText, runTurn, sleep, splitText } from '../common.ts';
+import { errText, runTurn, sleep, splitText, withoutChoiceList } from '../common.ts';
 import { passageUrl } from '../links.ts';
 import type { Channel, ChannelDeps } from '../types.ts';
 import type { WebChannel } from '../web/index.ts';
@@ -24,6 +24,8 @@ export interface TelegramOptions extends ChannelDeps {
   kb?: KnowledgeBase;
   /** Where the web chat is reachable: sources get buttons to the cited passage. */
   publicUrl?: string;
+  /** Waits before polling is started again after Telegram stopped it (default 5 s, 30 s, 1 min, then every 5 min). */
+  pollRetryMs?: number[];
   /** Known bot identity (skips getMe: tests). */
   botInfo?: UserFromGetMe;
 }
@@ -39,6 +41,7 @@ export const COMMANDS = [
 ];
 
 const START_TIMEOUT_MS = 20_000;
+const POLL_RETRY_MS = [5_000, 30_000, 60_000, 300_000];
 const GROUP_TYPES = new Set(['group', 'supergroup']);
 const CALLBACK_BYTES = 64;
 
@@ -47,6 +50,7 @@ export class TelegramChannel implements Channel {
   readonly maxLength = 4096;
   readonly bot: Bot;
   private polling?: Promise<void>;
+  private pollRetry?: NodeJS.Timeout;
   private started = false;
   /** Groups welcomed recently: `my_chat_member` and `new_chat_members` both announce a join. */
   private readonly welcomed = new Map<string, number>();
@@ -97,16 +101,43 @@ export class TelegramChannel implements Channel {
       );
     } else {
       await this.bot.api.deleteWebhook(undefined, timeout()).catch((err) => log.warn({ err: errText(err) }, 'telegram: deleteWebhook failed'));
-      this.polling = this.bot
-        .start({ allowed_updates: ['message', 'callback_query', 'my_chat_member'] })
-        .catch((err) => log.error({ err: errText(err) }, 'telegram polling stopped'));
     }
     this.started = true;
+    if (!hook) this.poll(0);
+  }
+
+  /**
+   * Long polling. grammY retries network errors itself but gives up on 401 (the token was revoked)
+   * and 409 (another process polls with the same token, e.g. an old one still running after a
+   * deploy): polling is then started again with backoff, so the channel does not go quiet for good.
+   */
+  private poll(attempt: number): void {
+    const { log } = this.opts;
+    this.polling = this.bot.start({ allowed_updates: ['message', 'callback_query', 'my_chat_member'] }).then(
+      () => undefined,
+      (err) => {
+        if (!this.started) return;
+        const wait = this.pollRetryMs[Math.min(attempt, this.pollRetryMs.length - 1)]!;
+        log.error({ err: errText(err), retryInSeconds: wait / 1000 }, 'telegram polling stopped; starting it again');
+        const t = setTimeout(() => {
+          this.pollRetry = undefined;
+          if (this.started) this.poll(attempt + 1);
+        }, wait);
+        t.unref();
+        this.pollRetry = t;
+      },
+    );
+  }
+
+  private get pollRetryMs(): number[] {
+    return this.opts.pollRetryMs?.length ? this.opts.pollRetryMs : POLL_RETRY_MS;
   }
 
   async stop(): Promise<void> {
     if (!this.started) return;
     this.started = false;
+    if (this.pollRetry) clearTimeout(this.pollRetry);
+    this.pollRetry = undefined;
     if (this.bot.isRunning()) await this.bot.stop().catch(() => undefined);
     await this.polling;
     for (let i = 0; i < 100 && this.inFlight > 0; i++) await sleep(50);
@@ -120,8 +151,12 @@ export class TelegramChannel implements Channel {
 
   private handlers(): void {
     const bot = this.bot;
-    bot.on('message', (ctx) => this.track(() => this.onMessage(ctx, ctx.message)));
-    bot.on('callback_query:data', (ctx) => this.track(() => this.onChoice(ctx)));
+    // Not awaited: grammY's polling handles one update after another, and its webhook answers
+    // Telegram only when the handler is done (after 10 s it fails the request and Telegram sends the
+    // update again). A slow answer must hold up neither other workers nor the webhook. The engine
+    // is called before the first await, so one worker's messages still reach it in order.
+    bot.on('message', (ctx) => void this.track(() => this.onMessage(ctx, ctx.message)));
+    bot.on('callback_query:data', (ctx) => void this.track(() => this.onChoice(ctx)));
     bot.on('my_chat_member', async (ctx) => {
       const u = ctx.myChatMember;
       const joined = ['member', 'administrator'].includes(u.new_chat_member.status) && ['left', 'kicked'].includes(u.old_chat_member.status);
@@ -133,6 +168,8 @@ export class TelegramChannel implements Channel {
     this.inFlight++;
     try {
       await fn();
+    } catch (err) {
+      this.opts.log.error({ err: errText(err) }, 'telegram handler failed');
     } finally {
       this.inFlight--;
     }
@@ -200,12 +237,12 @@ export class TelegramChannel implements Channel {
 
   private async onChoice(ctx: Context): Promise<void> {
     const q = ctx.callbackQuery!;
-    await ctx.answerCallbackQuery().catch(() => undefined);
     const msg = q.message;
     const data = q.data ?? '';
-    if (!msg || !data.startsWith('c:') && !data.startsWith('n:')) return;
-    // the buttons are used up: take them away so an old question is not answered twice
-    await ctx.editMessageReplyMarkup({ reply_markup: { inline_keyboard: [] } }).catch(() => undefined);
+    if (!msg || !data.startsWith('c:') && !data.startsWith('n:')) {
+      await ctx.answerCallbackQuery().catch(() => undefined);
+      return;
+    }
     const isGroup = GROUP_TYPES.has(msg.chat.type);
     const incoming: Incoming = {
       channel: this.name,
@@ -218,7 +255,12 @@ export class TelegramChannel implements Channel {
       text: data.slice(2),
       at: new Date(),
     };
-    await runTurn(this.opts.engine, incoming, (r) => this.deliver(incoming.chatId, r, undefined, incoming.userId), this.opts.log);
+    // the engine gets the tap first (in order with the worker's messages), then the button is
+    // acknowledged and the buttons are taken away so an old question is not answered again
+    const turn = runTurn(this.opts.engine, incoming, (r) => this.deliver(incoming.chatId, r, undefined, incoming.userId), this.opts.log);
+    await ctx.answerCallbackQuery().catch(() => undefined);
+    await ctx.editMessageReplyMarkup({ reply_markup: { inline_keyboard: [] } }).catch(() => undefined);
+    await turn;
   }
 
   private async download(a: Attachment): Promise<Buffer> {
@@ -257,7 +299,8 @@ export class TelegramChannel implements Channel {
   private async deliver(chatId: string, replies: Reply[], replyTo?: number, userId?: string): Promise<void> {
     for (const r of replies) {
       const target = r.private && userId ? userId : chatId;
-      const parts = splitText(r.text, this.maxLength);
+      // the choices come as buttons: the numbered list the engine writes for other channels goes
+      const parts = splitText(withoutChoiceList(r.text, r.choices), this.maxLength);
       for (const [i, part] of parts.entries()) {
         const last = i === parts.length - 1;
         const keyboard = last ? this.keyboard(r) : undefined;

@@ -9,7 +9,7 @@ import type { Incoming, Reply } from '../../core/types.ts';
 import type { KnowledgeBase } from '../../knowledge/base.ts';
 import type { ConversationStore } from '../../store/conversations.ts';
 import { text as conversationText } from '../../flows/form.ts';
-import { runTurn, withoutSourceBlock } from '../common.ts';
+import { runTurn, withoutChoiceList, withoutSourceBlock } from '../common.ts';
 import { passageUrl } from '../links.ts';
 import type { Channel, ChannelDeps } from '../types.ts';
 import { chatPage, notFoundPage, passagePage } from './pages.ts';
@@ -90,7 +90,9 @@ export class WebChannel implements Channel {
 
   /** Replies as the page shows them: sources as links to the cited passage, not as text. */
   toWeb(r: Reply): WebReply {
-    const out: WebReply = { text: r.sources?.length ? withoutSourceBlock(r.text) : r.text };
+    // sources and choices are shown as links and buttons, not repeated in the text
+    const text = withoutChoiceList(r.text, r.choices);
+    const out: WebReply = { text: r.sources?.length ? withoutSourceBlock(text) : text };
     if (r.choices?.length) out.choices = r.choices;
     if (r.sources?.length) {
       out.sources = r.sources.map((s) => {

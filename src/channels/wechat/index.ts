@@ -12,7 +12,7 @@ import type { Channel, ChannelDeps } from '../types.ts';
  * WeChat through wechaty: room and private messages, friend requests, joins. Every send goes
  * through one queue with a minimum interval and random jitter, to stay well under the platform's
  * risk-control limits; login, logout and errors are logged and reported to staff on their other
- * channels; a logout or a crash of the puppet is followed by a restart with backoff.
+ * channels; a logout is followed by restarts of the puppet with backoff until it logs in again.
  */
 
 export interface WechatOptions extends ChannelDeps {
@@ -30,14 +30,23 @@ export interface WechatOptions extends ChannelDeps {
   sendJitterMs: number;
   staff?: StaffChat;
   clock?: Clock;
-  /** Print the login QR code in the terminal (default: when stderr is a TTY or no test runs). */
+  /** Print the login QR code in the terminal (default: yes). */
   printQr?: boolean;
+  /** Runs `fn` after `ms`; returns a cancel function (tests: a recording stand-in for setTimeout). */
+  schedule?: (fn: () => void, ms: number) => () => void;
 }
+
+/** setTimeout that does not keep the process alive, as a cancel function. */
+const defaultSchedule = (fn: () => void, ms: number): (() => void) => {
+  const t = setTimeout(fn, ms);
+  t.unref();
+  return () => clearTimeout(t);
+};
 
 const DEFAULT_GREETING = '你好，我是工友助手！有新职伤、入会、平台规则、维权方面的问题，直接发给我；想入会、投诉，或者受伤了不知道怎么办，也可以直接说。';
 /** Messages older than this when they arrive (replayed at login) are not answered. */
 const MAX_AGE_SECONDS = 180;
-const BACKOFF_MS = [5_000, 15_000, 60_000, 180_000, 300_000];
+export const BACKOFF_MS = [5_000, 15_000, 60_000, 180_000, 300_000];
 const FILE_TYPES: Partial<Record<types.Message, Attachment['kind']>> = {
   [types.Message.Attachment]: 'file',
   [types.Message.Image]: 'image',
@@ -53,7 +62,10 @@ export class WechatChannel implements Channel {
   readonly queue: SendQueue;
   private user?: string;
   private stopped = true;
-  private retry?: NodeJS.Timeout;
+  /** Cancels the restart waiting to run. */
+  private retry?: () => void;
+  /** A restart (stop + start of the puppet) is running now. */
+  private restarting = false;
   private attempts = 0;
   private lastErrorAlert = 0;
   private lastErrorLog = 0;
@@ -89,7 +101,8 @@ export class WechatChannel implements Channel {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.retry) clearTimeout(this.retry);
+    this.retry?.();
+    this.retry = undefined;
     await this.bot.stop().catch((err: unknown) => this.opts.log.warn({ err: errText(err) }, 'wechat: stop failed'));
   }
 
@@ -129,6 +142,7 @@ export class WechatChannel implements Channel {
     });
     bot.on('logout', (_user: Contact, reason?: string) => {
       this.user = undefined;
+      if (this.restarting || this.stopped) return; // our own restart or stop, already reported
       log.warn({ channel: this.name, reason }, 'wechat: logged out');
       this.alertStaff(`微信号已退出登录${reason ? `（${reason}）` : ''}，正在重新连接；如需扫码，二维码保存在 ${this.qrFile}。`);
       this.reconnect();
@@ -159,23 +173,38 @@ export class WechatChannel implements Channel {
     });
   }
 
-  /** Restarts the puppet after a logout or crash: 5 s, 15 s, 1 min, 3 min, then every 5 min. */
+  /** Restarts the puppet after a logout or crash: 5 s, 15 s, 1 min, 3 min, then every 5 min until a login. */
   private reconnect(): void {
-    if (this.stopped || this.retry) return;
+    // one restart at a time: stopping the puppet inside a restart may itself report a logout
+    if (this.stopped || this.retry || this.restarting) return;
     const delay = BACKOFF_MS[Math.min(this.attempts, BACKOFF_MS.length - 1)]!;
     this.attempts++;
-    this.retry = setTimeout(async () => {
+    const schedule = this.opts.schedule ?? defaultSchedule;
+    this.retry = schedule(() => {
       this.retry = undefined;
-      if (this.stopped) return;
-      try {
-        await this.bot.stop();
-        await this.bot.start();
-      } catch (err) {
-        this.opts.log.error({ err: errText(err), attempt: this.attempts }, 'wechat: reconnect failed');
-        this.reconnect();
-      }
+      void this.restart();
     }, delay);
-    this.retry.unref();
+  }
+
+  private async restart(): Promise<void> {
+    if (this.stopped) return;
+    this.restarting = true;
+    let failed: unknown;
+    try {
+      await this.bot.stop();
+      if (!this.stopped) await this.bot.start();
+    } catch (err) {
+      failed = err;
+    } finally {
+      this.restarting = false;
+    }
+    if (failed !== undefined) {
+      this.opts.log.error({ err: errText(failed), attempt: this.attempts }, 'wechat: reconnect failed');
+      this.reconnect();
+    } else if (this.stopped) {
+      // stop() was called while the puppet was restarting: leave it stopped
+      await this.bot.stop().catch(() => undefined);
+    }
   }
 
   private async track(fn: () => Promise<void>): Promise<void> {
