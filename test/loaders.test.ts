@@ -361,6 +361,17 @@ describe('plain text', () => {
 describe('HTML pages', () => {
   const page = (name: string): string => join(HTML_FIXTURES, name);
 
+  it('keeps the space between the two parts of a headline, and closes up a letter-spaced one', async () => {
+    const two = await loadFile(
+      await fixture('two-part.html', '<html><head><title>平台下调配送费引发争议 骑手代表与企业协商_某某网</title></head><body><p>正文一段。</p></body></html>'),
+    );
+    expect(two.title).toBe('平台下调配送费引发争议 骑手代表与企业协商');
+    const h1 = await loadFile(await fixture('h1.html', '<html><body><h1>工会启动“夏送清凉”活动 为骑手送去防暑物资</h1><p>正文。</p></body></html>'));
+    expect(h1.title).toBe('工会启动“夏送清凉”活动 为骑手送去防暑物资');
+    const spaced = await loadFile(await fixture('spaced.html', '<html><body><h1>工 会 入 会 指 南</h1><p>正文。</p></body></html>'));
+    expect(spaced.title).toBe('工会入会指南');
+  });
+
   it('a 人民网-style page keeps the article and drops nav, ads, share bar, headlines, comments, footer', async () => {
     const loaded = await loadFile(page('people-style-article.html'));
     expect(loaded.format).toBe('html');

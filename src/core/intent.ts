@@ -18,7 +18,7 @@ export interface LocalIntentClassifier extends IntentClassifier {
 
 /** Words that show a message is about our field even when the knowledge base has no answer. */
 export const DOMAIN =
-  /工会|入会|退会|会费|驿站|新职伤|职业伤害|工伤|保险|社保|骑手|外卖|配送|网约车|司机|货车|快递|平台|跑单|接单|站长|站点|工资|报酬|罚款|扣|封号|劳动|合同|仲裁|维权|投诉|加班|休息|算法|派单|赔|法律|律师|援助|权益|12351|12333|12348/;
+  /工会|入会|退会|会费|驿站|新职伤|职业伤害|工伤|保险|社保|骑手|外卖|配送|网约车|司机|货车|快递|平台|跑单|接单|送单|派送|订单|每单|单价|配送费|补贴|站长|站点|头盔|工资|报酬|罚款|扣|封号|劳动|合同|仲裁|维权|投诉|加班|休息|算法|派单|赔|法律|律师|援助|权益|12351|12333|12348/;
 
 /** Common slips of the pinyin keyboard, and dialect words, rewritten to the plain form the rules use. */
 const REWRITES: [RegExp, string][] = [

@@ -35,6 +35,9 @@ export const tuning = {
   domainBoost: 1.5,
   supersededFactor: 0.5,
   titleMentionFactor: 1.6,
+  /** A question word that is rare in the knowledge base and in a document's title ("江城") lifts that document. */
+  titleTermBoost: 0.5,
+  titleTermMinIdf: 6,
   faqStrong: { recall: 0.7, precision: 0.6 },
   /** The first `rerankPool` are re-ranked by how much of the question each passage covers. */
   rerank: 2,
@@ -79,6 +82,8 @@ async function fuse(kb: KnowledgeBase, question: string, folded: string, terms: 
   lexical.forEach((h, rank) => fused.set(h.key, (fused.get(h.key) ?? 0) + 1 / (tuning.rrfK + rank + 1)));
   vector.forEach((h, rank) => fused.set(h.id, (fused.get(h.id) ?? 0) + kb.vectorWeight / (tuning.rrfK + rank + 1)));
 
+  // rare here, or (a name jieba cut differently in the documents: 江城 in 江/城市) rare in general
+  const rare = [...new Set(terms)].filter((t) => t.length >= 2 && (kb.bm25.idf(t) || globalIdf(t)) >= tuning.titleTermMinIdf);
   const scored: Scored[] = [];
   for (const [id, base] of fused) {
     const doc = kb.docs.get(kb.chunkDoc.get(id) ?? '');
@@ -87,9 +92,17 @@ async function fuse(kb: KnowledgeBase, question: string, folded: string, terms: 
     if (kb.superseded.has(doc.id)) score *= tuning.supersededFactor;
     const short = fold(doc.title.replace(/^中华人民共和国/, ''));
     if (short.length >= 3 && folded.includes(short)) score *= tuning.titleMentionFactor;
+    else if (rare.some((t) => foldedTitle(doc).includes(t))) score *= 1 + tuning.titleTermBoost;
     scored.push({ id, doc, score });
   }
   return scored.sort((a, b) => b.score - a.score);
+}
+
+const titleCache = new WeakMap<DocumentRecord, string>();
+function foldedTitle(doc: DocumentRecord): string {
+  let t = titleCache.get(doc);
+  if (t === undefined) titleCache.set(doc, (t = fold(doc.title)));
+  return t;
 }
 
 /** Lifts the passages that contain more of the question, among the first few. */

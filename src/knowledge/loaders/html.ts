@@ -82,11 +82,11 @@ function findTitleElement($: CheerioAPI): Element | undefined {
 }
 
 function pageTitle($: CheerioAPI, titleEl: Element | undefined): string | undefined {
-  const h1 = titleEl ? cleanInline($(titleEl).text()) : '';
+  const h1 = titleEl ? titleInline($(titleEl).text()) : '';
   if (h1) return h1;
   const metaTitle = metaContent($, ['ArticleTitle', 'og:title', 'twitter:title']);
   if (metaTitle) return stripSiteName(metaTitle);
-  const docTitle = cleanInline($('title').first().text());
+  const docTitle = titleInline($('title').first().text());
   return docTitle ? stripSiteName(docTitle) : undefined;
 }
 
@@ -100,7 +100,7 @@ const SITE_LIKE =
  * 工会干部"), or when it is a short channel name before a site already removed ("--时政--人民网").
  */
 export function stripSiteName(title: string): string {
-  let t = cleanInline(title);
+  let t = titleInline(title);
   let removedWith: string | undefined;
   for (let i = 0; i < 4; i++) {
     const m = /(\s*(?:_|\||｜|--|——|—|－)\s*|\s+[-–]\s+|-)([^_|｜—－-]{1,24})$/.exec(t);
@@ -546,6 +546,16 @@ function withTitleHeading(blocks: string[], title: string | undefined): string[]
   if (at === 0) return [`# ${title}`, ...blocks.slice(1)];
   if (at > 0 && blocks[at]?.startsWith('# ')) return blocks;
   return [`# ${title}`, ...blocks];
+}
+
+/**
+ * A headline keeps the space between its two parts ("……活动 为2万名劳动者送去……"): that is how the
+ * page shows it and how people quote it. Only a letter-spaced title ("工 会 简 介") is closed up.
+ */
+function titleInline(text: string): string {
+  const t = cleanText(text).replace(/\s+/g, ' ').trim();
+  const gaps = t.match(/[\u3400-\u9fff] (?=[\u3400-\u9fff])/g)?.length ?? 0;
+  return gaps >= 3 ? removeCjkSpaces(t) : t;
 }
 
 function cleanInline(text: string): string {
