@@ -32,6 +32,9 @@ describe('intents', () => {
     expect(c.classify('我受上了')).toBe('injury');
     expect(c.classify('查詢進度')).toBe('complaint_status');
     expect(c.classify('入会要交钱吗')).toBe('qa');
+    // work words outweigh the weather word; a real chat about the weather does not
+    expect(c.classify('恶劣天气补贴现在每单多少')).toBe('qa');
+    expect(c.classify('明天天气怎么样')).toBe('out_of_scope');
     expect(c.classify('😀😀')).toBe('out_of_scope');
     expect(c.classify('')).toBe('out_of_scope');
   });

@@ -1,0 +1,50 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../src/app.ts';
+import { addFiles } from '../src/staff/kb.ts';
+import { tempDir, testApp } from './helpers/app.ts';
+
+/**
+ * A union pastes local news into the knowledge base (a page saved from a news site, navigation and
+ * all). Questions about it must find it and cite it by its headline, beside the built-in documents.
+ */
+const PAGE = `<!DOCTYPE html><html><head><meta charset="utf-8">
+<title>江城市总工会启动“夏送清凉”活动 为2万名新就业形态劳动者送去防暑物资_江城新闻网</title></head>
+<body><div class="nav"><a href="/">首页</a> | <a href="/news">新闻</a> | <a href="/sports">体育</a></div>
+<div class="article"><h1>江城市总工会启动“夏送清凉”活动 为2万名新就业形态劳动者送去防暑物资</h1>
+<div class="info">2026年7月8日 10:32 来源：江城日报</div>
+<p>7月7日，江城市总工会在城东区骑手驿站启动“夏送清凉”活动，向外卖骑手、快递员、网约车司机发放防暑降温物资。</p>
+<p>今年全市共投入资金300万元，物资包括藿香正气水、清凉油、遮阳帽和冰袖。全市156个工会驿站在高温期间延长开放时间至晚上10点，提供免费饮水、休息和手机充电。</p>
+</div>
+<div class="related"><h3>相关新闻</h3><ul><li><a href="#">江城地铁3号线开通</a></li><li><a href="#">本周天气：持续高温</a></li></ul></div>
+<div class="footer">版权所有 江城新闻网</div></body></html>`;
+const HEADLINE = '江城市总工会启动“夏送清凉”活动 为2万名新就业形态劳动者送去防暑物资';
+
+const t = tempDir();
+let app: App;
+beforeAll(async () => {
+  app = await testApp(join(t.dir, 'data'));
+  const file = join(t.dir, 'xiasong.html');
+  writeFileSync(file, PAGE);
+  await addFiles(app.kb, [file], { maxBytes: 1e6 });
+});
+afterAll(() => {
+  app.close();
+  t.cleanup();
+});
+
+describe('a news page added by staff', () => {
+  it('is cited by its headline, without the site name', async () => {
+    const r = await app.ask('夏送清凉活动给骑手发了啥东西');
+    expect(r.sources[0]?.title).toBe(HEADLINE);
+    expect(r.answer).toContain('藿香正气水');
+    expect(r.answer).not.toContain('地铁3号线');
+  });
+
+  it('comes first when the question names the city in its headline, over the built-in text on 驿站', async () => {
+    const r = await app.ask('江城的工会驿站晚上开到几点');
+    expect(r.sources[0]?.title).toBe(HEADLINE);
+    expect(r.answer).toContain('晚上10点');
+  });
+});
