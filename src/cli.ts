@@ -10,10 +10,10 @@ import { maskPhone } from './core/privacy.ts';
 import { text as conversationText } from './flows/form.ts';
 import { InputError, parseCategory } from './knowledge/ingest.ts';
 import { formatSize, LoadError } from './knowledge/loaders/index.ts';
-import { addFiles, ImportErrors, removeDocument, type AddSummary } from './staff/kb.ts';
+import { addFiles, documentHistory, editDocument, FIELD_NAMES, ImportErrors, removeDocument, rollbackDocument, type AddSummary, type DocumentChanges } from './staff/kb.ts';
 import { complaintJson, complaintsCsv, isOverdue, listComplaints, parseComplaintStatus, updateComplaint } from './staff/complaints.ts';
 import { StaffError } from './staff/errors.ts';
-import { addStaffAccount } from './staff/accounts.ts';
+import { addStaffAccount, setAccountDisabled } from './staff/accounts.ts';
 import { listMembers, memberJson, membersCsv, parseMemberDecision, updateMember } from './staff/members.ts';
 import { memberStatusName } from './flows/join-union.ts';
 import { startChannels } from './channels/start.ts';
@@ -64,6 +64,9 @@ function describeSummary(s: AddSummary): string {
   if (s.skipped.length) lines.push(`跳过 ${s.skipped.length} 个不支持的文件：${s.skipped.slice(0, 5).join('、')}${s.skipped.length > 5 ? ' 等' : ''}`);
   return lines.join('\n');
 }
+
+/** An ISO time as a China-time minute: 2026-11-23 13:05. */
+const fmtAt = (iso: string) => new Date(new Date(iso).getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
 
 export function buildProgram(): Command {
   const program = new Command('gongyou')
@@ -142,6 +145,14 @@ export function buildProgram(): Command {
       }),
     );
 
+  const staffActor = () => {
+    try {
+      return `cli:${userInfo().username}`;
+    } catch {
+      return 'cli';
+    }
+  };
+
   const kb = program.command('kb').description('管理知识库');
   kb.command('add')
     .description('导入或更新文档（.md .txt .html .docx .pdf，或整个文件夹）')
@@ -155,6 +166,7 @@ export function buildProgram(): Command {
         const summary = await addFiles(app.kb, paths, {
           category,
           maxBytes: app.config.maxFileBytes,
+          actor: staffActor(),
           onProgress: (done, total, file) => {
             bar ??= progressBar(total, '导入');
             bar?.update(done, { file });
@@ -217,6 +229,52 @@ export function buildProgram(): Command {
       }),
     );
 
+  kb.command('edit')
+    .description('修改文档信息（回答的出处会用新标题）；空字符串 "" 清空地区、生效日期或版本')
+    .argument('<docId>', '文档编号（见 kb list）')
+    .option('--title <t>', '标题')
+    .option('--category <c>', '分类：新职伤 / 工会 / 平台规则 / 维权 / 法律法规 / 其他')
+    .option('--region <r>', '地区')
+    .option('--effective <date>', '生效日期，比如 2026-10-01')
+    .option('--version <v>', '版本（同一标题有几个版本时，版本号大的排在前面）')
+    .action((docId: string, opts: DocumentChanges) =>
+      withApp(async (app) => {
+        const input: DocumentChanges = { title: opts.title, category: opts.category, region: opts.region, effective: opts.effective, version: opts.version };
+        if (Object.values(input).every((v) => v === undefined)) throw new BadInput('没有要修改的内容。用法：gongyou kb edit <docId> --title "新标题" [--category 工会] [--region 杭州] [--effective 2026-10-01] [--version 2026-10-01]');
+        const { doc, changes } = await editDocument(app.kb, app.records.audit, docId, input, staffActor(), new Date());
+        const lines = Object.entries(changes).map(([f, [from, to]]) => `  ${FIELD_NAMES[f as keyof typeof FIELD_NAMES]}：${from ?? '（空）'} → ${to ?? '（空）'}`);
+        print(lines.length ? `已修改 ${doc.id}：\n${lines.join('\n')}` : `${doc.id} 没有改动。`);
+      }),
+    );
+
+  kb.command('history')
+    .description('列出文档的版本记录')
+    .argument('<docId>', '文档编号（见 kb list）')
+    .option('--json', '输出 JSON')
+    .action((docId: string, opts: { json?: boolean }) =>
+      withApp(async (app) => {
+        const { doc, versions } = documentHistory(app.kb, docId);
+        if (opts.json) return print(JSON.stringify(versions.map(({ meta: _meta, ...v }) => v)));
+        print(`${doc.id}  ${doc.title}`);
+        for (const v of versions) {
+          const why = v.reason === 'rollback' ? `回退到第 ${v.rollbackOf} 版` : { added: '新增', replaced: '替换', existing: '启用版本记录前导入' }[v.reason];
+          print(`  第 ${v.n} 版${v.current ? '（当前）' : ''}  ${fmtAt(v.at)}  ${v.actor ?? '—'}  ${why}  ${v.sha256.slice(0, 12)}  ${formatSize(v.bytes)}  ${v.chunks} 段  ${v.title}`);
+        }
+      }),
+    );
+
+  kb.command('rollback')
+    .description('让文档回到以前的某个版本（回退本身记成一个新版本）')
+    .argument('<docId>', '文档编号（见 kb list）')
+    .argument('<version>', '版本号（见 kb history）')
+    .action((docId: string, version: string) =>
+      withApp(async (app) => {
+        if (!/^\d+$/.test(version)) throw new BadInput(`版本号“${version}”不对，应当是 kb history 里的数字，比如 2。`);
+        const r = await rollbackDocument(app.kb, app.records.audit, docId, Number(version), staffActor(), new Date());
+        print(`已把 ${r.doc.id}  ${r.doc.title} 回退到第 ${version} 版（${r.chunks} 段）。`);
+      }),
+    );
+
   kb.command('rebuild')
     .description('从已存的文档重建全部索引')
     .action(() =>
@@ -243,13 +301,6 @@ export function buildProgram(): Command {
         for (const g of gaps) print(`${g.askedAt.slice(0, 16).replace('T', ' ')}  ${g.question}`);
       }),
     );
-  const staffActor = () => {
-    try {
-      return `cli:${userInfo().username}`;
-    } catch {
-      return 'cli';
-    }
-  };
 
   const members = program.command('members').description('入会申请（工作人员用）');
   members
@@ -338,7 +389,27 @@ export function buildProgram(): Command {
       withApp(async (app) => {
         const list = app.records.accounts.list();
         if (!list.length) return print('还没有后台账号。用 gongyou staff add <name> 建立。');
-        for (const a of list) print(`${a.name}  ${a.mustChange ? '待首次登录改密码' : '正常'}  建立于 ${dayOf(new Date(a.createdAt))}`);
+        for (const a of list) print(`${a.name}  ${a.disabled ? '已停用' : a.mustChange ? '待首次登录改密码' : '正常'}  建立于 ${dayOf(new Date(a.createdAt))}`);
+      }),
+    );
+  staff
+    .command('disable')
+    .description('停用后台账号：不能再登录，已登录的会话立即失效')
+    .argument('<name>', '账号名')
+    .action((name: string) =>
+      withApp(async (app) => {
+        setAccountDisabled(app.records, name, true, staffActor(), new Date());
+        print(`已停用账号 ${name.trim()}，它的登录已全部失效。要恢复请运行 gongyou staff enable ${name.trim()}。`);
+      }),
+    );
+  staff
+    .command('enable')
+    .description('重新启用后台账号（密码不变）')
+    .argument('<name>', '账号名')
+    .action((name: string) =>
+      withApp(async (app) => {
+        setAccountDisabled(app.records, name, false, staffActor(), new Date());
+        print(`已重新启用账号 ${name.trim()}，可以用原来的密码登录。`);
       }),
     );
   staff

@@ -11,7 +11,8 @@ import { HashingEmbeddings } from '../src/knowledge/embed.ts';
 import { loadLexicon } from '../src/knowledge/lexicon.ts';
 import { Tokenizer } from '../src/knowledge/tokenize.ts';
 import { ROOT } from '../src/paths.ts';
-import { addFiles, ImportErrors, removeDocument } from '../src/staff/kb.ts';
+import { addFiles, documentHistory, editDocument, ImportErrors, removeDocument, rollbackDocument } from '../src/staff/kb.ts';
+import { StaffError } from '../src/staff/errors.ts';
 import { openDatabase, SqliteKnowledgeStore } from '../src/store/sqlite.ts';
 import { tempDir, testApp } from './helpers/app.ts';
 
@@ -181,7 +182,7 @@ describe('knowledge base', () => {
     writeFileSync(join(files, '某某条例(2010-01-01).md'), law('骑手罚款不得超过五十元。'));
     writeFileSync(join(files, '某某条例(2020-01-01).md'), law('骑手罚款不得超过二十元。'));
     await addFiles(app.kb, [files], { maxBytes: MAX });
-    const r = await app.ask('骑手罚款最多多少');
+    const r = await app.ask('骑手罚款最多不得超过多少元？');
     expect(r.answer).toContain('二十元');
     expect(r.sources[0]!.source).toContain('2020-01-01');
     expect(r.sources[0]!.section).toBe('第二条');
@@ -272,5 +273,115 @@ describe('vector store abstraction', () => {
     expect(hits.length).toBe(2);
     await removeDocument(kb, kb.listDocuments()[0]!.id);
     expect(vectorStore.rows.length).toBe(0);
+  });
+});
+
+describe('document metadata and versions', () => {
+  const Q = '骑手互助金入会多久能申请？';
+
+  it('edits a title: answers cite the new title at once and after a restart; the change is in the audit log; bad input changes nothing', async () => {
+    const { data, files } = workspace();
+    const f = join(files, 'huzhu.md');
+    writeFileSync(f, RULES);
+    let app = await testApp(data);
+    const docId = (await addFiles(app.kb, [f], { maxBytes: MAX })).results[0]!.doc.id;
+    const now = new Date();
+    const { changes } = await editDocument(app.kb, app.records.audit, docId, { title: '杭州市骑手互助金办法', region: '杭州', effective: '2026-10-01' }, 'test:staff', now);
+    expect(changes).toEqual({ title: ['某市骑手互助金办法', '杭州市骑手互助金办法'], region: [null, '杭州'], effective: [null, '2026-10-01'] });
+    let r = await app.ask(Q);
+    expect(r.sources[0]).toMatchObject({ docId, title: '杭州市骑手互助金办法', section: '怎么申请' });
+    expect(app.kb.store.chunksOfDocument(docId)[0]!.path[0]).toBe('杭州市骑手互助金办法');
+    // the title is searchable under its new wording
+    expect((await retrieve(app.kb, '杭州市骑手互助金')).passages[0]!.doc.id).toBe(docId);
+    expect(app.records.audit.search({ action: 'kb.edit', target: docId })[0]).toMatchObject({ actor: 'test:staff', detail: { changes: { title: ['某市骑手互助金办法', '杭州市骑手互助金办法'] } } });
+    await expect(editDocument(app.kb, app.records.audit, docId, { title: '  ' }, 'test', now)).rejects.toThrow('标题不能为空');
+    await expect(editDocument(app.kb, app.records.audit, docId, { category: '杂项' }, 'test', now)).rejects.toThrow(StaffError);
+    await expect(editDocument(app.kb, app.records.audit, docId, { effective: '2026-02-30' }, 'test', now)).rejects.toThrow('生效日期');
+    await expect(editDocument(app.kb, app.records.audit, 'doc-nope', { title: 'x' }, 'test', now)).rejects.toThrow('找不到文档');
+    expect(app.kb.store.getDocument(docId)!.title).toBe('杭州市骑手互助金办法');
+    app.close();
+    app = await testApp(data);
+    cleanups.push(() => app.close());
+    r = await app.ask(Q);
+    expect(r.sources[0]!.title).toBe('杭州市骑手互助金办法');
+    // the same file again is unchanged, and keeps the edited metadata
+    expect((await addFiles(app.kb, [f], { maxBytes: MAX })).unchanged).toBe(1);
+    // a new version of the file keeps the edited title (the file still says the old one) …
+    writeFileSync(f, RULES.replace('三个月', '六个月'));
+    await addFiles(app.kb, [f], { maxBytes: MAX });
+    expect(app.kb.store.getDocument(docId)).toMatchObject({ title: '杭州市骑手互助金办法', region: '杭州' });
+    expect((await app.ask(Q)).sources[0]!.title).toBe('杭州市骑手互助金办法');
+    // … until the file itself gives a different title
+    writeFileSync(f, RULES.replace('# 某市骑手互助金办法', '# 某市骑手互助金办法（修订）'));
+    await addFiles(app.kb, [f], { maxBytes: MAX });
+    expect(app.kb.store.getDocument(docId)).toMatchObject({ title: '某市骑手互助金办法（修订）', region: '杭州' });
+  });
+
+  it('keeps the previous original when a document is replaced, lists the versions, and rolls back as a new version', async () => {
+    const { data, files } = workspace();
+    const f = join(files, 'huzhu.md');
+    writeFileSync(f, RULES);
+    const app = await testApp(data);
+    cleanups.push(() => app.close());
+    const docId = (await addFiles(app.kb, [f], { maxBytes: MAX, actor: 'cli:alice' })).results[0]!.doc.id;
+    writeFileSync(f, RULES.replace('三个月', '六个月'));
+    await addFiles(app.kb, [f], { maxBytes: MAX, actor: 'cli:bob' });
+    expect((await app.ask(Q)).answer).toContain('六个月');
+    let { versions } = documentHistory(app.kb, docId);
+    expect(versions.map((v) => [v.n, v.actor, v.reason, v.current])).toEqual([
+      [2, 'cli:bob', 'replaced', true],
+      [1, 'cli:alice', 'added', false],
+    ]);
+    expect(versions[1]!.chunks).toBe(2);
+    expect(versions[1]!.sha256).not.toBe(versions[0]!.sha256);
+    expect(app.kb.store.documentVersion(docId, 1)!.text).toContain('三个月');
+
+    const now = new Date();
+    await expect(rollbackDocument(app.kb, app.records.audit, docId, 2, 'test', now)).rejects.toThrow('现在在用');
+    await expect(rollbackDocument(app.kb, app.records.audit, docId, 9, 'test', now)).rejects.toThrow('没有第 9 版');
+    const r = await rollbackDocument(app.kb, app.records.audit, docId, 1, 'console:张三', now);
+    expect(r.chunks).toBe(2);
+    const answer = await app.ask(Q);
+    expect(answer.answer).toContain('三个月');
+    expect(answer.answer).not.toContain('六个月');
+    versions = documentHistory(app.kb, docId).versions;
+    expect(versions.map((v) => [v.n, v.reason, v.rollbackOf, v.current])).toEqual([
+      [3, 'rollback', 1, true],
+      [2, 'replaced', null, false],
+      [1, 'added', null, false],
+    ]);
+    expect(versions[0]!.sha256).toBe(versions[2]!.sha256);
+    // the rolled-back-from version is kept too: roll forward again
+    await rollbackDocument(app.kb, app.records.audit, docId, 2, 'test', now);
+    expect((await app.ask(Q)).answer).toContain('六个月');
+    expect(app.records.audit.search({ action: 'kb.rollback', target: docId }).map((e) => e.detail)).toEqual([
+      { from: 3, to: 2, version: 4 },
+      { from: 2, to: 1, version: 3 },
+    ]);
+    // deleting a document deletes its history
+    await removeDocument(app.kb, docId);
+    expect(app.kb.store.documentVersions(docId)).toEqual([]);
+  });
+
+  it('starts the history of documents stored before versions were kept (migration 5) at version 1', async () => {
+    const { data, files } = workspace();
+    const f = join(files, 'huzhu.md');
+    writeFileSync(f, RULES);
+    const app = await testApp(data, { seed: false });
+    const docId = (await addFiles(app.kb, [f], { maxBytes: MAX })).results[0]!.doc.id;
+    app.close();
+    // as a data dir from before migration 5 looks
+    const db = openDatabase(join(data, 'gongyou.db'));
+    db.exec('DROP TABLE document_versions; DROP TABLE question_outcomes; ALTER TABLE console_sessions DROP COLUMN flash');
+    db.pragma('user_version = 4');
+    db.close();
+    const again = await testApp(data, { seed: false });
+    cleanups.push(() => again.close());
+    expect(documentHistory(again.kb, docId).versions.map((v) => [v.n, v.reason, v.chunks, v.current])).toEqual([[1, 'existing', 2, true]]);
+    writeFileSync(f, RULES.replace('三个月', '六个月'));
+    await addFiles(again.kb, [f], { maxBytes: MAX });
+    await rollbackDocument(again.kb, again.records.audit, docId, 1, 'test', new Date());
+    expect(again.kb.store.documentText(docId)!.text).toContain('三个月');
+    expect(documentHistory(again.kb, docId).versions.map((v) => [v.n, v.reason])).toEqual([[3, 'rollback'], [2, 'replaced'], [1, 'existing']]);
   });
 });

@@ -141,6 +141,8 @@ button,.button{display:inline-block;padding:.4rem .9rem;border:0;border-radius:6
 button.secondary,.button.secondary{background:#5f6b76}
 button.ok{background:#1e6b34}
 button.link{background:none;padding:0;text-decoration:underline;color:inherit}
+.actions{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;margin-top:.8rem}
+.pager{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;margin:1rem 0}
 .inline{display:inline-flex;flex-wrap:wrap;gap:.3rem;align-items:center;margin:0}
 .badge{display:inline-block;padding:0 .45rem;border-radius:999px;font-size:.8rem;background:#eceff2}
 .badge.red{background:#fdecea;color:#8c1d18}
@@ -155,6 +157,16 @@ button.link{background:none;padding:0;text-decoration:underline;color:inherit}
 .bb span{display:block;height:100%;width:0;background:#b3261e}
 ${Array.from({ length: 21 }, (_, i) => `.bb .w${i * 5}{width:${i * 5}%}`).join('\n')}
 a.card.plain{display:block;text-decoration:none;color:inherit}
+.chart{grid-column:1/-1}
+.chart svg{width:100%;height:auto;max-height:260px;display:block}
+.chart text{font-size:9px;fill:#5f6b76;text-anchor:middle}
+.chart text.axis{text-anchor:end}
+.chart text.n{fill:#1d2329}
+.chart line.base{stroke:#b9c0c7}
+.chart .answered{fill:#1e6b34;background:#1e6b34}
+.chart .not-sure{fill:#e0a100;background:#e0a100}
+.legend{list-style:none;display:flex;flex-wrap:wrap;gap:.3rem 1.2rem;margin:0 0 .5rem;padding:0}
+.legend .key{display:inline-block;width:.8rem;height:.8rem;border-radius:2px;margin-right:.3rem;vertical-align:-1px}
 .login.flush{margin:0}
 progress{width:100%;height:.8rem}
 .progress-note{min-height:1.2em}

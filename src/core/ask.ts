@@ -55,6 +55,7 @@ export async function ask(
     }
     kb.store.logGap(q, opts.channel ?? null, null, opts.now ?? new Date());
   }
+  kb.store.logQuestion(extractive.confident ? 'answered' : 'not_sure', opts.channel ?? null, opts.now ?? new Date());
   const sources = extractive.sources;
   const rewritten = q !== asked ? { question: q } : {};
   if (!opts.writer) return { intent, answer: extractive.answer, confident: extractive.confident, sources, ...rewritten };

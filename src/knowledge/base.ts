@@ -4,12 +4,13 @@ import { join } from 'node:path';
 import type { Embeddings } from '@langchain/core/embeddings';
 import type { VectorStore } from '@langchain/core/vectorstores';
 import type { Logger } from '../log.ts';
-import type { ChunkRecord, DocumentRecord, KnowledgeStore } from '../store/types.ts';
+import { DOCUMENT_FIELDS, type ChunkRecord, type DocumentFields, type DocumentRecord, type KnowledgeStore, type VersionOrigin } from '../store/types.ts';
 import { Bm25Index } from './bm25.ts';
 import { FaqMatcher } from './faq.ts';
-import type { Prepared } from './ingest.ts';
+import { applyEdits, editsOf, type Edits, type Prepared } from './ingest.ts';
 import { questionsFor, type LawQuestions } from './law-questions.ts';
 import type { Lexicon } from './lexicon.ts';
+import { split } from './split.ts';
 import type { Tokenizer } from './tokenize.ts';
 import { openHnsw, VectorIndex } from './vector.ts';
 
@@ -49,6 +50,12 @@ export function indexText(chunk: Pick<ChunkRecord, 'path' | 'text' | 'faq'>): st
   const head = chunk.path.join(' ');
   if (chunk.faq) return `${chunk.faq.question}\n${chunk.faq.variants.join('\n')}\n${chunk.text}`;
   return `${head}\n${chunk.text}`;
+}
+
+/** Split as the file's own title says (headings equal to it are not sections), cited under `title`. */
+function splitAs(title: string, fileTitle: string, text: string, kind: DocumentRecord['kind']) {
+  const chunks = split(fileTitle, text, kind);
+  return title === fileTitle ? chunks : chunks.map((c) => (c.path[0] === fileTitle ? { ...c, path: [title, ...c.path.slice(1)] } : c));
 }
 
 /**
@@ -212,11 +219,11 @@ export class KnowledgeBase {
    * and indexes them. The document list is kept current in place after each one and re-read from
    * the store once at the end: re-reading it per document made a 1,600-file import quadratic.
    */
-  async putAll(batch: Prepared[], opts: { now?: Date; onProgress?: (done: number, p: Prepared) => void } = {}): Promise<AddResult[]> {
+  async putAll(batch: Prepared[], opts: { now?: Date; actor?: string; onProgress?: (done: number, p: Prepared) => void } = {}): Promise<AddResult[]> {
     const results: AddResult[] = [];
     try {
       for (const p of batch) {
-        results.push(await this.put(p, opts.now ?? new Date()));
+        results.push(await this.put(p, opts.now ?? new Date(), { actor: opts.actor }));
         opts.onProgress?.(results.length, p);
       }
     } finally {
@@ -225,12 +232,17 @@ export class KnowledgeBase {
     return results;
   }
 
-  private async put(prepared: Prepared, now: Date): Promise<AddResult> {
-    const existing = this.store.getDocumentBySource(prepared.doc.source);
-    if (existing && existing.sha256 === prepared.doc.sha256 && existing.category === prepared.doc.category) {
+  /**
+   * Stores one document (a new version when it replaces one). The same file again is unchanged,
+   * unless a category chosen on import differs; staff edits to metadata carry over (see applyEdits).
+   */
+  private async put(input: Prepared, now: Date, origin: VersionOrigin = {}, force = false): Promise<AddResult> {
+    const existing = this.store.getDocumentBySource(input.doc.source);
+    if (!force && existing && existing.sha256 === input.doc.sha256 && (!input.categoryGiven || existing.category === input.doc.category)) {
       return { doc: existing, status: 'unchanged', chunks: existing.chunkCount ?? 0 };
     }
-    const { doc, chunks, replacedChunkIds } = this.store.putDocument(prepared, now);
+    const prepared = force ? input : applyEdits(input, existing);
+    const { doc, chunks, replacedChunkIds } = this.store.putDocument(prepared, now, origin);
     for (const id of replacedChunkIds) this.chunkDoc.delete(id);
     for (const c of chunks) this.chunkDoc.set(c.id, c.docId);
     this.docs.set(doc.id, { ...doc, chunkCount: chunks.length });
@@ -245,6 +257,74 @@ export class KnowledgeBase {
     }
     this.dirty = true;
     return { doc, status: existing ? 'replaced' : 'added', chunks: chunks.length };
+  }
+
+  /**
+   * Changes a document's metadata. A new title is also the first step of every chunk's path, so the
+   * document's chunks are re-indexed (only this document's); the rest needs no index change.
+   */
+  async edit(docId: string, changes: Partial<DocumentFields>, now: Date): Promise<{ before: DocumentRecord; doc: DocumentRecord } | undefined> {
+    const before = this.store.getDocument(docId);
+    if (!before) return undefined;
+    const fields: DocumentFields = { title: before.title, category: before.category, region: before.region, effective: before.effective, version: before.version };
+    const edits: Edits = { ...editsOf(before.meta) };
+    for (const f of DOCUMENT_FIELDS) {
+      if (changes[f] === undefined || changes[f] === before[f]) continue;
+      const file = edits[f]?.file ?? before[f];
+      (fields as Record<string, string | null>)[f] = changes[f]!;
+      if (changes[f] === file) delete edits[f];
+      else edits[f] = { file, value: changes[f]! };
+    }
+    const meta: Record<string, unknown> = { ...before.meta, _edits: edits };
+    if (!Object.keys(edits).length) delete meta._edits;
+    const r = this.store.updateDocumentFields(docId, fields, meta, now);
+    if (!r) return undefined;
+    this.refreshDocs();
+    if (fields.title !== before.title && before.status === 'active') {
+      try {
+        await this.unindex(r.chunks.map((c) => c.id));
+        await this.indexChunks(r.chunks);
+      } catch (err) {
+        this.invalidate();
+        throw err;
+      }
+    }
+    this.dirty = true;
+    return { before, doc: r.doc };
+  }
+
+  /**
+   * Makes an earlier version current again: its original, text and metadata are stored as a new
+   * version (so the rollback itself can be undone) and the document is re-indexed.
+   */
+  async rollback(docId: string, n: number, now: Date, actor?: string): Promise<AddResult | undefined> {
+    const doc = this.store.getDocument(docId);
+    const v = doc && this.store.documentVersion(docId, n);
+    if (!doc || !v) return undefined;
+    const prepared: Prepared = {
+      doc: {
+        source: doc.source,
+        title: v.title,
+        category: v.category,
+        kind: v.kind,
+        region: v.region,
+        effective: v.effective,
+        updated: v.updated,
+        version: v.version,
+        format: v.format,
+        sha256: v.sha256,
+        bytes: v.bytes,
+        meta: v.meta,
+      },
+      original: v.original,
+      text: v.text,
+      chunks: splitAs(v.title, editsOf(v.meta).title?.file ?? v.title, v.text, v.kind),
+    };
+    try {
+      return await this.put(prepared, now, { actor, reason: 'rollback', rollbackOf: n }, true);
+    } finally {
+      this.refreshDocs();
+    }
   }
 
   async remove(docId: string): Promise<DocumentRecord | undefined> {

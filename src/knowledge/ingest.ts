@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, statSync } from 'node:fs';
 import { basename, extname, join, relative } from 'node:path';
-import { CATEGORIES, type Category, type NewDocument } from '../store/types.ts';
+import { CATEGORIES, DOCUMENT_FIELDS, type Category, type DocumentFields, type DocumentRecord, type NewDocument } from '../store/types.ts';
 import { formatOf, LoadError, loadFile } from './loaders/index.ts';
 import { renderPilot, loadPilot } from './pilot.ts';
 import { isLegalText, split, type DocKind } from './split.ts';
@@ -34,7 +34,35 @@ export function sourceLabel(sources: unknown): string | null {
   return titles.length ? titles.join('；') : null;
 }
 
-export interface Prepared extends NewDocument {}
+export interface Prepared extends NewDocument {
+  /** The category was chosen on import (`--category`), not read from the file. */
+  categoryGiven?: boolean;
+}
+
+/** Metadata staff changed by hand, with what the file itself said: `meta._edits`. */
+export type Edits = Partial<Record<keyof DocumentFields, { file: string | null; value: string | null }>>;
+
+export const editsOf = (meta: Record<string, unknown>): Edits => (meta._edits && typeof meta._edits === 'object' ? (meta._edits as Edits) : {});
+
+/**
+ * A new file for a document keeps the metadata staff edited, for each field the file still gives
+ * as it did before (a file that now says something else about that field wins).
+ */
+export function applyEdits(p: Prepared, previous: DocumentRecord | undefined): Prepared {
+  const edits = previous ? editsOf(previous.meta) : {};
+  const kept: Edits = {};
+  const doc: Record<string, unknown> = { ...p.doc };
+  for (const f of DOCUMENT_FIELDS) {
+    const e = edits[f];
+    if (!e || (f === 'category' && p.categoryGiven) || doc[f] !== e.file) continue;
+    doc[f] = e.value;
+    kept[f] = e;
+  }
+  if (!Object.keys(kept).length) return p;
+  const title = doc.title as string;
+  const chunks = title === p.doc.title ? p.chunks : p.chunks.map((c) => (c.path[0] === p.doc.title ? { ...c, path: [title, ...c.path.slice(1)] } : c));
+  return { ...p, doc: { ...(doc as Prepared['doc']), meta: { ...p.doc.meta, _edits: kept } }, chunks };
+}
 
 export function buildDocument(args: {
   source: string;
@@ -71,6 +99,7 @@ export function buildDocument(args: {
     original: args.original,
     text: args.text,
     chunks,
+    categoryGiven: Boolean(args.category),
   };
 }
 

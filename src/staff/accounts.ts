@@ -64,9 +64,25 @@ export function addStaffAccount(store: ConversationStore, name: string, actor: s
   return password;
 }
 
+/**
+ * Disables an account (it cannot sign in, and every session it has ends at once) or enables it
+ * again with the same password.
+ */
+export function setAccountDisabled(store: ConversationStore, name: string, disabled: boolean, actor: string, now: Date): void {
+  const clean = name.trim();
+  store.transaction(() => {
+    const account = store.accounts.get(clean);
+    if (!account) throw new StaffError(`没有账号 ${clean}。用 gongyou staff list 查看已有账号。`);
+    store.accounts.setDisabled(clean, disabled, now);
+    if (disabled) store.accounts.dropSessionsOf(clean);
+    store.audit.add(actor, disabled ? 'staff.account.disable' : 'staff.account.enable', clean, {}, now);
+  });
+}
+
 export type LoginResult =
   | { ok: true; name: string; mustChange: boolean }
   | { ok: false; reason: 'locked'; until: Date }
+  | { ok: false; reason: 'disabled' }
   | { ok: false; reason: 'bad'; left: number };
 
 /**
@@ -84,9 +100,11 @@ export function checkLogin(store: ConversationStore, name: string, password: str
     ok = Boolean(adminToken) && sameSecret(password, adminToken!);
   } else {
     const account = store.accounts.get(clean);
-    if (account && !account.disabled) {
+    if (account) {
       ok = verifyPassword(password, account.passwordHash);
       mustChange = account.mustChange;
+      // said only to someone who knows the password
+      if (ok && account.disabled) return { ok: false, reason: 'disabled' };
     } else {
       verifyPassword(password, DUMMY_HASH); // same time whether or not the name exists
     }

@@ -1,7 +1,10 @@
+import { isValidDay } from '../core/dates.ts';
 import type { AddResult, KnowledgeBase } from '../knowledge/base.ts';
 import { builtinFiles, expandPaths, prepareFile, type Prepared } from '../knowledge/ingest.ts';
 import { LoadError } from '../knowledge/loaders/index.ts';
-import type { Category } from '../store/types.ts';
+import type { AuditLog } from '../store/audit.ts';
+import { CATEGORIES, DOCUMENT_FIELDS, type Category, type DocumentFields, type DocumentRecord, type VersionRecord } from '../store/types.ts';
+import { StaffError } from './errors.ts';
 
 /** Staff actions on the knowledge base, shared by the CLI, chat commands and the console. */
 
@@ -30,6 +33,8 @@ export interface AddOptions {
   /** Source label per path (the built-in files use knowledge/...). */
   sourceOf?: (path: string) => string;
   now?: Date;
+  /** Who imports (recorded with each new version). */
+  actor?: string;
 }
 
 /**
@@ -55,6 +60,7 @@ export async function addFiles(kb: KnowledgeBase, paths: string[], opts: AddOpti
   try {
     results = await kb.putAll(prepared, {
       now: opts.now,
+      actor: opts.actor,
       onProgress: (done, p) => opts.onProgress?.(done, prepared.length, p.doc.source),
     });
   } finally {
@@ -98,4 +104,77 @@ export async function setDocumentStatus(kb: KnowledgeBase, docId: string, status
   const ok = await kb.setStatus(docId, status);
   if (ok) await kb.save();
   return ok;
+}
+
+/** What staff typed for a document's metadata; undefined leaves a field as it is, '' clears it. */
+export type DocumentChanges = Partial<Record<keyof DocumentFields, string>>;
+
+export const FIELD_NAMES: Record<keyof DocumentFields, string> = { title: '标题', category: '分类', region: '地区', effective: '生效日期', version: '版本' };
+
+/** Checks the changes: a title is required, the category must be one of ours, a date a real date. */
+export function parseDocumentChanges(input: DocumentChanges): Partial<DocumentFields> {
+  const out: Partial<Record<keyof DocumentFields, string | null>> = {};
+  for (const f of DOCUMENT_FIELDS) {
+    const v = input[f]?.trim();
+    if (v === undefined) continue;
+    if (f === 'title') {
+      if (!v) throw new StaffError('标题不能为空。');
+      if ([...v].length > 200) throw new StaffError('标题太长了（最多 200 个字）。');
+    } else if (f === 'category') {
+      if (!CATEGORIES.includes(v as Category)) throw new StaffError(`未知分类“${v}”。可选：${CATEGORIES.join(' / ')}`);
+    } else if (f === 'effective') {
+      if (v && !isValidDay(v)) throw new StaffError(`生效日期“${v}”不对，请写成 2026-10-01 这样的日期（留空表示不填）。`);
+    } else if ([...v].length > 50) throw new StaffError(`${FIELD_NAMES[f]}太长了（最多 50 个字）。`);
+    out[f] = f === 'title' || f === 'category' ? v : v || null;
+  }
+  return out as Partial<DocumentFields>;
+}
+
+/**
+ * Changes a document's metadata; citations show the new title at once (the document is re-indexed).
+ * Returns the fields that changed, [from, to], also written to the audit log as `kb.edit`.
+ */
+export async function editDocument(
+  kb: KnowledgeBase,
+  audit: AuditLog,
+  docId: string,
+  input: DocumentChanges,
+  actor: string,
+  now: Date,
+): Promise<{ doc: DocumentRecord; changes: Partial<Record<keyof DocumentFields, [string | null, string | null]>> }> {
+  const current = kb.store.getDocument(docId);
+  if (!current) throw new StaffError(`找不到文档 ${docId}。`);
+  // a field sent back as it is stays as it is, even if it was stored in a form we would not accept now
+  const sent = Object.fromEntries(Object.entries(input).filter(([f, v]) => v !== undefined && v.trim() !== (current[f as keyof DocumentFields] ?? '')));
+  const fields = parseDocumentChanges(sent);
+  const r = await kb.edit(docId, fields, now);
+  if (!r) throw new StaffError(`找不到文档 ${docId}。`);
+  const changes: Partial<Record<keyof DocumentFields, [string | null, string | null]>> = {};
+  for (const f of DOCUMENT_FIELDS) if (r.before[f] !== r.doc[f]) changes[f] = [r.before[f], r.doc[f]];
+  if (Object.keys(changes).length) {
+    await kb.save();
+    audit.add(actor, 'kb.edit', docId, { changes }, now);
+  }
+  return { doc: r.doc, changes };
+}
+
+/** A document's versions, newest first. */
+export function documentHistory(kb: KnowledgeBase, docId: string): { doc: DocumentRecord; versions: VersionRecord[] } {
+  const doc = kb.store.getDocument(docId);
+  if (!doc) throw new StaffError(`找不到文档 ${docId}。`);
+  return { doc, versions: kb.store.documentVersions(docId) };
+}
+
+/** Makes version `n` current again, as a new version; written to the audit log as `kb.rollback`. */
+export async function rollbackDocument(kb: KnowledgeBase, audit: AuditLog, docId: string, n: number, actor: string, now: Date): Promise<AddResult> {
+  const { versions } = documentHistory(kb, docId);
+  const v = versions.find((x) => x.n === n);
+  if (!Number.isInteger(n) || !v) throw new StaffError(`文档 ${docId} 没有第 ${n} 版。可用的版本：${versions.map((x) => x.n).join('、')}。`);
+  if (v.current) throw new StaffError(`第 ${n} 版就是现在在用的版本，不用回退。`);
+  const r = await kb.rollback(docId, n, now, actor);
+  if (!r) throw new StaffError(`第 ${n} 版的原文没有保存下来，无法回退。`);
+  await kb.save();
+  const to = kb.store.documentVersions(docId)[0]!.n;
+  audit.add(actor, 'kb.rollback', docId, { from: versions[0]!.n, to: n, version: to }, now);
+  return r;
 }

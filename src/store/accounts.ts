@@ -16,6 +16,8 @@ export interface ConsoleSession {
   csrf: string;
   createdAt: string;
   expiresAt: string;
+  /** A line for the next page shown in this session (what the last change did). */
+  flash?: { kind: 'ok' | 'error'; text: string } | null;
 }
 
 interface AccountRow {
@@ -33,6 +35,7 @@ interface SessionRow {
   csrf: string;
   created_at: string;
   expires_at: string;
+  flash: string | null;
 }
 
 export class StaffAccounts {
@@ -55,6 +58,9 @@ export class StaffAccounts {
       dropSession: db.prepare('DELETE FROM console_sessions WHERE token_hash = ?'),
       dropSessionsOf: db.prepare('DELETE FROM console_sessions WHERE name = ? AND token_hash != ?'),
       dropExpired: db.prepare('DELETE FROM console_sessions WHERE expires_at < ?'),
+      dropAllOf: db.prepare('DELETE FROM console_sessions WHERE name = ?'),
+      setFlash: db.prepare('UPDATE console_sessions SET flash = ? WHERE token_hash = ?'),
+      setDisabled: db.prepare('UPDATE staff_accounts SET disabled = ?, updated_at = ? WHERE name = ?'),
     };
   }
 
@@ -100,7 +106,21 @@ export class StaffAccounts {
 
   session(tokenHash: string): ConsoleSession | undefined {
     const r = this.stmt.getSession.get(tokenHash);
-    return r && { tokenHash: r.token_hash, name: r.name, csrf: r.csrf, createdAt: r.created_at, expiresAt: r.expires_at };
+    return r && { tokenHash: r.token_hash, name: r.name, csrf: r.csrf, createdAt: r.created_at, expiresAt: r.expires_at, flash: r.flash ? (JSON.parse(r.flash) as ConsoleSession['flash']) : null };
+  }
+
+  setFlash(tokenHash: string, flash: ConsoleSession['flash']): void {
+    this.stmt.setFlash.run(flash ? JSON.stringify(flash) : null, tokenHash);
+  }
+
+  /** A disabled account cannot sign in; enabling it again keeps its password. */
+  setDisabled(name: string, disabled: boolean, now: Date): void {
+    this.stmt.setDisabled.run(disabled ? 1 : 0, now.toISOString(), name);
+  }
+
+  /** Ends every session of a person (when the account is disabled). */
+  dropSessionsOf(name: string): void {
+    this.stmt.dropAllOf.run(name);
   }
 
   dropSession(tokenHash: string): void {

@@ -10,6 +10,15 @@ export interface AuditEntry {
   detail: Record<string, unknown>;
 }
 
+export interface AuditFilter {
+  actor?: string;
+  action?: string;
+  target?: string;
+  /** ISO times: from inclusive, to exclusive. */
+  from?: string;
+  to?: string;
+}
+
 export class AuditLog {
   private readonly stmt;
 
@@ -27,9 +36,24 @@ export class AuditLog {
   }
 
   /** Newest first; each filter matches part of the field (case-insensitive). */
-  search(filter: { actor?: string; action?: string; target?: string; from?: string; to?: string }, limit = 500): AuditEntry[] {
+  search(filter: AuditFilter, limit = 500, offset = 0): AuditEntry[] {
+    const { where, args } = this.where(filter);
+    const rows = this.db
+      .prepare<(string | number)[], { id: number; at: string; actor: string; action: string; target: string; detail: string }>(
+        `SELECT * FROM audit_log ${where} ORDER BY id DESC LIMIT ? OFFSET ?`,
+      )
+      .all(...args, limit, offset);
+    return rows.map((r) => ({ ...r, detail: JSON.parse(r.detail) as Record<string, unknown> }));
+  }
+
+  count(filter: AuditFilter): number {
+    const { where, args } = this.where(filter);
+    return this.db.prepare<string[], { n: number }>(`SELECT COUNT(*) AS n FROM audit_log ${where}`).get(...args)!.n;
+  }
+
+  private where(filter: AuditFilter): { where: string; args: string[] } {
     const where: string[] = [];
-    const args: (string | number)[] = [];
+    const args: string[] = [];
     const like = (s: string) => `%${s.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
     for (const key of ['actor', 'action', 'target'] as const) {
       const v = filter[key]?.trim();
@@ -46,13 +70,7 @@ export class AuditLog {
       where.push('at < ?');
       args.push(filter.to);
     }
-    args.push(limit);
-    const rows = this.db
-      .prepare<(string | number)[], { id: number; at: string; actor: string; action: string; target: string; detail: string }>(
-        `SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`,
-      )
-      .all(...args);
-    return rows.map((r) => ({ ...r, detail: JSON.parse(r.detail) as Record<string, unknown> }));
+    return { where: where.length ? `WHERE ${where.join(' AND ')}` : '', args };
   }
 
   list(limit = 1000): AuditEntry[] {

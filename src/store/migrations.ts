@@ -150,3 +150,45 @@ MIGRATIONS.push(`CREATE TABLE staff_accounts (
      created_at TEXT NOT NULL,
      expires_at TEXT NOT NULL
    );`);
+
+// 5: document versions — one row per version of a document (added, replaced by a changed file, or
+// rolled back), with who and when. The original and text of the current version live in
+// `documents`; a row keeps its own copy only once a newer version has replaced it. Existing
+// documents start their history here as version 1.
+MIGRATIONS.push(`CREATE TABLE document_versions (
+     doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+     n INTEGER NOT NULL,
+     at TEXT NOT NULL,
+     actor TEXT,
+     reason TEXT NOT NULL,
+     rollback_of INTEGER,
+     title TEXT NOT NULL,
+     category TEXT NOT NULL,
+     kind TEXT NOT NULL,
+     region TEXT, effective TEXT, updated TEXT, version TEXT,
+     format TEXT NOT NULL,
+     sha256 TEXT NOT NULL,
+     bytes INTEGER NOT NULL,
+     chunks INTEGER NOT NULL,
+     meta TEXT NOT NULL DEFAULT '{}',
+     original BLOB,
+     text TEXT,
+     PRIMARY KEY (doc_id, n)
+   );
+   INSERT INTO document_versions (doc_id, n, at, actor, reason, title, category, kind, region, effective, updated, version,
+     format, sha256, bytes, chunks, meta)
+   SELECT id, 1, changed_at, NULL, 'existing', title, category, kind, region, effective, updated, version, format, sha256, bytes,
+     (SELECT COUNT(*) FROM chunks c WHERE c.doc_id = documents.id), meta
+   FROM documents;`);
+
+// 6: one row per question the assistant answered or was not sure about (for the overview's chart:
+// day, channel and outcome only — no question text, no user), and the console session's flash
+// message (a line shown once on the next page, instead of in the URL).
+MIGRATIONS.push(`CREATE TABLE question_outcomes (
+     id INTEGER PRIMARY KEY,
+     day TEXT NOT NULL,
+     channel TEXT,
+     outcome TEXT NOT NULL
+   );
+   CREATE INDEX question_outcomes_day ON question_outcomes(day);
+   ALTER TABLE console_sessions ADD COLUMN flash TEXT;`);

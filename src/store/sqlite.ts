@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { dayOf } from '../core/dates.ts';
 import { MIGRATIONS } from './migrations.ts';
-import type { ChunkRecord, DocumentRecord, GapRecord, KnowledgeStore, NewDocument } from './types.ts';
+import type { ChunkRecord, DocumentFields, DocumentRecord, GapRecord, KnowledgeStore, NewDocument, QuestionOutcome, VersionOrigin, VersionRecord } from './types.ts';
 
 export function openDatabase(file: string): Database.Database {
   mkdirSync(dirname(file), { recursive: true });
@@ -87,8 +88,71 @@ const toChunk = (r: ChunkRow): ChunkRecord => ({
   ...(r.faq ? { faq: JSON.parse(r.faq) as ChunkRecord['faq'] } : {}),
 });
 
+interface VersionRow {
+  doc_id: string;
+  n: number;
+  at: string;
+  actor: string | null;
+  reason: string;
+  rollback_of: number | null;
+  title: string;
+  category: string;
+  kind: string;
+  region: string | null;
+  effective: string | null;
+  updated: string | null;
+  version: string | null;
+  format: string;
+  sha256: string;
+  bytes: number;
+  chunks: number;
+  meta: string;
+  original?: Buffer | null;
+  text?: string | null;
+}
+
+const toVersion = (r: VersionRow, current: boolean): VersionRecord => ({
+  docId: r.doc_id,
+  n: r.n,
+  at: r.at,
+  actor: r.actor,
+  reason: r.reason as VersionRecord['reason'],
+  rollbackOf: r.rollback_of,
+  title: r.title,
+  category: r.category as VersionRecord['category'],
+  kind: r.kind as VersionRecord['kind'],
+  region: r.region,
+  effective: r.effective,
+  updated: r.updated,
+  version: r.version,
+  format: r.format,
+  sha256: r.sha256,
+  bytes: r.bytes,
+  chunks: r.chunks,
+  meta: JSON.parse(r.meta) as Record<string, unknown>,
+  current,
+});
+
+const VERSION_COLUMNS = `doc_id, n, at, actor, reason, rollback_of, title, category, kind, region, effective, updated, version,
+  format, sha256, bytes, chunks, meta`;
+
 const DOC_COLUMNS = `id, source, title, category, kind, region, effective, updated, version, format, sha256, bytes,
   status, meta, added_at, changed_at`;
+
+const versionRow = (d: DocRow) => ({
+  doc_id: d.id,
+  title: d.title,
+  category: d.category,
+  kind: d.kind,
+  region: d.region,
+  effective: d.effective,
+  updated: d.updated,
+  version: d.version,
+  format: d.format,
+  sha256: d.sha256,
+  bytes: d.bytes,
+  meta: d.meta,
+});
 
 export class SqliteKnowledgeStore implements KnowledgeStore {
   private readonly stmt;
@@ -106,6 +170,12 @@ export class SqliteKnowledgeStore implements KnowledgeStore {
       ),
       getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
       setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
+      lastVersion: db.prepare<[string], { n: number }>('SELECT MAX(n) AS n FROM document_versions WHERE doc_id = ?'),
+      insertVersion: db.prepare(
+        `INSERT INTO document_versions (${VERSION_COLUMNS}, original, text) VALUES (@doc_id, @n, @at, @actor, @reason, @rollback_of,
+         @title, @category, @kind, @region, @effective, @updated, @version, @format, @sha256, @bytes, @chunks, @meta, @original, @text)`,
+      ),
+      keepVersion: db.prepare('UPDATE document_versions SET original = ?, text = ? WHERE doc_id = ? AND n = ?'),
     };
   }
 
@@ -141,12 +211,13 @@ export class SqliteKnowledgeStore implements KnowledgeStore {
     return this.db.prepare<[string], { text: string; original: Buffer }>('SELECT text, original FROM documents WHERE id = ?').get(id);
   }
 
-  putDocument(input: NewDocument, now: Date) {
+  putDocument(input: NewDocument, now: Date, origin: VersionOrigin = {}) {
     const at = now.toISOString();
     const id = documentId(input.doc.source);
     return this.db.transaction(() => {
       const old = this.stmt.docById.get(id);
       const replacedChunkIds = old ? this.stmt.chunkIdsOfDoc.all(id).map((r) => r.id) : [];
+      const oldBody = old && this.documentText(id);
       const d = input.doc;
       const row = {
         id,
@@ -196,9 +267,81 @@ export class SqliteKnowledgeStore implements KnowledgeStore {
         });
         return { ...c, id: Number(info.lastInsertRowid), docId: id };
       });
+      this.recordVersion(id, old && oldBody && { row: old, body: oldBody, chunks: replacedChunkIds.length }, row, chunks.length, origin);
       this.bump();
       return { doc: toDoc(this.stmt.docById.get(id)!), chunks, replacedChunkIds };
     })();
+  }
+
+  /**
+   * Adds the version just stored; the one it replaces keeps a copy of its original and text (a
+   * document stored before versions were kept gets its history started with it).
+   */
+  private recordVersion(
+    id: string,
+    old: { row: DocRow; body: { original: Buffer; text: string }; chunks: number } | undefined,
+    row: DocRow,
+    chunks: number,
+    origin: VersionOrigin,
+  ): void {
+    let last = this.stmt.lastVersion.get(id)?.n ?? 0;
+    if (old && last === 0) {
+      const r = old.row;
+      this.stmt.insertVersion.run({ ...versionRow(r), n: 1, at: r.changed_at, actor: null, reason: 'existing', rollback_of: null, chunks: old.chunks, ...old.body });
+      last = 1;
+    } else if (old) {
+      this.stmt.keepVersion.run(old.body.original, old.body.text, id, last);
+    }
+    this.stmt.insertVersion.run({
+      ...versionRow(row),
+      n: last + 1,
+      at: row.changed_at,
+      actor: origin.actor ?? null,
+      reason: origin.reason ?? (old ? 'replaced' : 'added'),
+      rollback_of: origin.rollbackOf ?? null,
+      chunks,
+      original: null,
+      text: null,
+    });
+  }
+
+  updateDocumentFields(id: string, fields: DocumentFields, meta: Record<string, unknown>, now: Date) {
+    return this.db.transaction(() => {
+      const old = this.stmt.docById.get(id);
+      if (!old) return undefined;
+      this.db
+        .prepare(
+          `UPDATE documents SET title=@title, category=@category, region=@region, effective=@effective, version=@version,
+           meta=@meta, changed_at=@at WHERE id=@id`,
+        )
+        .run({ ...fields, meta: JSON.stringify(meta), at: now.toISOString(), id });
+      // the current version carries the metadata it had when last current (what a rollback restores)
+      this.db
+        .prepare(
+          `UPDATE document_versions SET title=@title, category=@category, region=@region, effective=@effective, version=@version,
+           meta=@meta WHERE doc_id=@id AND n=(SELECT MAX(n) FROM document_versions WHERE doc_id=@id)`,
+        )
+        .run({ ...fields, meta: JSON.stringify(meta), id });
+      if (fields.title !== old.title) {
+        const update = this.db.prepare('UPDATE chunks SET path = ? WHERE id = ?');
+        for (const c of this.chunksOfDocument(id)) update.run(JSON.stringify([fields.title, ...c.path.slice(1)]), c.id);
+      }
+      this.bump();
+      return { doc: toDoc(this.stmt.docBySource.get(old.source)!), chunks: this.chunksOfDocument(id) };
+    })();
+  }
+
+  documentVersions(id: string): VersionRecord[] {
+    const rows = this.db.prepare<[string], VersionRow>(`SELECT ${VERSION_COLUMNS} FROM document_versions WHERE doc_id = ? ORDER BY n DESC`).all(id);
+    return rows.map((r, i) => toVersion(r, i === 0));
+  }
+
+  documentVersion(id: string, n: number) {
+    const r = this.db.prepare<[string, number], VersionRow>(`SELECT ${VERSION_COLUMNS}, original, text FROM document_versions WHERE doc_id = ? AND n = ?`).get(id, n);
+    if (!r) return undefined;
+    const current = (this.stmt.lastVersion.get(id)?.n ?? 0) === n;
+    const body = current ? this.documentText(id) : r.original && r.text !== null && r.text !== undefined ? { original: r.original, text: r.text } : undefined;
+    return body && { ...toVersion(r, current), ...body };
   }
 
   removeDocument(id: string): number[] | undefined {
@@ -265,6 +408,19 @@ export class SqliteKnowledgeStore implements KnowledgeStore {
       )
       .all(limit)
       .map((r) => ({ id: r.id, question: r.question, askedAt: r.asked_at, channel: r.channel, bestScore: r.best_score }));
+  }
+
+  logQuestion(outcome: QuestionOutcome, channel: string | null, now: Date): void {
+    this.db.prepare('INSERT INTO question_outcomes (day, channel, outcome) VALUES (?, ?, ?)').run(dayOf(now), channel, outcome);
+  }
+
+  questionsPerDay(fromDay: string) {
+    return this.db
+      .prepare<[string], { day: string; answered: number; notSure: number }>(
+        `SELECT day, SUM(outcome = 'answered') AS answered, SUM(outcome = 'not_sure') AS notSure
+         FROM question_outcomes WHERE day >= ? GROUP BY day ORDER BY day`,
+      )
+      .all(fromDay);
   }
 
   getMeta(key: string): string | undefined {

@@ -53,6 +53,46 @@ export interface NewDocument {
   chunks: NewChunk[];
 }
 
+/** The metadata staff may change from the console or `kb edit`. */
+export type DocumentFields = Pick<DocumentRecord, 'title' | 'category' | 'region' | 'effective' | 'version'>;
+export const DOCUMENT_FIELDS = ['title', 'category', 'region', 'effective', 'version'] as const;
+
+/** Who stored a version, and why. */
+export interface VersionOrigin {
+  actor?: string | null;
+  reason?: 'added' | 'replaced' | 'rollback';
+  /** For a rollback: the version made current again. */
+  rollbackOf?: number;
+}
+
+/** One version of a document: what it was, who stored it and when. */
+export interface VersionRecord {
+  docId: string;
+  /** 1, 2, 3 … per document. */
+  n: number;
+  at: string;
+  actor: string | null;
+  /** 'existing' for documents stored before versions were kept. */
+  reason: 'added' | 'replaced' | 'rollback' | 'existing';
+  rollbackOf: number | null;
+  title: string;
+  category: Category;
+  kind: DocumentRecord['kind'];
+  region: string | null;
+  effective: string | null;
+  updated: string | null;
+  version: string | null;
+  format: string;
+  sha256: string;
+  bytes: number;
+  chunks: number;
+  meta: Record<string, unknown>;
+  current: boolean;
+}
+
+/** How a question went: answered with sources, or the "not sure" reply. */
+export type QuestionOutcome = 'answered' | 'not_sure';
+
 export interface GapRecord {
   id: number;
   question: string;
@@ -69,8 +109,17 @@ export interface KnowledgeStore {
   getDocumentBySource(source: string): DocumentRecord | undefined;
   listDocuments(): DocumentRecord[];
   documentText(id: string): { text: string; original: Buffer } | undefined;
-  /** Inserts or replaces (same source) a document with its chunks, atomically. Returns old chunk ids. */
-  putDocument(input: NewDocument, now: Date): { doc: DocumentRecord; chunks: ChunkRecord[]; replacedChunkIds: number[] };
+  /**
+   * Inserts or replaces (same source) a document with its chunks, atomically, and records it as a new
+   * version (the replaced original is kept with the previous version). Returns old chunk ids.
+   */
+  putDocument(input: NewDocument, now: Date, origin?: VersionOrigin): { doc: DocumentRecord; chunks: ChunkRecord[]; replacedChunkIds: number[] };
+  /** Changes a document's metadata (and the title in its chunks' paths); the content stays. */
+  updateDocumentFields(id: string, fields: DocumentFields, meta: Record<string, unknown>, now: Date): { doc: DocumentRecord; chunks: ChunkRecord[] } | undefined;
+  /** The versions of a document, newest first (no contents). */
+  documentVersions(id: string): VersionRecord[];
+  /** One version with its original and text (from the document itself for the current one). */
+  documentVersion(id: string, n: number): (VersionRecord & { original: Buffer; text: string }) | undefined;
   removeDocument(id: string): number[] | undefined;
   setDocumentStatus(id: string, status: DocumentRecord['status']): boolean;
   chunksByIds(ids: number[]): ChunkRecord[];
@@ -85,6 +134,10 @@ export interface KnowledgeStore {
   chunkCount(): number;
   logGap(question: string, channel: string | null, bestScore: number | null, now: Date): void;
   listGaps(limit?: number): GapRecord[];
+  /** One row per question: the China day, the channel and the outcome (no text, no user). */
+  logQuestion(outcome: QuestionOutcome, channel: string | null, now: Date): void;
+  /** Questions per day from `fromDay` (China days, "YYYY-MM-DD"), by outcome. */
+  questionsPerDay(fromDay: string): { day: string; answered: number; notSure: number }[];
   getMeta(key: string): string | undefined;
   setMeta(key: string, value: string): void;
   close(): void;

@@ -68,7 +68,7 @@ describe('staff console in headless Chromium', () => {
       await page.getByLabel(/^新密码/).fill('my-own-password-2026');
       await page.getByLabel('再输一次新密码').fill('my-own-password-2026');
       await page.getByRole('button', { name: '保存新密码' }).click();
-      await page.waitForURL(/\/console\?ok=/);
+      await page.waitForURL(/\/console$/);
       expect(await page.locator('.flash.ok').innerText()).toContain('密码已修改');
 
       await page.getByRole('link', { name: '知识库' }).first().click();
@@ -93,6 +93,16 @@ describe('staff console in headless Chromium', () => {
       expect(await page.locator('table').innerText()).toContain('骑手电动车电池以旧换新补贴办法');
       await shot(page, 'try');
 
+      // a new version of the document, from its own page; the old one stays in the history
+      await page.getByRole('link', { name: '知识库' }).first().click();
+      await page.getByRole('link', { name: '骑手电动车电池以旧换新补贴办法' }).first().click();
+      await page.getByLabel('新版本文件').setInputFiles([{ name: '补贴办法-修订.md', mimeType: 'text/markdown', buffer: Buffer.from(DOC.replace('三百元', '四百元')) }]);
+      await page.getByRole('button', { name: '替换为新版本' }).click();
+      await page.getByText('已替换旧版本').first().waitFor();
+      await page.getByRole('link', { name: '返回文档' }).click();
+      expect(await page.locator('table').first().innerText()).toMatch(/第 2 版\s*当前/);
+      await shot(page, 'document');
+
       await page.getByRole('link', { name: '入会申请' }).click();
       const row = page.locator('tr', { hasText: '周师傅' });
       await row.getByLabel('备注').fill('欢迎入会');
@@ -105,6 +115,12 @@ describe('staff console in headless Chromium', () => {
       expect(records.audit.search({ actor: 'console:刘芳', action: 'member.update' })).toHaveLength(1);
 
       if (SHOTS) {
+        // two weeks of questions for the overview's chart
+        const store = s.conv.app.kb.store;
+        for (let d = 0; d < 14; d++) {
+          const at = new Date(s.conv.clock.now().getTime() - d * 86_400_000);
+          for (let i = 0; i < 20 + ((d * 7) % 13); i++) store.logQuestion(i % 5 === 0 ? 'not_sure' : 'answered', 'web', at);
+        }
         await page.goto(`${s.url}/console`);
         await shot(page, 'overview');
         await page.goto(`${s.url}/console/complaints`);

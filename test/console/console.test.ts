@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addStaffAccount, checkLogin, hashPassword, verifyPassword } from '../../src/staff/accounts.ts';
+import { addStaffAccount, checkLogin, hashPassword, setAccountDisabled, verifyPassword } from '../../src/staff/accounts.ts';
 import { StaffError } from '../../src/staff/errors.ts';
 import { groupGaps } from '../../src/console/gaps.ts';
+import { dayOf } from '../../src/core/dates.ts';
 import { html, raw } from '../../src/console/html.ts';
 import { ADMIN_TOKEN, Client, consoleServer } from './helpers.ts';
 
@@ -47,7 +48,7 @@ describe('staff console: accounts and security', () => {
       expect(res.status, path).toBe(302);
       expect(res.headers.get('location')).toBe('/console/login');
     }
-    for (const path of ['/console/kb/upload', '/console/kb/doc/x/status', '/console/kb/doc/x/delete', '/console/members/x/decide', '/console/complaints/x/update', '/console/password', '/console/logout']) {
+    for (const path of ['/console/kb/upload', '/console/kb/doc/x/status', '/console/kb/doc/x/delete', '/console/kb/doc/x/edit', '/console/kb/doc/x/replace', '/console/kb/doc/x/rollback/1', '/console/members/x/decide', '/console/complaints/x/update', '/console/password', '/console/logout']) {
       const { res } = await c.post(path, { _csrf: 'x' });
       expect(res.status, path).toBe(401);
     }
@@ -122,6 +123,25 @@ describe('staff console: accounts and security', () => {
     expect((await c.post('/console/login', { name: 'wang', password: once }, { csrf: null })).res.status).toBe(303);
     for (let i = 0; i < 5; i++) await c.post('/console/login', { name: 'nobody', password: 'x' }, { csrf: null });
     expect((await c.post('/console/login', { name: 'nobody', password: 'x' }, { csrf: null })).text).toContain('锁定');
+  });
+
+  it('a disabled account cannot sign in and its open sessions end at once; enabled again, its password works', async () => {
+    const { records } = s.conv.app;
+    const once = addStaffAccount(records, 'zhao', 'test', s.conv.clock.now());
+    const c = new Client(s.url);
+    await c.login('zhao', once, NEW_PASSWORD);
+    expect((await c.get('/console/kb')).res.status).toBe(200);
+    setAccountDisabled(records, 'zhao', true, 'cli:root', s.conv.clock.now());
+    expect((await c.get('/console/kb')).res.headers.get('location')).toBe('/console/login');
+    expect((await c.post('/console/kb/doc/x/status', { status: 'disabled' })).res.status).toBe(401);
+    const refused = await new Client(s.url).post('/console/login', { name: 'zhao', password: NEW_PASSWORD }, { csrf: null });
+    expect(refused.res.status).toBe(403);
+    expect(refused.text).toContain('账号已停用');
+    expect((await new Client(s.url).post('/console/login', { name: 'zhao', password: 'wrong-password' }, { csrf: null })).text).toContain('账号或密码不对');
+    expect(() => setAccountDisabled(records, 'nobody', true, 'cli:root', s.conv.clock.now())).toThrow('没有账号 nobody');
+    setAccountDisabled(records, 'zhao', false, 'cli:root', s.conv.clock.now());
+    expect((await new Client(s.url).post('/console/login', { name: 'zhao', password: NEW_PASSWORD }, { csrf: null })).res.headers.get('location')).toBe('/console');
+    expect(records.audit.search({ actor: 'cli:root', target: 'zhao' }).map((e) => e.action)).toEqual(['staff.account.enable', 'staff.account.disable']);
   });
 
   it('the admin token from config logs in as admin without a password change; a wrong token fails', async () => {
@@ -300,7 +320,7 @@ effective: 2026-10-01
 
     const confirm = await c.get(`/console/kb/doc/${id}/delete`);
     expect(confirm.text).toContain('确定要删除');
-    expect((await c.post(`/console/kb/doc/${id}/delete`, {})).res.headers.get('location')).toContain('error=');
+    expect((await c.follow(await c.post(`/console/kb/doc/${id}/delete`, {}))).flash).toEqual({ kind: 'error', text: '请确认删除。' });
     expect(s.conv.app.kb.store.getDocument(doc.id)).toBeDefined();
     const del = await c.post(`/console/kb/doc/${id}/delete`, { confirm: 'yes' });
     expect(del.res.status).toBe(303);
@@ -308,6 +328,73 @@ effective: 2026-10-01
     expect((await c.get(`/console/kb/doc/${id}`)).res.status).toBe(404);
     const actions = s.conv.app.records.audit.search({ actor: 'console:admin' }).map((e) => e.action);
     expect(actions).toEqual(expect.arrayContaining(['console.kb.disable', 'console.kb.enable', 'console.kb.delete']));
+  });
+
+  it('edits a document\'s metadata: the answer cites the new title, the change is audited; bad input and a missing CSRF token change nothing', async () => {
+    await c.upload('/console/kb/upload', [{ name: 'meta.md', content: DOC.replace('三百元', '二百元').replace('骑手电动车电池以旧换新补贴办法', '电池补贴') }]);
+    const doc = s.conv.app.kb.listDocuments().find((d) => d.source === 'console/meta.md')!;
+    const id = encodeURIComponent(doc.id);
+    const form = await c.get(`/console/kb/doc/${id}/edit`);
+    expect(form.text).toContain('修改文档信息');
+    expect(form.text).toMatch(/name="title" value="电池补贴"/);
+    const fields = { title: '杭州市电动车电池以旧换新补贴办法', category: '工会', region: '杭州市', effective: '2026-10-01', version: '2026 修订' };
+    expect((await c.post(`/console/kb/doc/${id}/edit`, fields, { csrf: 'wrong' })).res.status).toBe(403);
+    expect((await new Client(s.url).post(`/console/kb/doc/${id}/edit`, fields)).res.status).toBe(401);
+    const bad = await c.post(`/console/kb/doc/${id}/edit`, { ...fields, effective: '明年' });
+    expect(bad.res.status).toBe(400);
+    expect(bad.text).toContain('生效日期“明年”不对');
+    expect(bad.text).toContain('杭州市电动车电池以旧换新补贴办法'); // what was typed stays in the form
+    expect(s.conv.app.kb.store.getDocument(doc.id)!.title).toBe('电池补贴');
+    const ok = await c.post(`/console/kb/doc/${id}/edit`, fields);
+    expect(ok.res.status).toBe(303);
+    const page = await c.get(ok.res.headers.get('location')!);
+    expect(page.text).toContain('文档信息已保存');
+    expect(page.text).toContain('<h1>杭州市电动车电池以旧换新补贴办法</h1>');
+    expect(page.text).toContain('2026 修订');
+    const r = await s.conv.app.ask('电动车电池以旧换新补贴多少钱');
+    expect(r.sources.find((x) => x.docId === doc.id)?.title).toBe('杭州市电动车电池以旧换新补贴办法');
+    const entry = s.conv.app.records.audit.search({ action: 'kb.edit', target: doc.id })[0]!;
+    expect(entry.actor).toBe('console:admin');
+    expect(entry.detail).toMatchObject({ changes: { title: ['电池补贴', '杭州市电动车电池以旧换新补贴办法'], region: ['杭州', '杭州市'] } });
+  });
+
+  it('lists a document\'s versions; a replacement upload keeps the old one; rollback asks first, then makes the old version current as a new one', async () => {
+    await c.upload('/console/kb/upload', [{ name: 'ver.md', content: DOC.replace('三百元', '一百元').replace('骑手电动车电池以旧换新补贴办法', '版本测试办法') }]);
+    const doc = s.conv.app.kb.listDocuments().find((d) => d.source === 'console/ver.md')!;
+    const id = encodeURIComponent(doc.id);
+    // a new version uploaded from the document page, under another file name
+    const rep = await c.upload(`/console/kb/doc/${id}/replace`, [{ name: '版本测试办法-修订.md', content: DOC.replace('三百元', '五百元').replace('骑手电动车电池以旧换新补贴办法', '版本测试办法') }]);
+    expect(rep.res.status).toBe(200);
+    expect(rep.text).toContain('已替换旧版本');
+    expect(s.conv.app.kb.listDocuments().filter((d) => d.title === '版本测试办法')).toHaveLength(1);
+    const page = await c.get(`/console/kb/doc/${id}`);
+    expect(page.text).toContain('版本记录');
+    expect(page.text).toMatch(/第 2 版 <span class="badge green">当前<\/span>/);
+    expect(page.text).toContain('console:admin');
+    expect(page.text).toContain('替换');
+    expect(page.text).toContain(`href="/console/kb/doc/${id}/rollback/1"`);
+    expect(page.text).not.toContain(`/rollback/2"`);
+    expect(page.text).toContain('五百元');
+
+    const confirm = await c.get(`/console/kb/doc/${id}/rollback/1`);
+    expect(confirm.text).toContain('确定要让《版本测试办法》回到第 1 版');
+    expect((await c.follow(await c.post(`/console/kb/doc/${id}/rollback/1`, {}))).flash?.text).toBe('请确认回退。');
+    expect((await c.post(`/console/kb/doc/${id}/rollback/1`, { confirm: 'yes' }, { csrf: 'wrong' })).res.status).toBe(403);
+    expect(s.conv.app.kb.store.documentText(doc.id)!.text).toContain('五百元');
+    const done = await c.post(`/console/kb/doc/${id}/rollback/1`, { confirm: 'yes' });
+    expect(done.res.status).toBe(303);
+    const after = await c.get(done.res.headers.get('location')!);
+    expect(after.text).toContain('已回退到第 1 版');
+    expect(after.text).toMatch(/第 3 版 <span class="badge green">当前<\/span>/);
+    expect(after.text).toContain('回退到第 1 版');
+    expect(after.text).toContain('一百元');
+    const t = await c.get(`/console/kb/try?q=${encodeURIComponent('版本测试办法 以旧换新补贴多少钱')}`);
+    expect(t.text).toContain('一百元');
+    expect(t.text).not.toContain('五百元');
+    // the current version cannot be "rolled back to"; an unknown one is refused
+    expect((await c.follow(await c.post(`/console/kb/doc/${id}/rollback/3`, { confirm: 'yes' }))).flash?.text).toContain('现在在用');
+    expect((await c.follow(await c.post(`/console/kb/doc/${id}/rollback/9`, { confirm: 'yes' }))).flash?.text).toContain('没有第 9 版');
+    expect(s.conv.app.records.audit.search({ action: 'kb.rollback', target: doc.id })[0]).toMatchObject({ actor: 'console:admin', detail: { to: 1, version: 3 } });
   });
 
   it('lists knowledge gaps grouped when similar, with counts', async () => {
@@ -378,7 +465,13 @@ describe('staff console: enrolments and complaints', () => {
 
     const r = await c.post(`/console/members/${a.id}/decide`, { decision: 'approved', note: '欢迎入会，请到驿站领会员证', back: '/console/members?status=pending' });
     expect(r.res.status).toBe(303);
-    expect(r.res.headers.get('location')).toMatch(/^\/console\/members\?status=pending&ok=/);
+    expect(r.res.headers.get('location')).toBe('/console/members?status=pending'); // the message is not in the URL …
+    const shown = await c.follow(r); // … but on the next page of the same session, once
+    expect(shown.flash).toMatchObject({ kind: 'ok', text: expect.stringContaining('已通过，已通知工友') });
+    expect((await c.get('/console/members')).text).not.toContain('class="flash');
+    const other = new Client(s.url); // another session does not see it
+    await other.login('admin', ADMIN_TOKEN);
+    expect((await other.get('/console/members')).text).not.toContain('已通过，已通知工友');
     expect(records.members.get(a.id)!.status).toBe('approved');
     const sent = records.outbox.list().filter((m) => m.userId === 'w1');
     expect(sent).toHaveLength(1);
@@ -387,8 +480,8 @@ describe('staff console: enrolments and complaints', () => {
     expect(entry.actor).toBe('console:admin');
     // an open redirect is not followed
     const evil = await c.post(`/console/members/${a.id}/decide`, { decision: 'rejected', back: 'https://evil.example/' });
-    expect(evil.res.headers.get('location')).toMatch(/^\/console\/members\?/);
-    expect((await c.post('/console/members/NOPE/decide', { decision: 'approved' })).res.headers.get('location')).toContain('error=');
+    expect(evil.res.headers.get('location')).toBe('/console/members');
+    expect((await c.follow(await c.post('/console/members/NOPE/decide', { decision: 'approved' }))).flash?.kind).toBe('error');
   });
 
   it('exports enrolments as CSV with a BOM (Excel), filtered', async () => {
@@ -437,7 +530,7 @@ describe('staff console: enrolments and complaints', () => {
 
     // a move the workflow does not allow is refused with the reason
     const bad = await c.post(`/console/complaints/${x.ticket}/update`, { status: '已受理', note: '' });
-    expect(decodeURIComponent(bad.res.headers.get('location')!)).toContain('不能改成“已受理”');
+    expect((await c.follow(bad)).flash).toMatchObject({ kind: 'error', text: expect.stringContaining('不能改成“已受理”') });
     expect((await c.get(`/console/complaints/NOPE`)).res.status).toBe(404);
 
     const csv = await fetch(`${s.url}/console/complaints.csv?overdue=1`, { headers: { cookie: c.cookie } });
@@ -463,12 +556,96 @@ describe('staff console: enrolments and complaints', () => {
     }
   });
 
+  it('the overview charts questions per day, answered vs not sure, from a log that keeps no question text', async () => {
+    const { app } = s.conv;
+    for (const q of ['新职伤要自己交钱吗？', '工伤认定多久之内要申请？', '骑手被平台罚款怎么申诉？']) await app.ask(q, { channel: 'web' });
+    await app.ask('骑手的电动车电池在哪个驿站以旧换新最便宜？', { channel: 'telegram' });
+    const rows = app.records.db.prepare('SELECT * FROM question_outcomes').all() as Record<string, unknown>[];
+    expect(rows.length).toBeGreaterThanOrEqual(4);
+    expect(Object.keys(rows[0]!).sort()).toEqual(['channel', 'day', 'id', 'outcome']);
+    expect(new Set(rows.map((r) => r.outcome))).toEqual(new Set(['answered', 'not_sure']));
+    expect(rows.filter((r) => r.channel === 'telegram')).toHaveLength(1);
+    // the chart covers the console clock's last 14 days (the asks above used the real time)
+    const now = s.conv.clock.now();
+    for (const outcome of ['answered', 'answered', 'not_sure'] as const) app.kb.store.logQuestion(outcome, 'web', now);
+    const counts = app.kb.store.questionsPerDay(dayOf(new Date(now.getTime() - 13 * 86_400_000)));
+    const answered = counts.reduce((n, r) => n + r.answered, 0);
+    const notSure = counts.reduce((n, r) => n + r.notSure, 0);
+    expect(answered).toBeGreaterThanOrEqual(2);
+    expect(notSure).toBeGreaterThanOrEqual(1);
+    const { text } = await c.get('/console');
+    expect(text).toContain('最近 14 天每天的问题');
+    expect(text).toContain(`答上来了 ${answered}（`);
+    expect(text).toContain(`没把握 ${notSure}（`);
+    expect(text).toMatch(/<svg viewBox="[^"]+" role="img"/);
+    expect(text).toMatch(/<rect class="answered"/);
+    expect(text).toMatch(/<rect class="not-sure"/);
+    expect(text).not.toMatch(/style=/);
+  });
+
   it('escapes what workers typed', async () => {
     const { records } = s.conv.app;
     records.members.create({ name: '<script>alert(1)</script>', phone: '13800000009', city: '杭州', workType: '外卖骑手', platform: '美团', unionName: '杭州市总工会' }, addr('x9'), s.conv.clock.now());
     const { text } = await c.get('/console/members');
     expect(text).not.toContain('<script>alert(1)</script>');
     expect(text).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+  });
+});
+
+describe('staff console: long lists come in pages', () => {
+  let s: Server;
+  let c: Client;
+  beforeAll(async () => {
+    s = await consoleServer({ pageSize: 5 });
+    c = new Client(s.url);
+    await c.login('admin', ADMIN_TOKEN);
+  });
+  afterAll(() => s.close());
+  const rows = (text: string) => (text.match(/<tr><td/g) ?? []).length;
+
+  it('enrolments: 5 a page, links keep the filters, a page past the end shows the last one, decisions return to the same page', async () => {
+    const { records } = s.conv.app;
+    for (let i = 0; i < 12; i++) {
+      const phone = `1390000${String(i).padStart(4, '0')}`;
+      records.members.create({ name: `工友${i}`, phone, city: '杭州', workType: '外卖骑手', platform: '美团', unionName: '杭州市总工会' }, addr(`p${i}`), s.conv.clock.now());
+    }
+    const first = await c.get('/console/members?city=%E6%9D%AD%E5%B7%9E');
+    expect(rows(first.text)).toBe(5);
+    expect(first.text).toContain('共 12 条');
+    expect(first.text).toContain('第 1 / 3 页');
+    expect(first.text).toContain('href="/console/members?city=%E6%9D%AD%E5%B7%9E&amp;page=2" rel="next"');
+    expect(first.text).not.toContain('rel="prev"');
+    const last = await c.get('/console/members?city=%E6%9D%AD%E5%B7%9E&page=99');
+    expect(last.text).toContain('第 3 / 3 页');
+    expect(rows(last.text)).toBe(2);
+    expect(last.text).not.toContain('rel="next"');
+    const second = await c.get('/console/members?page=2');
+    const back = /name="back" value="([^"]+)"/.exec(second.text)![1]!.replace(/&amp;/g, '&');
+    expect(back).toBe('/console/members?page=2');
+  });
+
+  it('complaints, documents and the audit log page too', async () => {
+    const { records } = s.conv.app;
+    const base = { category: '罚款扣钱', platform: '美团', city: '杭州', description: '超时被扣钱', happened: '2026-11-01', amount: 10, evidence: '截图', phone: '13700000001', mayName: false, dueDate: '2026-12-07' };
+    for (let i = 0; i < 7; i++) records.complaints.create(base, addr(`k${i}`), s.conv.clock.now());
+    const complaints = await c.get('/console/complaints?page=2');
+    expect(complaints.text).toContain('第 2 / 2 页');
+    expect(rows(complaints.text)).toBe(2);
+
+    const docs = s.conv.app.kb.listDocuments();
+    const kb = await c.get('/console/kb');
+    expect(kb.text).toContain(`文档（${docs.length}）`);
+    expect(kb.text).toContain(`第 1 / ${Math.ceil(docs.length / 5)} 页`);
+    const faq = await c.get(`/console/kb?category=${encodeURIComponent('新职伤')}&q=${encodeURIComponent('常见问题')}`);
+    expect(faq.text).toContain('常见问题：新职伤');
+    expect(faq.text).toMatch(/文档（[1-5]）/);
+
+    for (let i = 0; i < 11; i++) records.audit.add('test:pager', 'test.page', `t${i}`, {}, s.conv.clock.now());
+    const audit = await c.get('/console/audit?actor=test%3Apager&page=3');
+    expect(audit.text).toContain('共 11 条');
+    expect(audit.text).toContain('第 3 / 3 页');
+    expect(rows(audit.text)).toBe(1);
+    expect(audit.text).toContain('>t0<'); // oldest last
   });
 });
 

@@ -6,10 +6,10 @@ import { conversationApp } from '../helpers/conversation.ts';
 export const ADMIN_TOKEN = 'admin-token-0123456789abcdef';
 
 /** An app with the web channel and the console on 127.0.0.1 (a free port), as `gongyou start` mounts them. */
-export async function consoleServer() {
+export async function consoleServer(opts: { pageSize?: number } = {}) {
   const conv = await conversationApp();
   const log = createLogger('silent');
-  const staffConsole = createConsole({ kb: conv.app.kb, records: conv.app.records, log, maxFileBytes: 2 * 1024 * 1024, adminToken: ADMIN_TOKEN, clock: conv.clock.now });
+  const staffConsole = createConsole({ kb: conv.app.kb, records: conv.app.records, log, maxFileBytes: 2 * 1024 * 1024, adminToken: ADMIN_TOKEN, clock: conv.clock.now, pageSize: opts.pageSize });
   const web = new WebChannel({ engine: conv.app.assistant, log, kb: conv.app.kb, records: conv.app.records, port: 0, host: '127.0.0.1', botName: '工友助手', console: staffConsole });
   await web.start();
   return {
@@ -72,6 +72,15 @@ export class Client {
     const res = await fetch(this.base + path, { method: 'POST', redirect: 'manual', headers: this.cookie ? { cookie: this.cookie } : {}, body: form });
     this.remember(res);
     return { res, text: await res.text() };
+  }
+
+  /** Follows a redirect after a change; returns the page and the line it shows (kind and text), if any. */
+  async follow(r: { res: Response }): Promise<{ location: string; text: string; flash?: { kind: string; text: string } }> {
+    const location = r.res.headers.get('location');
+    if (!location) throw new Error(`not a redirect: ${r.res.status}`);
+    const page = await this.get(location);
+    const m = /<p class="flash (ok|error)"[^>]*>([^<]*)<\/p>/.exec(page.text);
+    return { location, text: page.text, flash: m ? { kind: m[1]!, text: m[2]! } : undefined };
   }
 
   /** Logs in, and (for a one-time password) sets `newPassword`. */

@@ -1,0 +1,103 @@
+import { randomBytes } from 'node:crypto';
+import { Hono, type Context } from 'hono';
+import { deleteCookie, setCookie } from 'hono/cookie';
+import { changePassword, checkLogin, LOCK_MINUTES, MIN_PASSWORD } from '../staff/accounts.ts';
+import { StaffError } from '../staff/errors.ts';
+import { back, BASE, COOKIE, frame, type ConsoleCtx, type Env } from './context.ts';
+import { html } from './html.ts';
+import { isHttps, sha } from './middleware.ts';
+import { csrfField, fmtTime, page, type Frame } from './pages.ts';
+
+/** Signing in and out, and changing one's password (a one-time password must be changed first). */
+export function authRoutes(ctx: ConsoleCtx): Hono<Env> {
+  const { records, now, audit } = ctx;
+  const sessionMs = (ctx.deps.sessionHours ?? 12) * 3600_000;
+  const app = new Hono<Env>();
+
+  const loginPage = (c: Context, flash?: Frame['flash'], name = '', status: 200 | 401 | 403 | 429 = 200) =>
+    c.html(
+      page(
+        { title: '登录', flash },
+        html`<div class="login card"><h1>工作人员登录</h1>
+<form method="post" action="${BASE}/login">
+  <label>账号 <input type="text" name="name" value="${name}" autocomplete="username" required autofocus></label>
+  <label>密码 <input type="password" name="password" autocomplete="current-password" required></label>
+  <button type="submit">登录</button>
+</form>
+<p class="muted">还没有账号？请管理员在服务器上运行 <code>gongyou staff add 你的名字</code>，会得到一个一次性密码，首次登录后需要修改。</p></div>`,
+      ),
+      status,
+    );
+
+  app.get('/login', (c) => loginPage(c));
+
+  app.post('/login', async (c) => {
+    const form = await c.req.parseBody();
+    const name = String(form.name ?? '').trim().slice(0, 64);
+    const password = String(form.password ?? '');
+    if (!name || !password) return loginPage(c, { kind: 'error', text: '请输入账号和密码。' }, name, 401);
+    const result = checkLogin(records, name, password, now(), ctx.deps.adminToken);
+    if (!result.ok) {
+      audit(`console:${name}`, 'console.login.fail', name, { reason: result.reason });
+      if (result.reason === 'disabled') return loginPage(c, { kind: 'error', text: '这个账号已停用，请联系管理员。' }, name, 403);
+      if (result.reason === 'locked') {
+        return loginPage(c, { kind: 'error', text: `登录失败次数太多，账号已锁定 ${LOCK_MINUTES} 分钟，请到 ${fmtTime(result.until.toISOString())} 以后再试。` }, name, 429);
+      }
+      return loginPage(c, { kind: 'error', text: `账号或密码不对。再错 ${result.left} 次将锁定 ${LOCK_MINUTES} 分钟。` }, name, 401);
+    }
+    const token = randomBytes(32).toString('base64url');
+    const at = now();
+    records.accounts.dropExpired(at);
+    records.accounts.addSession({
+      tokenHash: sha(token),
+      name: result.name,
+      csrf: randomBytes(24).toString('base64url'),
+      createdAt: at.toISOString(),
+      expiresAt: new Date(at.getTime() + sessionMs).toISOString(),
+    });
+    setCookie(c, COOKIE, token, { path: BASE, httpOnly: true, sameSite: 'Strict', secure: isHttps(c), maxAge: Math.floor(sessionMs / 1000) });
+    audit(`console:${result.name}`, 'console.login', result.name);
+    return c.redirect(result.mustChange ? `${BASE}/password` : BASE, 303);
+  });
+
+  app.post('/logout', (c) => {
+    records.accounts.dropSession(c.get('session').tokenHash);
+    deleteCookie(c, COOKIE, { path: BASE });
+    audit(c.get('actor'), 'console.logout', c.get('session').name);
+    return c.redirect(`${BASE}/login`, 303);
+  });
+
+  const passwordPage = (c: Context<Env>, flash?: Frame['flash'], status: 200 | 400 = 200) => {
+    const name = c.get('session').name;
+    const account = records.accounts.get(name);
+    const body = account
+      ? html`<h1>修改密码</h1>${account.mustChange ? html`<p class="flash error">这是一次性密码，请先设置你自己的密码再继续。</p>` : ''}
+<form method="post" action="${BASE}/password" class="card login flush">
+  ${csrfField(c.get('session').csrf)}
+  <input type="text" name="username" value="${name}" autocomplete="username" hidden>
+  <label>原密码 <input type="password" name="old" autocomplete="current-password" required></label>
+  <label>新密码（至少 ${MIN_PASSWORD} 个字符） <input type="password" name="next" autocomplete="new-password" minlength="${MIN_PASSWORD}" required></label>
+  <label>再输一次新密码 <input type="password" name="confirm" autocomplete="new-password" required></label>
+  <button type="submit">保存新密码</button>
+</form>`
+      : html`<h1>修改密码</h1><p>管理员令牌登录（CONSOLE_ADMIN_TOKEN）没有密码可改；要换令牌请修改服务器配置。</p>`;
+    return c.html(page(frame(c, '修改密码', undefined, flash), body), status);
+  };
+
+  app.get('/password', (c) => passwordPage(c));
+
+  app.post('/password', async (c) => {
+    const form = await c.req.parseBody();
+    const s = c.get('session');
+    try {
+      changePassword(records, s.name, String(form.old ?? ''), String(form.next ?? ''), String(form.confirm ?? ''), now());
+    } catch (err) {
+      if (err instanceof StaffError) return passwordPage(c, { kind: 'error', text: err.message }, 400);
+      throw err;
+    }
+    records.accounts.dropOtherSessions(s.name, s.tokenHash);
+    return back(c, BASE, 'ok', '密码已修改。');
+  });
+
+  return app;
+}
