@@ -124,7 +124,7 @@ export async function openApp(config: Config, opts: { log?: Logger; seed?: boole
     clock,
     llm: writer,
     llmIntents,
-    ask: (question, o) => ask(kb, intents, question, { ...o, writer }),
+    ask: (question, o) => ask(kb, intents, question, { now: clock(), ...o, writer }),
     close: () => store.close(),
   };
 }

@@ -139,6 +139,7 @@ export class StaffChat {
         const summary = await addFiles(kb, paths, {
           maxBytes: this.deps.maxFileBytes,
           sourceOf: (p) => `uploads/${incoming.channel}/${basename(p)}`,
+          actor,
           now,
         });
         for (const r of summary.results) audit('kb.add', r.doc.id, { status: r.status, chunks: r.chunks, source: r.doc.source });

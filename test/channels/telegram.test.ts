@@ -258,6 +258,9 @@ describe('telegram end to end (grammY ⇄ telegram-test-api)', () => {
     expect(text(a)).toContain('人民路18号');
     expect(text(a)).toContain('测试城市骑手暖心驿站');
     expect(conv.app.records.audit.list().some((e) => e.action === 'kb.add' && e.actor === 'telegram:1000')).toBe(true);
+    // the version history names who uploaded it, as the console shows
+    const docId = conv.app.kb.listDocuments().find((d) => d.title === '测试城市骑手暖心驿站')!.id;
+    expect(conv.app.kb.store.documentVersions(docId)[0]).toMatchObject({ actor: 'telegram:1000', reason: 'added' });
   });
 
   it('takes the file sent after a bare "/kb add", and runs the other staff commands', async () => {
