@@ -24,7 +24,7 @@ const PLOT = 120;
 const AXIS = 28;
 
 /** Stacked columns, one per label (e.g. per day), with a legend and the totals underneath. */
-export function stackedColumns(title: string, series: Series[], stacks: Stack[]): Safe {
+export function stackedColumns(title: string, series: Series[], stacks: Stack[], empty = '这段时间还没有数据。'): Safe {
   const max = Math.max(1, ...stacks.map((s) => s.values.reduce((a, b) => a + b, 0)));
   const width = AXIS + stacks.length * (COL + GAP);
   const height = TOP + PLOT + 24;
@@ -50,6 +50,6 @@ ${all
 <text class="axis" x="${AXIS - 4}" y="${TOP + 4}">${max}</text><text class="axis" x="${AXIS - 4}" y="${TOP + PLOT}">0</text>
 <line class="base" x1="${AXIS}" x2="${width}" y1="${TOP + PLOT}" y2="${TOP + PLOT}"></line>
 ${columns}</svg>`
-  : html`<p class="muted">这段时间还没有人提问。</p>`}
+  : html`<p class="muted">${empty}</p>`}
 </section>`;
 }

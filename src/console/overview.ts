@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { dayOf } from '../core/dates.ts';
+import { addDays, dayOf } from '../core/dates.ts';
 import { isOverdue } from '../staff/complaints.ts';
 import { BASE, frame, render, type ConsoleCtx, type Env } from './context.ts';
 import { html } from './html.ts';
@@ -33,6 +33,8 @@ export function overviewRoutes(ctx: ConsoleCtx): Hono<Env> {
   ${bars('按类别', count(complaints, (x) => x.category))}
   ${bars('按平台', count(complaints, (x) => x.platform))}
   ${bars('最近 14 天每天新增', perDay(complaints.map((x) => dayOf(new Date(x.createdAt)))))}
+  ${weekly('最近 12 周每周新增，按类别', complaints, (x) => x.category, now())}
+  ${weekly('最近 12 周每周新增，按平台', complaints, (x) => x.platform, now())}
 </div>
 <h2>入会申请</h2>
 <div class="grid">
@@ -43,7 +45,6 @@ export function overviewRoutes(ctx: ConsoleCtx): Hono<Env> {
 <h2>问答</h2>
 <div class="grid">
   ${questionsChart(ctx, lastDays(14))}
-  ${bars('最近 14 天每天没答上来的问题', perDay(gaps.map((g) => dayOf(new Date(g.askedAt)))))}
 </div>`;
     return render(c, frame(c, '概览', 'overview'), body);
   });
@@ -61,7 +62,35 @@ function questionsChart(ctx: ConsoleCtx, days: string[]) {
       { name: '没把握', cls: 'not-sure' },
     ],
     days.map((d) => ({ label: d.slice(5), values: [rows.get(d)?.answered ?? 0, rows.get(d)?.notSure ?? 0] })),
+    '这段时间还没有人提问。',
   );
+}
+
+const WEEKS = 12;
+/** Colours for the series; past the seventh, the rest are summed as 其他. */
+const SERIES = 8;
+
+/**
+ * Complaints per week (weeks start on Monday, China time) stacked by category or platform: how a
+ * problem grows or fades, which is what the union brings to the table with a platform.
+ */
+function weekly<T extends { createdAt: string }>(title: string, list: T[], key: (x: T) => string, at: Date) {
+  const monday = (day: string) => addDays(day, -((new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7));
+  const thisWeek = monday(dayOf(at));
+  const weeks = Array.from({ length: WEEKS }, (_, i) => addDays(thisWeek, -7 * (WEEKS - 1 - i)));
+  const recent = list.filter((x) => monday(dayOf(new Date(x.createdAt))) >= weeks[0]!);
+  const ranked = count(recent, key).map(([k]) => k);
+  const names = ranked.length > SERIES ? [...ranked.slice(0, SERIES - 1), '其他'] : ranked;
+  const slot = (x: T) => {
+    const i = names.indexOf(key(x));
+    return i === -1 ? names.length - 1 : i;
+  };
+  const stacks = weeks.map((w) => {
+    const values = names.map(() => 0);
+    for (const x of recent) if (monday(dayOf(new Date(x.createdAt))) === w) values[slot(x)]!++;
+    return { label: w.slice(5), values };
+  });
+  return stackedColumns(title, names.map((name, i) => ({ name, cls: `s${i}` })), stacks, '最近 12 周没有新的投诉。');
 }
 
 /** Counts by key, largest first. */

@@ -165,6 +165,8 @@ a.card.plain{display:block;text-decoration:none;color:inherit}
 .chart line.base{stroke:#b9c0c7}
 .chart .answered{fill:#1e6b34;background:#1e6b34}
 .chart .not-sure{fill:#e0a100;background:#e0a100}
+.chart .s0{fill:#b3261e;background:#b3261e}.chart .s1{fill:#1f5f99;background:#1f5f99}.chart .s2{fill:#e0a100;background:#e0a100}.chart .s3{fill:#1e6b34;background:#1e6b34}
+.chart .s4{fill:#7b3fa0;background:#7b3fa0}.chart .s5{fill:#0f8a8a;background:#0f8a8a}.chart .s6{fill:#c4621b;background:#c4621b}.chart .s7{fill:#6b7580;background:#6b7580}
 .legend{list-style:none;display:flex;flex-wrap:wrap;gap:.3rem 1.2rem;margin:0 0 .5rem;padding:0}
 .legend .key{display:inline-block;width:.8rem;height:.8rem;border-radius:2px;margin-right:.3rem;vertical-align:-1px}
 .login.flush{margin:0}

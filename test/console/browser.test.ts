@@ -121,6 +121,19 @@ describe('staff console in headless Chromium', () => {
           const at = new Date(s.conv.clock.now().getTime() - d * 86_400_000);
           for (let i = 0; i < 20 + ((d * 7) % 13); i++) store.logQuestion(i % 5 === 0 ? 'not_sure' : 'answered', 'web', at);
         }
+        // and twelve weeks of complaints, for the charts by category and platform
+        const kinds = ['罚款/超时扣款', '拖欠/克扣报酬', '封号/停单', '派单与算法', '受伤/理赔'];
+        const platforms = ['美团', '饿了么', '滴滴出行', '货拉拉', '顺丰同城'];
+        for (let w = 0; w < 12; w++) {
+          for (let i = 0; i < 3 + ((w * 5) % 7); i++) {
+            const at = new Date(s.conv.clock.now().getTime() - (w * 7 + (i % 6)) * 86_400_000);
+            records.complaints.create(
+              { category: kinds[(i + w) % (w > 6 ? 3 : 5)]!, platform: platforms[(i * 3 + w) % 5]!, city: '杭州', description: '示例', happened: '2026-11-01', amount: null, evidence: '无', phone: '13700000002', mayName: false, dueDate: '2026-12-31' },
+              { channel: 'web', chatId: `demo-${w}-${i}`, userId: `demo-${w}-${i}` },
+              at,
+            );
+          }
+        }
         await page.goto(`${s.url}/console`);
         await shot(page, 'overview');
         await page.goto(`${s.url}/console/complaints`);

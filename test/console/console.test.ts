@@ -548,6 +548,10 @@ describe('staff console: enrolments and complaints', () => {
     expect(text).toContain('饿了么');
     expect(text).toContain('class="bars"');
     expect(text).toMatch(/class="w100"/);
+    // and week by week, stacked by category and by platform: this week's column counts the complaints filed now
+    expect(text).toContain('最近 12 周每周新增，按类别');
+    expect(text).toMatch(/<title>\d\d-\d\d：[^<]*罚款扣钱 [1-9]/);
+    expect(text).toMatch(/<title>\d\d-\d\d：[^<]*饿了么 [1-9]/);
     // the Content-Security-Policy forbids inline styles and scripts: pages must not need them
     for (const path of ['/console', '/console/kb', '/console/members', '/console/complaints', '/console/audit', '/console/kb/gaps']) {
       const page = await c.get(path);
