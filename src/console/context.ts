@@ -1,3 +1,4 @@
+import type { AnswerWriter } from '../llm/answer.ts';
 import { basename } from 'node:path';
 import type { Context } from 'hono';
 import type { KnowledgeBase } from '../knowledge/base.ts';
@@ -20,6 +21,8 @@ export interface ConsoleDeps {
   sessionHours?: number;
   /** Rows per page in long lists (default 50). */
   pageSize?: number;
+  /** With an LLM configured: 试一试 shows the answer workers get, written by the model, beside the extractive one. */
+  writer?: AnswerWriter;
 }
 
 /** The line a change leaves for the next page of the same session (not in the URL). */

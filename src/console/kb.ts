@@ -93,9 +93,15 @@ ${pager(`${BASE}/kb`, f, p)}`;
     if (!q) return c.redirect(`${BASE}/kb`, 302);
     const r = await retrieve(kb, q);
     const a = composeAnswer(kb, r);
+    // what a worker would get: with a model, its answer (or the extractive one when the check refused it)
+    const written = deps.writer && a.sources.length ? await deps.writer.write(q, a) : undefined;
+    const byModel = written
+      ? html`<section class="card"><h3>模型写的回答 ${written.by === 'llm' ? html`<span class="badge green">通过检查，工友会看到这个</span>` : html`<span class="badge red">没通过检查或出错，工友会看到下面的原文摘录</span>`}</h3>
+<div class="answer">${written.by === 'llm' ? written.answer : '（无）'}</div></section>`
+      : '';
     const body = html`<p><a href="${BASE}/kb">← 知识库</a></p><h1>试一试</h1>
 <form method="get" action="${BASE}/kb/try" class="filters"><label>问题 <input type="search" name="q" value="${q}" maxlength="500" required></label><button type="submit">再问</button></form>
-<section class="card"><h3>回答 ${a.confident ? html`<span class="badge green">有把握</span>` : html`<span class="badge red">没把握（工友会看到“不确定”的回复）</span>`}${a.curated ? html` <span class="badge">常见问题原答案</span>` : ''}</h3>
+${byModel}<section class="card"><h3>${written ? '原文摘录的回答' : '回答'} ${a.confident ? html`<span class="badge green">有把握</span>` : html`<span class="badge red">没把握（工友会看到“不确定”的回复）</span>`}${a.curated ? html` <span class="badge">常见问题原答案</span>` : ''}</h3>
 <div class="answer">${a.answer}</div></section>
 <p class="muted">问题覆盖率 ${(r.coverage * 100).toFixed(0)}%，匹配权重 ${r.matchedWeight.toFixed(1)}。试一试不会记入知识缺口。</p>
 <h2>检索到的段落（按得分排序）</h2>

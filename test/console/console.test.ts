@@ -669,3 +669,34 @@ describe('console helpers', () => {
     expect(g[1]).toMatchObject({ question: '罚款怎么申诉', count: 1 });
   });
 });
+
+describe('staff console with an LLM configured', () => {
+  let s: Server;
+  const asked: string[] = [];
+  let verdict: 'llm' | 'fallback' = 'llm';
+  beforeAll(async () => {
+    s = await consoleServer({
+      writer: {
+        write: async (q, a) => {
+          asked.push(q);
+          return verdict === 'llm' ? { ...a, answer: '模型写的：仲裁不收费。[1]', by: 'llm' } : { ...a, by: 'fallback' };
+        },
+      },
+    });
+  });
+  afterAll(() => s.close());
+
+  it('试一试 shows the answer a worker would get from the model, beside the extractive one, and says when the check refused it', async () => {
+    const c = new Client(s.url);
+    await c.login('admin', ADMIN_TOKEN);
+    let t = await c.get(`/console/kb/try?q=${encodeURIComponent('劳动仲裁要交钱吗')}`);
+    expect(asked).toEqual(['劳动仲裁要交钱吗']);
+    expect(t.text).toContain('模型写的：仲裁不收费。');
+    expect(t.text).toContain('通过检查，工友会看到这个');
+    expect(t.text).toContain('原文摘录的回答');
+    verdict = 'fallback';
+    t = await c.get(`/console/kb/try?q=${encodeURIComponent('劳动仲裁要交钱吗')}`);
+    expect(t.text).not.toContain('模型写的：仲裁不收费。');
+    expect(t.text).toContain('工友会看到下面的原文摘录');
+  });
+});
