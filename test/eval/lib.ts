@@ -63,7 +63,6 @@ export async function openEvalApp(dataDir: string, laws: 'labour' | 'all' | 'non
   return app;
 }
 
-const sectionOf = (p: Passage) => (p.chunk.faq ? p.chunk.faq.question : p.chunk.section);
 
 /** A passage answers the question when it comes from the named document (and article, if given). */
 export function isHit(p: Pick<Passage, 'doc' | 'chunk'>, q: EvalQuestion): boolean {
@@ -111,8 +110,7 @@ export async function evaluate(app: App, questions: EvalQuestion[]): Promise<{ f
     const r = await retrieve(app.kb, q.q, 5);
     const answer = composeAnswer(app.kb, r);
     // What a worker (and `ask --json`) sees: the answer's numbered sources, in order.
-    const all = r.faq ? [r.faq.passage, ...r.passages] : r.passages;
-    const ranked = answer.sources.map((s) => all.find((p) => p.doc.id === s.docId && sectionOf(p) === s.section) ?? all.find((p) => p.doc.id === s.docId)!);
+    const ranked = answer.passages ?? [];
     const rank = ranked.findIndex((p) => p && isHit(p, q)) + 1;
     ranks.push(rank);
     keyHits.push(q.keys.some((k) => answer.answer.includes(k)) ? 1 : 0);
