@@ -58,9 +58,9 @@ interface ChunkRow {
   faq: string | null;
 }
 
-const toDoc = (r: DocRow): DocumentRecord => ({
-  id: r.id,
-  source: r.source,
+/** The columns a document and each of its stored versions share. */
+type DescRow = Pick<DocRow, 'title' | 'category' | 'kind' | 'region' | 'effective' | 'updated' | 'version' | 'format' | 'sha256' | 'bytes' | 'meta'>;
+const toDesc = (r: DescRow) => ({
   title: r.title,
   category: r.category as DocumentRecord['category'],
   kind: r.kind as DocumentRecord['kind'],
@@ -71,8 +71,14 @@ const toDoc = (r: DocRow): DocumentRecord => ({
   format: r.format,
   sha256: r.sha256,
   bytes: r.bytes,
-  status: r.status as DocumentRecord['status'],
   meta: JSON.parse(r.meta) as Record<string, unknown>,
+});
+
+const toDoc = (r: DocRow): DocumentRecord => ({
+  id: r.id,
+  source: r.source,
+  ...toDesc(r),
+  status: r.status as DocumentRecord['status'],
   addedAt: r.added_at,
   changedAt: r.changed_at,
   chunkCount: r.chunk_count,
@@ -88,25 +94,14 @@ const toChunk = (r: ChunkRow): ChunkRecord => ({
   ...(r.faq ? { faq: JSON.parse(r.faq) as ChunkRecord['faq'] } : {}),
 });
 
-interface VersionRow {
+interface VersionRow extends DescRow {
   doc_id: string;
   n: number;
   at: string;
   actor: string | null;
   reason: string;
   rollback_of: number | null;
-  title: string;
-  category: string;
-  kind: string;
-  region: string | null;
-  effective: string | null;
-  updated: string | null;
-  version: string | null;
-  format: string;
-  sha256: string;
-  bytes: number;
   chunks: number;
-  meta: string;
   original?: Buffer | null;
   text?: string | null;
 }
@@ -118,18 +113,8 @@ const toVersion = (r: VersionRow, current: boolean): VersionRecord => ({
   actor: r.actor,
   reason: r.reason as VersionRecord['reason'],
   rollbackOf: r.rollback_of,
-  title: r.title,
-  category: r.category as VersionRecord['category'],
-  kind: r.kind as VersionRecord['kind'],
-  region: r.region,
-  effective: r.effective,
-  updated: r.updated,
-  version: r.version,
-  format: r.format,
-  sha256: r.sha256,
-  bytes: r.bytes,
+  ...toDesc(r),
   chunks: r.chunks,
-  meta: JSON.parse(r.meta) as Record<string, unknown>,
   current,
 });
 
