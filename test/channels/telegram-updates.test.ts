@@ -265,6 +265,24 @@ describe('telegram: a slow answer holds up nobody else', () => {
     }
   });
 
+  it('shows "typing…" while a slow answer is written, in a private chat, and stops when it is sent', async () => {
+    const t = fakeTelegram(engine, { typingAfterMs: 50 });
+    t.channel.bot.botInfo = ME;
+    const typing = () => t.calls.filter((c) => c.method === 'sendChatAction' && c.payload.action === 'typing');
+    const handled = t.channel.bot.handleUpdate(message(5104, '慢慢想'));
+    await until(() => typing().length > 0, 5_000, 'the typing action');
+    expect(Number(typing()[0]!.payload.chat_id)).toBe(5104);
+    release();
+    await handled;
+    await until(() => t.channel.busy === 0, 5_000, 'the answer');
+    const after = typing().length;
+    await new Promise((r) => setTimeout(r, 200));
+    expect(typing().length).toBe(after);
+    // a quick answer shows nothing
+    await feed(t, message(5105, '你好'));
+    expect(typing().filter((c) => Number(c.payload.chat_id) === 5105)).toEqual([]);
+  });
+
   it('webhook: Telegram gets its 200 at once, so it never sends the update again', async () => {
     const web = new WebChannel({ engine, log: createLogger('silent'), kb: conv.app.kb, records: conv.app.records, port: 0, host: '127.0.0.1', botName: '工友助手' });
     await web.start();

@@ -28,6 +28,8 @@ export interface TelegramOptions extends ChannelDeps {
   pollRetryMs?: number[];
   /** Known bot identity (skips getMe: tests). */
   botInfo?: UserFromGetMe;
+  /** After how long a turn still working shows "正在输入…" (default 1 s; Telegram shows it for 5 s, so it is renewed every 4 s). */
+  typingAfterMs?: number;
 }
 
 /** The menu Telegram shows; the engine reads the commands as the words a worker would type. */
@@ -232,7 +234,25 @@ export class TelegramChannel implements Channel {
     if (msg.new_chat_members?.some((u) => u.id === ctx.me.id)) return this.welcome(String(msg.chat.id));
     const incoming = this.translate(msg, ctx.me);
     if (!incoming) return;
-    await runTurn(this.opts.engine, incoming, (r) => this.deliver(incoming.chatId, r, incoming.isGroup ? msg.message_id : undefined, incoming.userId), this.opts.log);
+    const turn = runTurn(this.opts.engine, incoming, (r) => this.deliver(incoming.chatId, r, incoming.isGroup ? msg.message_id : undefined, incoming.userId), this.opts.log);
+    // in a group only when spoken to: elsewhere the assistant may well stay silent
+    const addressed = !incoming.isGroup || incoming.mentioned || incoming.replyToBot;
+    await (addressed ? this.typingWhile(incoming.chatId, turn) : turn);
+  }
+
+  /** "正在输入…" while a slow answer (one an LLM writes) is on its way; nothing for a quick one. */
+  private async typingWhile(chatId: string, turn: Promise<unknown>): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const tick = () => {
+      void this.bot.api.sendChatAction(chatId, 'typing').catch(() => undefined);
+      timer = setTimeout(tick, 4_000);
+    };
+    timer = setTimeout(tick, this.opts.typingAfterMs ?? 1_000);
+    try {
+      await turn;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private async onChoice(ctx: Context): Promise<void> {
