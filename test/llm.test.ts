@@ -6,7 +6,7 @@ import { ConfigError } from '../src/config.ts';
 import { ask } from '../src/core/ask.ts';
 import { answerPrompt } from '../src/llm/answer.ts';
 import { capLength, checkAnswer, chineseNumber, numbersIn } from '../src/llm/check.ts';
-import { forModel } from '../src/llm/privacy.ts';
+import { forModel, mobilesHidden } from '../src/llm/privacy.ts';
 import { rewritePrompt } from '../src/llm/rewrite.ts';
 import { sessionKey } from '../src/store/sessions.ts';
 import { addFiles } from '../src/staff/kb.ts';
@@ -208,6 +208,13 @@ describe('hostile documents and messages', () => {
     expect(server.received.length).toBeGreaterThan(0);
     for (const got of server.received) expect(got.raw).not.toMatch(MOBILE);
   });
+
+  it('a number typed in full-width digits does not reach the model either', async () => {
+    script = () => ({ content: '入会满三个月后就可以申请 [1]。' });
+    await app.ask('我手机１３８１２３４５６７８，' + Q);
+    expect(calls().length).toBe(1);
+    for (const got of server.received) expect(got.raw).not.toMatch(/１３８|5678|５６７８/);
+  });
 });
 
 describe('follow-ups', () => {
@@ -288,8 +295,10 @@ describe('answer checks', () => {
     expect(chineseNumber('一百二十')).toBe(120);
     expect(chineseNumber('两万')).toBe(20000);
     expect(chineseNumber('二〇二四')).toBe(2024);
-    expect(numbersIn('拨打 400-800-1234，30日内，百分之八十，三千元 [2]')).toEqual(['4008001234', '30', '80', '3000']);
-    expect(numbersIn('一定要一起去')).toEqual([]);
+    expect(numbersIn('拨打 400-800-1234，30日内，百分之八十，三千元 [2]')).toEqual(['4008001234', '30日', '80%', '3000元']);
+    expect(numbersIn('一定要一起去，一次性，万元户')).toEqual([]);
+    // full-width digits and the formal numerals of receipts are numbers too
+    expect(numbersIn('最高２０００元，补贴伍佰元，2万元')).toEqual(['2000元', '20000元', '500元']);
   });
 
   it('needs a known citation and only known numbers', () => {
@@ -302,6 +311,19 @@ describe('answer checks', () => {
     expect(checkAnswer('<think>想一想 99</think>30日内申请 [1]', passages, '多久')).toMatchObject({ ok: true, text: '30日内申请 [1]' });
   });
 
+  it('refuses a number the passages have only as another quantity, and invented amounts in any digits', () => {
+    const passages = ['入会满三个月后可以申请，每次最高2000元。每日工作不超过8小时。'];
+    const ok = (a: string) => checkAnswer(a, passages, '互助金怎么申请').ok;
+    expect(ok('满3个月可以申请，最高2000元 [1]')).toBe(true);
+    expect(ok('一天最多干8小时 [1]')).toBe(true); // 每日 → 一天
+    expect(ok('每次补贴3元 [1]')).toBe(false); // 3 is months in the passage
+    expect(ok('可以报销3% [1]')).toBe(false);
+    expect(ok('最高２０００元，另有补贴５００元 [1]')).toBe(false);
+    expect(ok('另有补贴伍佰元 [1]')).toBe(false);
+    expect(ok('2025年12月1日起施行 [1]')).toBe(false);
+    expect(ok('满8个月可以申请 [1]')).toBe(false);
+  });
+
   it('caps the length at a sentence end', () => {
     expect(capLength('一二三。四五六。七八九。', 9)).toBe('一二三。四五六。');
     expect(capLength('短句。', 9)).toBe('短句。');
@@ -310,5 +332,10 @@ describe('answer checks', () => {
   it('hides phone numbers from the model', () => {
     expect(forModel('我的手机 13812345678 和 +86 139-1234-5678，座机 027-87654321')).not.toMatch(/\d{7}|\d{4}-\d{4}/);
     expect(forModel('30日内，12351')).toBe('30日内，12351');
+    // full-width digits, dots, and digits read out in characters (voice input)
+    for (const t of ['我手机１３８００１３８０００', '138.0013.8000', '号码是一三八零零一三八零零零']) expect(forModel(t), t).toContain('[手机号]');
+    expect(forModel('2025.12.01 被扣款')).toBe('2025.12.01 被扣款');
+    // in the documents' passages only mobiles go: a hotline or a landline is the answer
+    expect(mobilesHidden('联系人 13800001111，热线 12351，电话 027-85123456')).toBe('联系人 [手机号]，热线 12351，电话 027-85123456');
   });
 });

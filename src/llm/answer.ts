@@ -4,9 +4,9 @@ import { citation, withSources, type Answer } from '../knowledge/answer.ts';
 import type { Logger } from '../log.ts';
 import { ROOT } from '../paths.ts';
 import { replies } from '../replies.ts';
-import { allowedNumbers, checkAnswer, MAX_ANSWER_CHARS, numbersIn } from './check.ts';
+import { allowedNumbers, checkAnswer, MAX_ANSWER_CHARS, unknownNumbers } from './check.ts';
 import type { ChatClient } from './client.ts';
-import { forModel } from './privacy.ts';
+import { forModel, mobilesHidden } from './privacy.ts';
 
 /** Characters of one passage the model sees. */
 const PASSAGE_CHARS = 900;
@@ -64,6 +64,7 @@ export class LlmAnswerWriter implements AnswerWriter {
     const passages = extractive.passages ?? [];
     if (extractive.curated || !passages.length || !extractive.sources.length) return undefined;
     const texts = passages.map((p) => p.chunk.text.trim().slice(0, PASSAGE_CHARS));
+    const shown = texts.map(mobilesHidden);
     const masked = forModel(question);
     return {
       passages,
@@ -71,7 +72,7 @@ export class LlmAnswerWriter implements AnswerWriter {
       checkedAgainst: texts.map((t, i) => `${citation(passages[i]!)}\n${t}`),
       messages: [
         { role: 'system' as const, content: answerPrompt(this.opts.botName) },
-        { role: 'user' as const, content: answerMessage(masked, passages.map((p, i) => ({ title: citation(p), text: texts[i]! }))) },
+        { role: 'user' as const, content: answerMessage(masked, passages.map((p, i) => ({ title: citation(p), text: shown[i]! }))) },
       ],
     };
   }
@@ -131,7 +132,7 @@ export class LlmAnswerWriter implements AnswerWriter {
         }
         const cited = [...piece.matchAll(/\[(\d{1,2})\]/g)].map((x) => Number(x[1]));
         if (cited.some((n) => n < 1 || n > job.passages.length)) return false;
-        if (numbersIn(piece).some((n) => !allowed.has(n))) return false;
+        if (unknownNumbers(piece, allowed).length) return false;
         if (shown.length + piece.length > max) {
           full = true;
           return true;

@@ -42,37 +42,71 @@ export function chineseNumber(s: string): number | undefined {
 }
 
 const CN_NUM = '[零〇一二两三四五六七八九十百千万亿]+';
-/** A Chinese-numeral quantity: only with a unit, so 一定 / 一起 / 万一 are not numbers. */
-const CN_QUANTITY = new RegExp(`(百分之)?(${CN_NUM})(?=[元块%个月日天年周岁小时倍成号])|百分之(${CN_NUM})`, 'g');
-const DIGITS = /\d+(?:,\d{3})*(?:\.\d+)?/g;
+/** What a number counts; the first spellings are folded into the last of their group below. */
+const UNIT = '(?:个小时|小时|钟头|个月|块钱|百分点|元|块|%|天|日|号|月|年|周|星期|岁|倍|成|条|款|次|单|公里)';
+const UNIT_NAME: Record<string, string> = { 个小时: '小时', 钟头: '小时', 个月: '月', 块钱: '元', 块: '元', 天: '日', 号: '日', 百分点: '%', 星期: '周' };
+/** A Chinese-numeral quantity: only with a unit of time, money or rate, so 一定 / 一起 / 万一 / 一次性 are not numbers. */
+const CN_QUANTITY_UNIT = '(?:个小时|小时|钟头|个月|块钱|百分点|元|块|天|日|号|月|年|周|星期|岁|倍|成)';
+const CN_QUANTITY = new RegExp(`百分之(${CN_NUM})|(${CN_NUM})(${CN_QUANTITY_UNIT})`, 'g');
+const DIGITS = new RegExp(`(\\d+(?:,\\d{3})*(?:\\.\\d+)?)(万)?(${UNIT})?`, 'g');
+const FORMAL: Record<string, string> = { 壹: '一', 贰: '二', 貳: '二', 叁: '三', 參: '三', 肆: '四', 伍: '五', 陆: '六', 陸: '六', 柒: '七', 捌: '八', 玖: '九', 拾: '十', 佰: '百', 仟: '千', 萬: '万' };
 
-/** Every number a text states, as digit strings: 12351, 2000, 30, 2024, 0.5 … */
+/** Full-width digits (２０００) and the formal numerals of receipts (伍佰) read as the plain ones. */
+function plainNumerals(text: string): string {
+  return text
+    .replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0))
+    .replace(/[％]/g, '%')
+    .replace(/[．]/g, '.')
+    .replace(/[壹贰貳叁參肆伍陆陸柒捌玖拾佰仟萬]/g, (c) => FORMAL[c]!);
+}
+
+const unitOf = (u: string | undefined) => (u ? (UNIT_NAME[u] ?? u) : '');
+
+/**
+ * Every number a text states, with what it counts: "30日", "80%", "3000元", "12351". The unit is part
+ * of the fact: "三个月" in a passage does not allow "3元" or "3%" in an answer.
+ */
 export function numbersIn(text: string): string[] {
   const out: string[] = [];
   // [n] citation markers are not facts
-  const t = text.replace(/\[\d{1,2}\]/g, ' ');
+  const t = plainNumerals(text).replace(/\[\d{1,2}\]/g, ' ');
   // phone numbers written with spaces or dashes count as one number
   const joined = t.replace(/(\d)[\s-](?=\d)/g, '$1');
-  for (const m of joined.matchAll(DIGITS)) out.push(m[0].replace(/,/g, ''));
+  for (const m of joined.matchAll(DIGITS)) {
+    const n = Number(m[1]!.replace(/,/g, '')) * (m[2] ? 10000 : 1);
+    out.push(`${m[2] ? n : m[1]!.replace(/,/g, '')}${unitOf(m[3])}`);
+  }
   for (const m of t.matchAll(CN_QUANTITY)) {
-    const n = chineseNumber(m[2] ?? m[3] ?? '');
-    if (n !== undefined) out.push(String(n));
+    const numeral = m[1] ?? m[2] ?? '';
+    if (!/[零〇一二两三四五六七八九十]/.test(numeral)) continue; // 万元 is not a number
+    const n = chineseNumber(numeral);
+    if (n !== undefined) out.push(`${n}${m[1] ? '%' : unitOf(m[3])}`);
   }
   return out;
 }
 
-/** What the model's text may contain: numbers of the passages and the question, in digits. */
+/** What the model's text may contain: the numbers of the passages and the question, with and without their units. */
 export function allowedNumbers(...texts: string[]): Set<string> {
   const set = new Set<string>();
   for (const t of texts) {
-    for (const n of numbersIn(t)) set.add(n);
+    for (const n of numbersIn(t)) {
+      set.add(n);
+      set.add(n.replace(/\D+$/, ''));
+    }
     // Chinese numerals without a unit still count on the source side ("第十七条" allows 17)
-    for (const m of t.matchAll(new RegExp(CN_NUM, 'g'))) {
+    for (const m of plainNumerals(t).matchAll(new RegExp(CN_NUM, 'g'))) {
       const n = chineseNumber(m[0]);
       if (n !== undefined) set.add(String(n));
     }
+    // "每日" allows "一天": the same rate said with a number
+    for (const m of t.matchAll(/每(个小时|小时|个月|天|日|月|年|周|星期|次|单)/g)) set.add(`1${unitOf(m[1])}`);
   }
   return set;
+}
+
+/** The numbers of `text` that `allowed` does not have: with a unit, the same number with the same unit. */
+export function unknownNumbers(text: string, allowed: Set<string>): string[] {
+  return numbersIn(text).filter((n) => !allowed.has(n));
 }
 
 /** Cuts at the last sentence end before `max` characters (or hard at `max`). */
@@ -107,8 +141,6 @@ export function checkAnswer(raw: string, passages: string[], question: string, m
   const cited = [...text.matchAll(/\[(\d{1,2})\]/g)].map((m) => Number(m[1]));
   if (!cited.length) return { ok: false, reason: 'uncited' };
   if (cited.some((n) => n < 1 || n > passages.length)) return { ok: false, reason: 'unknown citation' };
-  const allowed = allowedNumbers(question, ...passages);
-  const invented = numbersIn(text).filter((n) => !allowed.has(n));
-  if (invented.length) return { ok: false, reason: 'number not in the passages' };
+  if (unknownNumbers(text, allowedNumbers(question, ...passages)).length) return { ok: false, reason: 'number not in the passages' };
   return { ok: true, text };
 }
