@@ -3,7 +3,7 @@ import { queryWeights } from './bm25.ts';
 import type { KnowledgeBase } from './base.ts';
 import type { FaqMatch } from './faq.ts';
 import { globalIdf } from './idf.ts';
-import { fold } from './text.ts';
+import { fold, toChineseNumeral } from './text.ts';
 
 export interface Passage {
   chunk: ChunkRecord;
@@ -60,6 +60,12 @@ export async function retrieve(kb: KnowledgeBase, question: string, k = 5): Prom
     const chunk = chunks.get(t.id);
     return chunk ? [{ chunk, doc: t.doc, score: t.score }] : [];
   });
+  const asked = askedArticle(kb, folded);
+  if (asked) {
+    // "工伤保险条例第十四条是什么": that article, whatever else matches its words
+    const rest = withCitedArticles(kb, ranked).filter((p) => p.chunk.id !== asked.chunk.id);
+    return { question, terms, passages: [{ ...asked, score: (rest[0]?.score ?? 0) + 1 }, ...rest].slice(0, k), coverage: 1, matchedWeight: ASKED_WEIGHT };
+  }
   const passages = withCitedArticles(kb, ranked).slice(0, k);
   const { coverage, matchedWeight } = passages[0] ? overlap(kb, terms, passages[0].chunk) : { coverage: 0, matchedWeight: 0 };
   return { question, terms, passages, coverage, matchedWeight, faq: strongFaq(kb, terms) };
@@ -119,11 +125,38 @@ function rerank(kb: KnowledgeBase, terms: string[], scored: Scored[]): Scored[] 
 
 /** The curated FAQ entry whose wording agrees with the question on both sides, if any. */
 function strongFaq(kb: KnowledgeBase, terms: string[]): Retrieval['faq'] {
-  const match = terms.length ? kb.faq.match(terms, globalIdf) : undefined;
+  const match = terms.length ? kb.faq.match(terms, (t) => evidenceWeight(kb, t)) : undefined;
   if (!match || match.recall < tuning.faqStrong.recall || match.precision < tuning.faqStrong.precision) return undefined;
   const chunk = kb.store.chunksByIds([match.chunkId])[0];
   const doc = chunk && kb.docs.get(chunk.docId);
   return chunk && doc ? { passage: { chunk, doc, score: 1 }, match } : undefined;
+}
+
+/** Evidence an article asked for by law and number counts as: enough for a confident answer. */
+const ASKED_WEIGHT = 100;
+
+/**
+ * The article a question names by law and number ("劳动合同法第八十二条", "《工伤保险条例》第14条"):
+ * the loaded law whose title (or its name without 中华人民共和国) comes nearest before 第…条.
+ */
+function askedArticle(kb: KnowledgeBase, folded: string): Passage | undefined {
+  const m = /第(\d{1,4})条/.exec(folded);
+  if (!m) return undefined;
+  const before = folded.slice(0, m.index);
+  let best: DocumentRecord | undefined;
+  let bestLength = 0;
+  for (const d of kb.docs.values()) {
+    if (d.kind !== 'law' || d.status !== 'active') continue;
+    const name = foldedTitle(d).replace(/^中华人民共和国/, '');
+    if (name.length < 3 || !before.includes(name)) continue;
+    // the longest name wins (劳动合同法实施条例 over 劳动合同法), then the latest version
+    if (name.length > bestLength || (name.length === bestLength && (d.version ?? '') > (best?.version ?? ''))) {
+      best = d;
+      bestLength = name.length;
+    }
+  }
+  const chunk = best && kb.store.chunkBySection(best.id, `第${toChineseNumeral(Number(m[1]))}条`);
+  return best && chunk ? { chunk, doc: best, score: 1 } : undefined;
 }
 
 /** The loaded law with this title ("劳动合同法" finds 《中华人民共和国劳动合同法》), latest version. */

@@ -16,6 +16,27 @@ export function toHalfWidth(text: string): string {
 const DIGIT: Record<string, number> = { 零: 0, 〇: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
 const UNIT: Record<string, number> = { 十: 10, 百: 100, 千: 1000 };
 
+const NUMERAL = '零一二三四五六七八九';
+
+/** 14 → "十四", 105 → "一百零五", 110 → "一百一十": as laws number their articles (1 to 9999). */
+export function toChineseNumeral(n: number): string {
+  const digits = String(n).split('').map(Number);
+  const units = ['千', '百', '十', ''].slice(4 - digits.length);
+  let out = '';
+  let zero = false;
+  digits.forEach((d, i) => {
+    if (d === 0) {
+      zero = out !== '';
+      return;
+    }
+    if (zero) out += '零';
+    zero = false;
+    out += NUMERAL[d]! + units[i]!;
+  });
+  // 十四, not 一十四, when it stands first
+  return out.startsWith('一十') ? out.slice(1) : out;
+}
+
 /** "三十" → 30, "一百零五" → 105, "十七" → 17; undefined when it is not a plain numeral. */
 export function chineseNumeral(text: string): number | undefined {
   let total = 0;

@@ -1,0 +1,47 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { addFiles } from '../src/staff/kb.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../src/app.ts';
+import { tempDir, testApp } from './helpers/app.ts';
+
+/** Questions workers really ask, on the built-in knowledge base: the answer a worker would notice is wrong is checked here. */
+const t = tempDir();
+let app: App;
+beforeAll(async () => {
+  app = await testApp(join(t.dir, 'data'));
+});
+afterAll(() => {
+  app.close();
+  t.cleanup();
+});
+
+describe('answers on the built-in knowledge base', () => {
+  it('does not answer an injury question with the FAQ about legislation (外卖员 once counted twice)', async () => {
+    const r = await app.ask('外卖员受伤了怎么办');
+    expect(r.answer).not.toContain('新就业形态劳动者权益保障办法');
+    expect(r.sources.map((s) => s.section)).not.toContain('国家有没有专门保护骑手的法？');
+  });
+
+  it('tells how to dial 12351 when asked how to dial it', async () => {
+    const r = await app.ask('12351怎么打');
+    expect(r.answer).toContain('010-12351');
+    expect(r.sources[0]?.section).not.toBe('12351能投诉平台吗？');
+  });
+});
+
+describe('an article asked for by law and number', () => {
+  it('is the answer, whatever else matches its words, in digits or in Chinese numerals', async () => {
+    const files = join(t.dir, 'laws');
+    mkdirSync(files, { recursive: true });
+    const articles = Array.from({ length: 15 }, (_, i) => `第${['一', '二', '三', '四', '五', '六', '七', '八', '九', '十', '十一', '十二', '十三', '十四', '十五'][i]}条 骑手工伤认定的第${i + 1}项规定，内容各不相同：编号${100 + i}。`);
+    writeFileSync(join(files, '骑手保障条例(2026-01-01).md'), `# 骑手保障条例\n\n<!-- INFO END -->\n\n${articles.join('\n\n')}\n`);
+    await addFiles(app.kb, [files], { maxBytes: 1e6 });
+    for (const q of ['骑手保障条例第十四条', '《骑手保障条例》第14条是什么', '骑手保障条例第十四条说的啥']) {
+      const r = await app.ask(q);
+      expect(r.confident, q).toBe(true);
+      expect(r.sources[0], q).toMatchObject({ title: '骑手保障条例', section: '第十四条' });
+      expect(r.answer, q).toContain('编号113');
+    }
+  });
+});
