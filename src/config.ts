@@ -1,3 +1,4 @@
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { config as loadDotenv } from 'dotenv';
 import { z } from 'zod';
@@ -117,8 +118,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { dotenv = true
   if (e.LLM_BASE_URL && !e.LLM_MODEL) {
     throw new ConfigError('配置有误：设置了 LLM_BASE_URL 就必须同时设置 LLM_MODEL。');
   }
+  const dataDir = resolve(e.GONGYOU_DATA_DIR);
+  if (existsSync(dataDir) && !statSync(dataDir).isDirectory()) {
+    throw new ConfigError(`配置有误：GONGYOU_DATA_DIR 应该是一个文件夹，但 ${dataDir} 是一个文件。`);
+  }
   return {
-    dataDir: resolve(e.GONGYOU_DATA_DIR),
+    dataDir,
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
     maxFileBytes: e.KB_MAX_FILE_MB * 1024 * 1024,

@@ -86,6 +86,18 @@ describe('gongyou CLI', () => {
     expect(gongyou(['kb', 'list', '--json']).out).toBe(before);
   });
 
+  it('exits 1 with a Chinese message when GONGYOU_DATA_DIR is a file, not a folder', () => {
+    const file = join(t.dir, 'not-a-dir');
+    writeFileSync(file, 'x');
+    const r = spawnSync(process.execPath, [join(ROOT, 'bin/gongyou.js'), 'ask', '你好'], {
+      encoding: 'utf8',
+      env: { ...process.env, GONGYOU_DATA_DIR: file, LOG_LEVEL: 'silent' },
+      timeout: 60_000,
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('GONGYOU_DATA_DIR 应该是一个文件夹');
+  });
+
   it('in group mode answers only lines addressed to it', () => {
     const r = gongyou(['chat', '--group', 'g1'], '大家好\n@工友助手 新职伤要自己交钱吗\n今天好热\n');
     expect(r.code).toBe(0);
