@@ -15,6 +15,7 @@ import { loadPilot } from './knowledge/pilot.ts';
 import { RuleIntentClassifier, type IntentClassifier } from './core/intent.ts';
 import { ExampleIntentClassifier, loadIntentExamples } from './core/intent-examples.ts';
 import { KnowledgeBase } from './knowledge/base.ts';
+import { configuredVectorStore } from './knowledge/configured.ts';
 import { createEmbeddings } from './knowledge/embed.ts';
 import { loadLawQuestions } from './knowledge/law-questions.ts';
 import { loadLexicon } from './knowledge/lexicon.ts';
@@ -58,13 +59,16 @@ export async function openApp(config: Config, opts: { log?: Logger; seed?: boole
   const store = new SqliteKnowledgeStore(openDatabase(join(config.dataDir, 'gongyou.db')));
   const lexicon = loadLexicon(join(ROOT, 'knowledge/lexicon'));
   const tokenizer = new Tokenizer(lexicon);
-  const { embeddings, id, weight } = createEmbeddings(config, tokenizer);
+  const { embeddings, id, weight } = await createEmbeddings(config, tokenizer);
   const kb = await KnowledgeBase.open({
     store,
     tokenizer,
     lexicon,
     embeddings,
-    embedderId: id,
+    // the store is part of what the vectors were built with: switching stores rebuilds them
+    embedderId: config.vectorStore === 'hnswlib' ? id : `${id}|${config.vectorStore}|${JSON.stringify(config.vectorStoreOptions)}`,
+    // another LangChain vector store when VECTOR_STORE names one; hnswlib in the data dir otherwise
+    vectorStore: config.vectorStore === 'hnswlib' ? undefined : await configuredVectorStore(config.vectorStore, config.vectorStoreOptions, embeddings),
     lawQuestions: loadLawQuestions(join(ROOT, 'knowledge/law-questions')),
     vectorWeight: weight,
     indexDir: join(config.dataDir, 'index'),

@@ -11,6 +11,16 @@ const intFrom = (def: number) =>
 const intOrZero = (def: number) =>
   z.preprocess((v) => (v === '' || v === undefined ? def : Number(v)), z.number().int().nonnegative());
 
+/** A JSON object in an environment variable (options for a configured class); empty means none. */
+const jsonObject = z.preprocess((v) => {
+  if (v === '' || v === undefined) return {};
+  try {
+    return JSON.parse(String(v));
+  } catch {
+    return v;
+  }
+}, z.record(z.string(), z.unknown(), { error: '应为 JSON 对象，例如 {"url":"http://127.0.0.1:6333"}' }));
+
 const schema = z.object({
   GONGYOU_DATA_DIR: z.string().default('./data'),
   PORT: intFrom(3000),
@@ -20,7 +30,13 @@ const schema = z.object({
   EMBEDDING_MODEL: optional,
   EMBEDDING_API_KEY: optional,
   EMBEDDING_DIMENSIONS: z.preprocess((v) => (v === '' || v === undefined ? undefined : Number(v)), z.number().int().positive().optional()),
-  VECTOR_STORE: z.enum(['hnswlib']).default('hnswlib'),
+  VECTOR_STORE: z.preprocess(
+    (v) => (v === '' || v === undefined ? 'hnswlib' : v),
+    z.string().regex(/^hnswlib$|^[^#]+#[A-Za-z_$][\w$]*$/, '应为 hnswlib，或“包名#类名”（例如 @langchain/qdrant#QdrantVectorStore）'),
+  ),
+  VECTOR_STORE_OPTIONS: jsonObject,
+  EMBEDDINGS_CLASS: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^[^#]+#[A-Za-z_$][\w$]*$/, '应为“包名#类名”').optional()),
+  EMBEDDINGS_OPTIONS: jsonObject,
   SESSION_IDLE_HOURS: z.preprocess((v) => (v === '' || v === undefined ? 24 : Number(v)), z.number().positive()),
   HOST: z.preprocess((v) => (v === '' ? undefined : v), z.string().default('127.0.0.1')),
   PUBLIC_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url().optional()),
@@ -60,7 +76,12 @@ export interface Config {
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
   maxFileBytes: number;
   embedding?: { baseURL: string; model: string; apiKey?: string; dimensions?: number };
-  vectorStore: 'hnswlib';
+  /** 'hnswlib' (built in), or any LangChain VectorStore class as "package#ExportName", built with `vectorStoreOptions`. */
+  vectorStore: string;
+  vectorStoreOptions: Record<string, unknown>;
+  /** Any LangChain Embeddings class as "package#ExportName", built with `embeddingsOptions` (instead of EMBEDDING_BASE_URL). */
+  embeddingsClass?: string;
+  embeddingsOptions: Record<string, unknown>;
   /** A conversation idle this long forgets an unfinished form (with a notice). */
   sessionIdleHours: number;
   /** Interface the web chat listens on; 127.0.0.1 unless it is put behind a proxy or opened on purpose. */
@@ -130,7 +151,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { dotenv = true
     embedding: e.EMBEDDING_BASE_URL
       ? { baseURL: e.EMBEDDING_BASE_URL, model: e.EMBEDDING_MODEL!, apiKey: e.EMBEDDING_API_KEY, dimensions: e.EMBEDDING_DIMENSIONS }
       : undefined,
-    vectorStore: e.VECTOR_STORE,
+    vectorStore: e.VECTOR_STORE as string,
+    vectorStoreOptions: e.VECTOR_STORE_OPTIONS,
+    embeddingsClass: e.EMBEDDINGS_CLASS,
+    embeddingsOptions: e.EMBEDDINGS_OPTIONS,
     sessionIdleHours: e.SESSION_IDLE_HOURS,
     host: e.HOST,
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),

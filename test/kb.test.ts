@@ -1,10 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Document } from '@langchain/core/documents';
-import type { EmbeddingsInterface } from '@langchain/core/embeddings';
-import { VectorStore } from '@langchain/core/vectorstores';
 import { KnowledgeBase } from '../src/knowledge/base.ts';
+import { ExactVectorStore } from './fixtures/langchain/exact-vector-store.ts';
 import { loadLawQuestions } from '../src/knowledge/law-questions.ts';
 import { retrieve } from '../src/knowledge/retrieve.ts';
 import { HashingEmbeddings } from '../src/knowledge/embed.ts';
@@ -202,33 +200,6 @@ describe('knowledge base', () => {
   });
 });
 
-/** A minimal LangChain vector store: proves the pipeline works with any VectorStore. */
-class ExactVectorStore extends VectorStore {
-  rows: { v: number[]; doc: Document }[] = [];
-  _vectorstoreType() {
-    return 'exact';
-  }
-  constructor(embeddings: EmbeddingsInterface) {
-    super(embeddings, {});
-  }
-  async addVectors(vectors: number[][], documents: Document[]) {
-    vectors.forEach((v, i) => this.rows.push({ v, doc: documents[i]! }));
-  }
-  async addDocuments(documents: Document[]) {
-    await this.addVectors(await this.embeddings.embedDocuments(documents.map((d) => d.pageContent)), documents);
-  }
-  override async delete({ ids }: { ids: string[] }) {
-    this.rows = this.rows.filter((r) => !ids.includes(String(r.doc.metadata.chunkId)));
-  }
-  async similaritySearchVectorWithScore(query: number[], k: number): Promise<[Document, number][]> {
-    const dot = (a: number[]) => a.reduce((s, x, i) => s + x * query[i]!, 0);
-    return this.rows
-      .map((r) => [r.doc, dot(r.v)] as [Document, number])
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, k);
-  }
-}
-
 describe('worker questions for law articles', () => {
   it('finds the article a colloquial question is about, through the questions shipped for it', async () => {
     const { data, files } = workspace();
@@ -383,5 +354,42 @@ describe('document metadata and versions', () => {
     await rollbackDocument(again.kb, again.records.audit, docId, 1, 'test', new Date());
     expect(again.kb.store.documentText(docId)!.text).toContain('三个月');
     expect(documentHistory(again.kb, docId).versions.map((v) => [v.n, v.reason])).toEqual([[3, 'rollback'], [2, 'replaced'], [1, 'existing']]);
+  });
+});
+
+describe('another vector store or embeddings class, named in the configuration', () => {
+  const FIXTURE = join(ROOT, 'test/fixtures/langchain/exact-vector-store.ts');
+
+  it('VECTOR_STORE=<package>#<class> with VECTOR_STORE_OPTIONS: the pipeline runs on it, and a restart does not send the vectors again', async () => {
+    const { data } = workspace();
+    const env = { VECTOR_STORE: `${FIXTURE}#ExactVectorStore`, VECTOR_STORE_OPTIONS: JSON.stringify({ collection: `c-${Date.now()}` }) };
+    let app = await testApp(data, { env });
+    let store = app.kb.vectors.store as ExactVectorStore;
+    expect(store._vectorstoreType()).toBe('exact');
+    expect(store.added).toBeGreaterThan(0);
+    const rows = store.rows.length;
+    expect((await app.kb.vectors.search('新职伤要自己交钱吗', 3)).length).toBe(3);
+    expect((await app.ask('新职伤要自己交钱吗？')).sources.length).toBeGreaterThan(0);
+    app.close();
+    app = await testApp(data, { env });
+    cleanups.push(() => app.close());
+    store = app.kb.vectors.store as ExactVectorStore;
+    expect(store.added).toBe(0);
+    expect(store.rows.length).toBe(rows);
+  });
+
+  it('EMBEDDINGS_CLASS=<package>#<class> with EMBEDDINGS_OPTIONS embeds the chunks', async () => {
+    const { data } = workspace();
+    const app = await testApp(data, { env: { EMBEDDINGS_CLASS: `${FIXTURE}#BucketEmbeddings`, EMBEDDINGS_OPTIONS: '{"size":8}' } });
+    cleanups.push(() => app.close());
+    expect((await app.kb.vectors.search('入会', 1)).length).toBe(1);
+  });
+
+  it('a class that cannot be loaded, or bad options, is a configuration error in Chinese', async () => {
+    const { data } = workspace();
+    await expect(testApp(data, { env: { VECTOR_STORE: 'no-such-package-gongyou#Store' } })).rejects.toThrow(/VECTOR_STORE 指定的 no-such-package-gongyou 加载不了/);
+    await expect(testApp(data, { env: { VECTOR_STORE: `${FIXTURE}#Nope` } })).rejects.toThrow(/里没有 Nope 这个类/);
+    await expect(testApp(data, { env: { VECTOR_STORE: 'qdrant' } })).rejects.toThrow(/包名#类名/);
+    await expect(testApp(data, { env: { VECTOR_STORE: `${FIXTURE}#ExactVectorStore`, VECTOR_STORE_OPTIONS: '{oops' } })).rejects.toThrow(/JSON 对象/);
   });
 });

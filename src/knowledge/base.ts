@@ -112,7 +112,6 @@ export class KnowledgeBase {
     const state = this.readState();
     const fresh =
       state &&
-      !this.deps.vectorStore &&
       state.kbVersion === this.store.kbVersion() &&
       state.lexicon === this.fingerprint() &&
       state.embedder === this.deps.embedderId &&
@@ -121,7 +120,8 @@ export class KnowledgeBase {
       const dir = join(this.deps.indexDir!, state.dir);
       try {
         this.bm25 = Bm25Index.deserialize(readFileSync(join(dir, 'bm25.bin')));
-        this.vectors = new VectorIndex(await openHnsw(join(dir, 'hnsw'), this.deps.embeddings));
+        // another vector store keeps its vectors itself: they are not sent again at every start
+        this.vectors = new VectorIndex(this.deps.vectorStore ?? (await openHnsw(join(dir, 'hnsw'), this.deps.embeddings)));
         this.loadChunkMaps();
         return;
       } catch (err) {
@@ -361,7 +361,7 @@ export class KnowledgeBase {
   /** Writes the indexes into a new folder, then points state.json at it (an atomic rename). */
   async save(): Promise<void> {
     const root = this.deps.indexDir;
-    if (!root || !this.dirty || this.deps.vectorStore) return;
+    if (!root || !this.dirty) return;
     mkdirSync(root, { recursive: true });
     const name = `v${this.store.kbVersion()}-${randomBytes(3).toString('hex')}`;
     const dir = join(root, name);

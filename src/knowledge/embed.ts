@@ -1,3 +1,4 @@
+import { configuredEmbeddings } from './configured.ts';
 import { Embeddings } from '@langchain/core/embeddings';
 import type { OpenAIEmbeddings } from '@langchain/openai';
 import type { Config } from '../config.ts';
@@ -88,7 +89,11 @@ class EndpointEmbeddings extends Embeddings {
 }
 
 /** The configured embedder: an OpenAI-compatible endpoint when set, the local one otherwise. */
-export function createEmbeddings(config: Config, tokenizer: Tokenizer): { embeddings: Embeddings; id: string; weight: number } {
+export async function createEmbeddings(config: Config, tokenizer: Tokenizer): Promise<{ embeddings: Embeddings; id: string; weight: number }> {
+  if (config.embeddingsClass) {
+    const embeddings = await configuredEmbeddings(config.embeddingsClass, config.embeddingsOptions);
+    return { embeddings, id: `class:${config.embeddingsClass}:${JSON.stringify(config.embeddingsOptions)}`, weight: 0.5 };
+  }
   const e = config.embedding;
   // The local embedder is lexical, so it only breaks ties (measured: more weight lowers hit@3);
   // a real embedding model carries meaning BM25 misses and gets half the weight of BM25.
