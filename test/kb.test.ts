@@ -286,6 +286,14 @@ describe('document metadata and versions', () => {
     writeFileSync(f, RULES.replace('# 某市骑手互助金办法', '# 某市骑手互助金办法（修订）'));
     await addFiles(app.kb, [f], { maxBytes: MAX });
     expect(app.kb.store.getDocument(docId)).toMatchObject({ title: '某市骑手互助金办法（修订）', region: '杭州' });
+    // a file that said 武汉, edited to 湖北, then replaced by a version that leaves the region out: 湖北 stays
+    const g = join(files, 'wuhan.md');
+    writeFileSync(g, `---\ntitle: 武汉骑手驿站\nregion: 武汉\n---\n\n# 武汉骑手驿站\n\n驿站早八点到晚十点开放。\n`);
+    const wuhan = (await addFiles(app.kb, [g], { maxBytes: MAX })).results[0]!.doc.id;
+    await editDocument(app.kb, app.records.audit, wuhan, { region: '湖北' }, 'test', now);
+    writeFileSync(g, `# 武汉骑手驿站\n\n驿站早八点到晚十一点开放。\n`);
+    await addFiles(app.kb, [g], { maxBytes: MAX });
+    expect(app.kb.store.getDocument(wuhan)).toMatchObject({ title: '武汉骑手驿站', region: '湖北' });
   });
 
   it('keeps the previous original when a document is replaced, lists the versions, and rolls back as a new version', async () => {

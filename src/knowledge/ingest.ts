@@ -45,8 +45,8 @@ export type Edits = Partial<Record<keyof DocumentFields, { file: string | null; 
 export const editsOf = (meta: Record<string, unknown>): Edits => (meta._edits && typeof meta._edits === 'object' ? (meta._edits as Edits) : {});
 
 /**
- * A new file for a document keeps the metadata staff edited, for each field the file still gives
- * as it did before (a file that now says something else about that field wins).
+ * A new file for a document keeps the metadata staff edited, for each field the file gives as it did
+ * before or leaves out (a file that now says something else about that field wins).
  */
 export function applyEdits(p: Prepared, previous: DocumentRecord | undefined): Prepared {
   const edits = previous ? editsOf(previous.meta) : {};
@@ -54,7 +54,7 @@ export function applyEdits(p: Prepared, previous: DocumentRecord | undefined): P
   const doc: Record<string, unknown> = { ...p.doc };
   for (const f of DOCUMENT_FIELDS) {
     const e = edits[f];
-    if (!e || (f === 'category' && p.categoryGiven) || doc[f] !== e.file) continue;
+    if (!e || (f === 'category' && p.categoryGiven) || (doc[f] != null && doc[f] !== e.file)) continue;
     doc[f] = e.value;
     kept[f] = e;
   }
