@@ -32,6 +32,8 @@ export const answerTuning = {
   /** A further source is listed when it scores this share of the best one. */
   sourceRatio: 0.5,
   sourceCoverage: 0.25,
+  /** Our own passage goes before a law article that scores at most this much more. */
+  plainWordsRatio: 0.8,
 };
 const LEAD_CHARS = 220;
 const MAX_SOURCES = 3;
@@ -106,6 +108,19 @@ export function withSources(body: string, passages: Passage[]): string {
   return `${body}\n\n${replies.sourcesHeading}\n${lines.join('\n')}`;
 }
 
+/**
+ * When a law article comes first but one of our own documents answers nearly as well, ours goes
+ * first: the worker reads the plain words, and the article is quoted under them.
+ */
+function plainWordsFirst(kb: KnowledgeBase, r: Retrieval, cited: Passage[]): void {
+  const top = cited[0];
+  if (!top || top.doc.kind !== 'law' || answerTuning.plainWordsRatio <= 0) return;
+  const i = cited.findIndex(
+    (p) => p.doc.kind !== 'law' && p.score >= top.score * answerTuning.plainWordsRatio && overlap(kb, r.terms, p.chunk).coverage >= answerTuning.minCoverage,
+  );
+  if (i > 0) cited.unshift(...cited.splice(i, 1));
+}
+
 /** Composes the extractive answer, or an honest "not sure" with the human channels. */
 export function composeAnswer(kb: KnowledgeBase, r: Retrieval): Answer {
   if (r.faq) return curatedAnswer(kb, r);
@@ -124,12 +139,14 @@ export function composeAnswer(kb: KnowledgeBase, r: Retrieval): Answer {
     if (cited.length && !p.citedBy && overlap(kb, r.terms, p.chunk).coverage < answerTuning.sourceCoverage) continue;
     cited.push(p);
   }
-  let body = `${lead(kb, top, r.terms)} [1]`;
+  plainWordsFirst(kb, r, cited);
+  const first = cited[0]!;
+  let body = `${lead(kb, first, r.terms)} [1]`;
   // Our own documents explain in plain words; when the rule behind them is at hand, quote it too.
   const rule =
-    top.doc.kind === 'law'
+    first.doc.kind === 'law'
       ? -1
-      : cited.findIndex((p) => p.doc.kind === 'law' && (p.citedBy === top.chunk.id || overlap(kb, r.terms, p.chunk).coverage >= answerTuning.minCoverage));
+      : cited.findIndex((p) => p.doc.kind === 'law' && (p.citedBy === first.chunk.id || overlap(kb, r.terms, p.chunk).coverage >= answerTuning.minCoverage));
   if (rule > 0) body += `\n\n${citation(cited[rule]!)}：${lead(kb, cited[rule]!, r.terms, RULE_CHARS)} [${rule + 1}]`;
   const answer = withSources(body, cited);
   // Half sure: show what was found, say so plainly, and still point to people who can help.
