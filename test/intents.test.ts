@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { looksLikeQuestion, normaliseForIntent, RuleIntentClassifier } from '../src/core/intent.ts';
-import { evaluateIntents, HOLDOUT, readIntentCases, shippedClassifier, UNSEEN } from './eval/intents.ts';
+import { evaluateIntents, HOLDOUT, leaveOneOut, readIntentCases, shippedClassifier, UNSEEN } from './eval/intents.ts';
 
 describe('intents', () => {
-  it('keeps accuracy on the labelled set at 0.9 or better', async () => {
+  it('keeps accuracy on the labelled set at 0.9 or better (each example voted on by the others)', async () => {
     const cases = readIntentCases();
     expect(cases.length).toBeGreaterThanOrEqual(150);
-    const f = await evaluateIntents();
+    const f = await leaveOneOut(cases);
     expect(f.accuracy, f.misses.map((m) => `${m.text}: want ${m.want}, got ${m.got}`).join('\n')).toBeGreaterThanOrEqual(0.9);
   });
 
@@ -16,7 +16,7 @@ describe('intents', () => {
     expect(holdout.accuracy).toBeGreaterThanOrEqual(0.95);
     // never looked at while tuning: the classifier alone, before retrieval turns unanswerable chatter into out_of_scope
     const unseen = await evaluateIntents(shippedClassifier(), readIntentCases(UNSEEN));
-    expect(unseen.accuracy).toBeGreaterThanOrEqual(0.85);
+    expect(unseen.accuracy).toBeGreaterThanOrEqual(0.88);
   });
 
   it('covers every intent in the labelled set', () => {

@@ -60,10 +60,14 @@ export function normaliseForIntent(text: string): string {
 
 const GREETING =
   /^(你好|您好|hi|hello|hey|哈喽|嗨|在吗|在不在|在么|早上好|上午好|中午好|下午好|晚上好|早安|晚安|早|有人吗|有人在吗|谢谢你?|谢了|多谢|感谢|thx|thanks|3q|收到|好的|好嘞|好滴|好哒|好吧|行|可以|ok|okay|嗯+|嗯呢|哈+|呵+|嘿+|嘻+|再见|拜拜|88|明白了?|了解|知道了|晓得了|懂了|辛苦了|大家好|你们好|老师好)+(吃了(吗|没)?|我(是)?新来的|新人(报到)?|请多关照|多多关照)?$/;
+/** 👍 👌 🙏 alone: thanks or OK, as a greeting. */
+const ACK = /^[\s👍👌🙏🤝✌️💪]+$/u;
 const LAUGHTER = /^[\s哈呵嘿嘻嗯哦~～。!！]+$/;
 
 const HELP =
-  /^(帮助|help|菜单|功能|使用说明|说明|用法|\/help|\/start|start|\?|？)$|你(能|会|可以|都能|都会|还能)(帮我)?(做|干|帮|办)?(点|些)?(什么|哪些)|^(你)?(能|会|可以)(做|干|帮我?干?)(点|些)?什么$|^(怎么|如何)(使用|用)(你|这个|助手)?$|^(功能|菜单|帮助|说明)(介绍|说明|列表)?(在哪|在哪里|在哪儿|是什么|有哪些)?$|(怎么|如何)(使)?用你|助手(怎么|如何)用|有(什么|哪些)(功能|服务)|你是(谁|干什么的|做什么的)|功能(列表|清单|介绍)|使用(指南|方法|教程)|(怎么|如何)(向|跟|问)你(提问|问问题|问)|(能|可以)问你(什么|哪些)|(你们?|助手|机器人)(都)?(能|会|可以)(提供|查|办|帮)(点|些)?(什么|哪些)|^(我)?(第一次用|刚来|新来的|不会用)|不知道(怎么|如何)(用|使用|操作)(你|这个|助手)?$|^教(教)?我(怎么用|用)?$|(你|这个|这玩意儿?)(是)?(搞|干|做)什么(的|用的)|(怎么|如何)(跟|和)你(说话|聊天?|交流)|^(这玩意儿?|这个|你)(要)?(怎么|如何)(操作|用|使用|弄)$|(指令|命令|口令)(有哪些|是什么|列表|大全)|能听懂语音/;
+  /^(帮助|help|菜单|功能|使用说明|说明|用法|\/help|\/start|start|\?|？)$|你(能|会|可以|都能|都会|还能)(帮我)?(做|干|帮|办)?(点|些)?(什么|哪些)|^(你)?(能|会|可以)(做|干|帮我?干?)(点|些)?什么$|^(怎么|如何)(使用|用)(你|这个|助手)?$|^(功能|菜单|帮助|说明)(介绍|说明|列表)?(在哪|在哪里|在哪儿|是什么|有哪些)?$|(怎么|如何)(使)?用你|助手(怎么|如何)用|有(什么|哪些)(功能|服务)|你是(谁|干什么的|做什么的)|功能(列表|清单|介绍)|使用(指南|方法|教程)|(怎么|如何)(向|跟|问)你(提问|问问题|问)|(能|可以)问你(什么|哪些)|(你们?|助手|机器人)(都)?(能|会|可以)(提供|查|办|帮)(点|些)?(什么|哪些)|^(我)?(第一次用|刚来|新来的|不会用)|不知道(怎么|如何)(用|使用|操作)(你|这个|助手)?$|^教(教)?我(怎么用|用)?$|(你|这个|这玩意儿?)(是)?(搞|干|做)什么(的|用的)|(怎么|如何)(跟|和)你(说话|聊天?|交流)|^(这玩意儿?|这个|你)(要)?(怎么|如何)(操作|用|使用|弄)$|(指令|命令|口令)(有哪些|是什么|列表|大全)|能听懂语音|^你(能|会|可以).{0,12}还是(只能|只会)/;
+
+const WHAT_IS = /^(?!你|这|.*助手|.*机器人)[\p{L}\p{N}]{2,10}是(干什么|做什么|什么)(的|意思|用的)?$/u;
 
 const TICKET = /(wq|rh)-?\d{8}-?\d{1,4}/;
 const STATUS = [
@@ -75,7 +79,8 @@ const STATUS = [
   /(投诉|申请|维权|案子|入会).{0,4}(进度|进展|状态)/,
   /(投诉|申请|反映|维权|案子|登记|那个事|的事|问题).{0,12}(还没(有)?人?(回复|联系|回音|消息|动静|处理|管)|没人(回复|联系|理|管)|处理好了吗|处理了吗|处理完了吗|有结果了吗|怎么样了)/,
   /(怎么|为什么|为何)还没(有)?人?(回复|联系|处理|消息|动静).{0,12}(投诉|申请|反映|登记)/,
-  /(入会|申请|投诉|维权|那个事|的事).{0,8}(办好了吗|办好没|办了没|通过没|通过了吗|批了吗|过了没|过了吗)/,
+  /(入会|申请|投诉|维权|那个事|的事).{0,8}(办好了吗|办好没|办了没|通过没|通过了吗|批了吗|过了没|过了吗|处理完没有?|处理完了没|处理完了吗|受理了没|受理了吗|结果呢|有结果没|有结果吗)/,
+  /(投诉|申请|维权|登记).{0,12}结果$/,
   /我(那个|的)事(呢|怎么样了|办得怎么样了?)?$|上次(说|讲)?(要)?(帮我|给我).{0,12}(了吗|了没|没有)$/,
   /查询?.{0,6}(我的|我那个)?.{0,4}(申请|投诉|维权|案子)/,
 ];
@@ -121,6 +126,8 @@ const COMPLAINT = [
   /(?<!能不能|可不可以|能否|会不会|可以|能)(帮帮?我|帮忙|求助|求求).{0,4}(讨|要|追)(回|薪|钱|工资|工钱)/,
 ];
 
+const COMPLAINT_QUESTION = /^(投诉|举报|维权|申诉)[^，。]{0,8}(吗|么)$/;
+
 /** "投诉 网点扣我派费": a complaint stated outright, not a question about complaining. */
 const COMPLAINT_LEAD = /^(我要|我想)?(投诉|举报)(一下)?.{4,}/;
 
@@ -162,14 +169,18 @@ export class RuleIntentClassifier implements LocalIntentClassifier {
     const raw = fold(text).trim();
     const t = normaliseForIntent(text);
     // "喂喂", "嗯嗯", "哈哈": only sounds, said to get attention or in reply
-    if (!t) return raw && (LAUGHTER.test(raw) || /\p{L}/u.test(raw)) ? 'greeting' : 'out_of_scope';
+    if (!t) return raw && (LAUGHTER.test(raw) || /\p{L}/u.test(raw) || ACK.test(raw)) ? 'greeting' : 'out_of_scope';
     if (GREETING.test(t) || GREETING.test(raw.replace(NOISE, ''))) return 'greeting';
     if (HELP.test(t)) return 'help';
+    // "12333是干嘛的", "工会是干什么的": what a thing is, not what the assistant does
+    if (WHAT_IS.test(t)) return 'qa';
     // "投诉一般几天有回复" asks how the process goes, not where one's own case is
     if (any(STATUS, t)) return TICKET.test(t) || !GENERAL.test(t) ? 'complaint_status' : 'qa';
-    if (HURT_WORD.test(t) && generalInjuryQuestion(t)) return 'qa';
+    if ((HURT_WORD.test(t) || any(INJURY, t)) && generalInjuryQuestion(t)) return 'qa';
     if (any(INJURY, t)) return 'injury';
     if (JOIN_WISH.test(t)) return 'join_union';
+    // "投诉能匿名吗": a question about complaining, answered (the flow is offered)
+    if (COMPLAINT_QUESTION.test(t)) return 'qa';
     if (any(COMPLAINT, t) || (COMPLAINT_LEAD.test(t) && !looksLikeQuestion(t))) return 'complaint';
     if (JOIN_QUESTION.test(t)) return 'qa';
     if (any(JOIN, t)) return 'join_union';
