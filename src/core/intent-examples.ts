@@ -1,5 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { INTENTS, normaliseForIntent, type Intent, type LocalIntentClassifier } from './intent.ts';
+import { DOMAIN, INTENTS, normaliseForIntent, type Intent, type LocalIntentClassifier } from './intent.ts';
+
+/** How similar an off-topic example must be to wave off a message that uses words of our field. */
+const SURE_OFF_TOPIC = 0.5;
 
 export interface IntentExample {
   text: string;
@@ -107,6 +110,11 @@ export class ExampleIntentClassifier implements LocalIntentClassifier {
     for (const t of top) votes.set(this.examples[t.i]!.intent, (votes.get(this.examples[t.i]!.intent) ?? 0) + t.sim);
     const [winner, weight] = [...votes].sort((a, b) => b[1] - a[1])[0]!;
     const total = top.reduce((s, t) => s + t.sim, 0);
-    return { intent: winner, by: 'examples', nearest: top[0].sim, share: total > 0 ? weight / total : 0 };
+    const share = total > 0 ? weight / total : 0;
+    // a message with words of our field is not waved off on a weak vote: retrieval decides
+    if (winner === 'out_of_scope' && DOMAIN.test(normaliseForIntent(text)) && (top[0].sim < SURE_OFF_TOPIC || share < 0.6)) {
+      return { intent: 'qa', by: 'default', nearest: top[0].sim };
+    }
+    return { intent: winner, by: 'examples', nearest: top[0].sim, share };
   }
 }
