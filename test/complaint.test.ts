@@ -88,6 +88,30 @@ describe('维权投诉 (complaint)', () => {
     expect(cases().length).toBeGreaterThan(1);
   });
 
+  it('refuses reply words as the platform and the city, with the step\'s own error', async () => {
+    const w = worker(env, 'reply-words');
+    await w.script(['我想投诉', '同意', '1']);
+    for (const word of ['确认', '上个月', '可以']) expect(await w.say(word), word).toContain('平台或公司的名字');
+    await w.say('美团');
+    for (const word of ['可以', '2000元', '好的']) {
+      const r = await w.say(word);
+      expect(r, word).toContain('没认出这个城市');
+      expect(r, word).not.toContain('想改办别的事');
+    }
+    expect(await w.say('呼和浩特')).toContain('发生了什么');
+  });
+
+  it('a new phone number at the summary replaces the old one', async () => {
+    const w = worker(env, 'edit-direct');
+    await w.script(COMPLAINT);
+    const summary = await w.say('手机号改成13912340099');
+    expect(summary).toContain('请核对你的投诉');
+    expect(summary).toContain('· 联系电话：13912340099');
+    expect(await w.say('13912340098')).toContain('· 联系电话：13912340098');
+    expect(await w.say('确认')).toContain('投诉编号');
+    expect(cases().find((c) => c.userId === 'edit-direct')?.phone).toBe('13912340098');
+  });
+
   it('does not take a question as the description: it answers and asks again', async () => {
     const w = worker(env, 'side');
     await w.script(['我要投诉', '同意', '1', '美团', '深圳']);

@@ -6,6 +6,8 @@ import { tempDir } from './helpers/app.ts';
 import { containsPhone, maskPhone } from '../src/core/privacy.ts';
 import * as f from '../src/flows/fields.ts';
 import { workInjuryDeadlines } from '../src/flows/injury.ts';
+import { platformName } from '../src/flows/join-union.ts';
+import { provinceOfPlace } from '../src/flows/provinces.ts';
 import { loadPilot, findPlatform, findProvince } from '../src/knowledge/pilot.ts';
 import { join } from 'node:path';
 import { ROOT } from '../src/paths.ts';
@@ -39,6 +41,22 @@ describe('field normalisers', () => {
     expect(f.place('我在广东东莞')).toBe('广东东莞');
     expect(f.place('北京市朝阳区')).toBe('北京市朝阳区');
     for (const bad of ['北京有新职伤吗', '123', 'Shenzhen!!', '', '不知道']) expect(f.place(bad), bad).toBeUndefined();
+  });
+
+  it('refuses replies, commands and time words as a name, a place or a platform', () => {
+    const pilot = loadPilot(join(ROOT, 'knowledge/tables/xinzhishang-pilot.yaml'));
+    const words = ['确认', '可以', '好的', '同意', '不同意', '是', '是的', '不是', '嗯', '嗯嗯', '对', '对的', '行', '取消', '修改', '算了', '上个月', '昨天', '今天', '可以的。', 'ok', '你好'];
+    for (const w of words) {
+      expect(f.personName(w), `name ${w}`).toBeUndefined();
+      expect(f.place(w), `place ${w}`).toBeUndefined();
+      expect(platformName(pilot, w), `platform ${w}`).toBeUndefined();
+    }
+    // real values still pass, including ones that start like a reply word
+    expect(f.personName('可欣')).toBe('可欣');
+    expect(f.place('行唐')).toBe('行唐');
+    expect(f.place('在开封')).toBe('开封');
+    expect(platformName(pilot, '美团')).toBe('美团');
+    expect(platformName(pilot, '没有固定平台')).toBeDefined();
   });
 
   it('reads days relative to today and refuses the future', () => {
@@ -91,6 +109,26 @@ describe('field normalisers', () => {
     expect(f.choice('我是送餐的', opts)).toBe('外卖');
     expect(f.choice('9', opts)).toBeUndefined();
   });
+
+  it('reads colloquial yes and no, but not a question', () => {
+    for (const yes of ['没有问题', '没问题', '是的', '是啊', '对', '对的', '嗯', '有', '在送', '当时在送单', '是的在送单', '是的，在送单', '对，正在送', '正在送单呢', '嗯嗯在送外卖', '当时在开车']) {
+      expect(f.yesNo(yes), yes).toBe(true);
+    }
+    for (const no of ['不是', '没有', '没在送', '不在', '没', '不是，我在回家路上', '当时没在送单', '没有在送单', '不在送单']) {
+      expect(f.yesNo(no), no).toBe(false);
+    }
+    for (const neither of ['是不是要在送单的时候？', '在送单算不算？', '对不起', '有点不确定', '是什么意思', '随便']) {
+      expect(f.yesNo(neither), neither).toBeUndefined();
+    }
+    expect(f.yesNoUnsure('不是很确定')).toBe('unsure');
+    expect(f.yesNoUnsure('我也不知道')).toBe('unsure');
+  });
+
+  it('drops negated words before matching keywords', () => {
+    const severe = /流血|骨折|昏|严重|重/;
+    for (const calm of ['没流血，不严重', '不严重', '没骨折', '不重', '没有昏迷', '不是很严重']) expect(severe.test(f.dropNegated(calm, severe)), calm).toBe(false);
+    for (const bad of ['流血不止', '很严重', '好像骨折了', '没流血但是骨折了']) expect(severe.test(f.dropNegated(bad, severe)), bad).toBe(true);
+  });
 });
 
 describe('dates and deadlines', () => {
@@ -141,6 +179,21 @@ describe('pilot look-up', () => {
     expect(findPlatform(pilot, '美团打车')).toBeUndefined();
     expect(findProvince(pilot, '马鞍山')?.name).toBe('安徽');
     expect(findProvince(pilot, '鞍山')?.name).toBe('辽宁');
+  });
+
+  it('knows the province of every provincial capital and of the big cities outside the pilot', () => {
+    const capitals: Record<string, string> = {
+      石家庄: '河北', 太原: '山西', 呼和浩特: '内蒙古', 沈阳: '辽宁', 长春: '吉林', 哈尔滨: '黑龙江', 南京: '江苏', 杭州: '浙江', 合肥: '安徽',
+      福州: '福建', 南昌: '江西', 济南: '山东', 郑州: '河南', 武汉: '湖北', 长沙: '湖南', 广州: '广东', 南宁: '广西', 海口: '海南',
+      成都: '四川', 贵阳: '贵州', 昆明: '云南', 拉萨: '西藏', 西安: '陕西', 兰州: '甘肃', 西宁: '青海', 银川: '宁夏', 乌鲁木齐: '新疆',
+      北京: '北京', 天津: '天津', 上海: '上海', 重庆: '重庆', 台北: '台湾', 香港: '香港', 澳门: '澳门',
+    };
+    for (const [city, province] of Object.entries(capitals)) expect(provinceOfPlace(pilot, city), city).toBe(province);
+    for (const [city, province] of [['喀什', '新疆'], ['伊宁', '新疆'], ['日喀则', '西藏'], ['包头', '内蒙古'], ['鄂尔多斯', '内蒙古'], ['海南藏族自治州', '青海'], ['大理', '云南'], ['内蒙古赤峰市', '内蒙古']]) {
+      expect(provinceOfPlace(pilot, city), city).toBe(province);
+    }
+    expect(provinceOfPlace(pilot, '马鞍山')).toBe('安徽');
+    expect(provinceOfPlace(pilot, '神木')).toBeUndefined();
   });
 });
 

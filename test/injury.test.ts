@@ -30,6 +30,36 @@ describe('受伤指引 (injury)', () => {
     expect(r).toContain('哪天受的伤');
   });
 
+  it('a negated severity is not an emergency; a real one still is', async () => {
+    for (const calm of ['没流血，不严重', '不重，没骨折', '没事，没有昏迷']) {
+      const w = worker(env, `calm-${calm}`);
+      await w.say('我受伤了');
+      const r = await w.say(calm);
+      expect(r, calm).not.toContain('请马上打 120');
+      expect(r, calm).toContain('哪天受的伤');
+    }
+    for (const bad of ['流血不止', '很严重', '好像骨折了']) {
+      const w = worker(env, `bad-${bad}`);
+      await w.say('我受伤了');
+      expect(await w.say(bad), bad).toContain('请马上打 120');
+    }
+    const first = await worker(env, 'calm-first').say('我受伤了 不严重，新职伤能报吗');
+    expect(first).not.toContain('如果伤得重，请先打 120');
+    expect(first).toContain('情况怎么样');
+    expect(await worker(env, 'bad-first').say('我受伤了，流血不止')).toContain('如果伤得重，请先打 120');
+  });
+
+  it('takes a colloquial yes or no about being on an order', async () => {
+    expect(await guide(['2', '昨天', '深圳', '美团', '是的在送单', '没有'])).toContain('应该在新职伤');
+    expect(await guide(['2', '昨天', '深圳', '美团', '没在送', '没有'])).toContain('你说受伤时不在做订单');
+  });
+
+  it('knows the province of a capital outside the pilot without asking', async () => {
+    const w = worker(env, 'urumqi');
+    expect(await w.script(['我受伤了', '2', '昨天', '乌鲁木齐'])).toContain('哪个平台');
+    expect(await w.script(['美团', '是', '没有'])).toContain('新疆还不在新职伤试点范围里');
+  });
+
   it('covered by 新职伤: province, platform and date in the pilot → the steps, and why', async () => {
     const text = await guide(INJURY.slice(1));
     expect(text).toContain('应该在新职伤（职业伤害保障）范围内');
@@ -60,7 +90,7 @@ describe('受伤指引 (injury)', () => {
   });
 
   it('a province outside the pilot: asks the province when the city is unknown, says why, offers other routes', async () => {
-    const text = await guide(['2', '昨天', '西安', '陕西', '美团', '是', '没有']);
+    const text = await guide(['2', '昨天', '神木', '陕西', '美团', '是', '没有']);
     expect(text).toContain('陕西还不在新职伤试点范围里');
     expect(text).toContain('商业意外险');
     expect(text).toContain('12351');

@@ -85,6 +85,36 @@ describe('入会 (join_union)', () => {
     expect(members().find((m) => m.userId === 'malformed')).toMatchObject({ name: '赵六', workType: '快递', platform: '中通', city: '成都' });
   });
 
+  it('does not take a reply word or a time word as the name, the city or the platform', async () => {
+    const w = worker(env, 'reply-words');
+    await w.script(['我要入会', '同意']);
+    for (const word of ['确认', '好的', '嗯嗯']) expect(await w.say(word), word).toContain('不是姓名');
+    await w.say('吴十');
+    await w.say('13812341212');
+    for (const word of ['可以', '是的', '昨天']) expect(await w.say(word), word).toContain('没认出这个城市');
+    await w.say('乌鲁木齐');
+    await w.say('外卖');
+    for (const word of ['确认', '上个月', '同意']) expect(await w.say(word), word).toContain('平台的名字');
+    const summary = await w.say('美团');
+    expect(summary).toContain('· 姓名：吴十');
+    expect(summary).toContain('· 城市：乌鲁木齐');
+    expect(summary).toContain('· 平台：美团');
+  });
+
+  it("answers a wrong value with the step's own error, and only a clear request for another service with 取消", async () => {
+    const w = worker(env, 'wrong-not-switch');
+    await w.say('我要入会');
+    for (const value of ['北京', '外卖']) {
+      const r = await w.say(value);
+      expect(r, value).toContain('请回复“同意”或者“不同意”');
+      expect(r, value).not.toContain('想改办别的事');
+    }
+    expect(await w.say('我要投诉')).toContain('想改办别的事');
+    expect(await w.say('我受伤了')).toContain('想改办别的事');
+    expect(await w.say('查询进度')).toContain('想改办别的事');
+    expect(await w.say('同意')).toContain('你叫什么名字');
+  });
+
   it('取消 cancels at any step and nothing is stored', async () => {
     const w = worker(env, 'cancels');
     await w.script(['我要入会', '同意', '钱七', '13812348888']);
@@ -144,6 +174,31 @@ describe('入会 (join_union)', () => {
     const summary = await w.say('上海');
     expect(summary).toContain('· 城市：上海');
     expect(await w.say('确认')).toContain('受理工会：上海市总工会');
+  });
+
+  it('a new value at the summary changes that answer straight away', async () => {
+    const w = worker(env, 'edit-direct');
+    await w.script([...JOIN.slice(0, 3), '13812345566', '深圳', '外卖', '美团']);
+    const phone = await w.say('13812345567');
+    expect(phone).toContain('请核对');
+    expect(phone).toContain('· 手机号：13812345567');
+    const city = await w.say('城市改成上海');
+    expect(city).toContain('· 城市：上海');
+    // a value more than one answer could take is not guessed
+    expect(await w.say('广州')).toContain('请回复“确认”、“修改”或者“取消”');
+    expect(await w.say('改姓名')).toContain('现在填的是：张三');
+    expect(await w.say('张三丰')).toContain('· 姓名：张三丰');
+    expect(await w.say('确认')).toContain('受理工会：上海市总工会');
+    expect(members().find((m) => m.userId === 'edit-direct')).toMatchObject({ name: '张三丰', phone: '13812345567', city: '上海' });
+  });
+
+  it("a phone number changed at the summary still finds an existing application", async () => {
+    const first = worker(env, 'edit-dup-a');
+    await first.script([...JOIN.slice(0, 3), '13812347878', '深圳', '外卖', '美团', '确认']);
+    const w = worker(env, 'edit-dup-b');
+    await w.script([...JOIN.slice(0, 3), '13812347879', '深圳', '外卖', '美团']);
+    expect(await w.say('手机号改成13812347878')).toContain('已经提交过入会申请');
+    expect(members().filter((m) => m.userId === 'edit-dup-b')).toHaveLength(0);
   });
 
   it('the same phone again gives the existing application, never a second record', async () => {

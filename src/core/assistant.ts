@@ -232,7 +232,6 @@ export class Assistant {
       now,
       today: dayOf(now),
       incoming,
-      classify: (t) => this.deps.classifier.classify(t),
       answer: async (q) => {
         const r = await ask(this.deps.kb, this.deps.classifier, q, { channel: incoming.channel, now, writer: this.deps.writer });
         return { text: r.answer, sources: r.sources };

@@ -1,4 +1,5 @@
 import { addMonths, addDays, dayOf, isValidDay } from '../core/dates.ts';
+import { looksLikeQuestion } from '../core/intent.ts';
 import { chineseNumeral, fold, toHalfWidth } from '../knowledge/text.ts';
 
 /**
@@ -14,22 +15,69 @@ export function plain(text: string): string {
   return core || bare; // "嗯嗯" alone is an answer (yes), not nothing
 }
 
-const YES = /^(是|是的|对|对的|对啊|嗯+|好|好的|行|可以|同意|我同意|确认|确定|没问题|ok|okay|yes|y|1|要|需要|有|签|签了|签过|签过合同|愿意|提交|没错|正确|当然|可以的|同意的|yes的|中|得)$/;
-const NO = /^(不|否|no|n|2|不是|不对|不同意|不要|不行|不可以|没有|没|没签|没签过|不愿意|不用|算了|不需要|拒绝|无|不提交|不确定提交)$/;
+const YES = /^(是|是的|对|对的|对啊|嗯+|好|好的|行|可以|同意|我同意|确认|确定|没问题|没有问题|没什么问题|没啥问题|没意见|没有意见|ok|okay|yes|y|1|要|需要|有|签|签了|签过|签过合同|愿意|提交|没错|正确|当然|可以的|同意的|yes的|中|得)$/;
+const NO = /^(不|否|no|n|2|不是|不对|不在|没在|不同意|不要|不行|不可以|没有|没|没签|没签过|不愿意|不用|算了|不需要|拒绝|无|不提交|不确定提交)$/;
 
+/** "当时在送单", "是的在送单", "对，正在送": yes by saying what one was doing (the question's own verb). */
+const DOING = /^(是的?|是啊|对的?|对啊|嗯+|没错)?(当时|那时候?|那会儿?|我)?(正|是|就|也)?(在|正在)(送|跑|接|派|配送|取|做单|干活|开车|拉货|拉客|拉人)/;
+/** "没在送", "当时不在送单", "没有在跑": no, said the same way. */
+const NOT_DOING = /^(当时|那时候?|那会儿?|我)?(没有?|不)(是)?(在|正在)?(送|跑|接|派|配送|取|做单|干活|开车|拉货|拉客|拉人)/;
+/** "是的……", "不是，……": a yes or a no that leads a few words of the worker's own. */
+const YES_LEAD = /^(是的|是啊|是呀|对的|对啊|对呀|嗯+|没错|当然)(?!不|没)/;
+const NO_LEAD = /^(不是|不对|没有)/;
+/** Words of doubt: "不是很确定" is not a no. */
+const DOUBT = /不知道|不.{0,2}清楚|不.{0,2}确定|不记得|说不好|说不准|不好说|不晓得|搞不清|记不清|忘了/;
+
+/**
+ * Yes or no, as workers say it: the word alone, or a yes or no with a few words of their own
+ * ("是的在送单", "不是，在回家路上"). A question is never an answer ("在送单算不算？").
+ */
 export function yesNo(text: string): boolean | undefined {
   const t = plain(text);
   if (NO.test(t)) return false;
   if (YES.test(t)) return true;
+  // plain() drops a closing 呢, so "正在送单呢" is an answer; a question mark still makes a question
+  if (/[?？]\s*$/.test(text) || looksLikeQuestion(t) || DOUBT.test(t)) return undefined;
+  if (NOT_DOING.test(t) || NO_LEAD.test(t)) return false;
+  if (DOING.test(t) || YES_LEAD.test(t)) return true;
   return undefined;
 }
 
 /** Yes / no / not sure, for questions a worker may not know the answer to. */
 export function yesNoUnsure(text: string): 'yes' | 'no' | 'unsure' | undefined {
   const t = plain(text);
-  if (/^3$|^(不知道|不清楚|不确定|不记得|说不好|不懂|不晓得|忘了|搞不清)/.test(t)) return 'unsure';
+  if (/^3$/.test(t) || DOUBT.test(t)) return 'unsure';
   const yn = yesNo(text);
   return yn === undefined ? undefined : yn ? 'yes' : 'no';
+}
+
+/** Steering words and greetings a worker sends at any step; the form engine handles most, none may become a value. */
+const COMMAND = /^(确认|确定|确认提交|提交|继续|下一步|跳过|修改|改|重填|返回|上一步|取消|退出|算了|不办了|不填了|帮助|好吧|行吧|知道了|明白|收到|谢谢|你好|您好|在吗|在不在|哈哈)$/;
+/** Time words, which answer "when", never "who", "where" or "which platform". */
+const TIME_WORD =
+  /^((大?前|昨|今|明|后)(天|日|早|晚|儿)(早上|上午|中午|下午|晚上)?|刚才|刚刚|早上|上午|中午|下午|晚上|当时|那天|最近|前几天|前段时间|(上|这|本|下)个?(月|周|星期|礼拜)|去年|今年|明年)$/;
+
+/**
+ * A reply, a command or a time word ("确认", "可以", "好的", "上个月"): never a name, a place or a
+ * platform. 没有 is left out: at the platform step it is an answer (no fixed platform), and the name
+ * and place normalisers refuse it themselves. Whole-message only, so "可欣" or "行唐" still pass.
+ */
+export function isReplyWord(text: string): boolean {
+  // with and without the closing particles plain() drops ("算了" is not "算")
+  return [plain(text), fold(text).replace(/[\s\p{P}\p{S}]+/gu, '')].some(
+    (t) => !/^(没有?|无)$/.test(t) && (YES.test(t) || NO.test(t) || DOUBT.test(t) || COMMAND.test(t) || TIME_WORD.test(t)),
+  );
+}
+
+/** Negations that reach the next word: 不严重, 没流血, 没有昏迷, 不是很疼, 并没有骨折. */
+const NEGATION = '(并|也|都|还)?(没有?|不|未|无)(是|有|太|很|怎么|算|那么|什么|咋|大|是很|是太|算太|会)?';
+
+/**
+ * The text without the given words where they are negated, so keyword checks do not fire on
+ * "没流血，不严重" but still do on "流血不止" and "没流血但是骨折了".
+ */
+export function dropNegated(text: string, words: RegExp): string {
+  return text.replace(new RegExp(`${NEGATION}(${words.source})`, 'gu'), ' ');
 }
 
 /** 11-digit mainland mobile number, from "138 1234 5678", "+86-13812345678", "１３８…". */
@@ -47,7 +95,7 @@ export function personName(text: string): string | undefined {
     .replace(/^(我叫|我是|叫我|名字是|名字叫|姓名是?|名字)[:：\s]*/, '')
     .replace(/[。.!！]+$/, '')
     .trim();
-  if (NOT_A_NAME.test(t)) return undefined;
+  if (NOT_A_NAME.test(t) || isReplyWord(t)) return undefined;
   if (/^[\p{Script=Han}][\p{Script=Han}·•]{1,9}$/u.test(t)) return t.replace('•', '·');
   if (/^[A-Za-z][A-Za-z .'-]{1,39}$/.test(t)) return t;
   return undefined;
@@ -62,7 +110,7 @@ export function place(text: string): string | undefined {
     .replace(/^(我)?(在|住在|人在|是在|城市是?|地点是?)[:：\s]*/, '')
     .replace(/[。.!！\s]+$/, '')
     .replace(/(这边|那边|这里)$/, '');
-  if (NOT_A_PLACE.test(t)) return undefined;
+  if (NOT_A_PLACE.test(t) || isReplyWord(text) || isReplyWord(t)) return undefined;
   if (!/^[\p{Script=Han}]{2,14}$/u.test(t)) return undefined;
   return t.length > 2 ? t.replace(/市$/, '') : t;
 }

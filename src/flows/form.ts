@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { looksLikeQuestion, type Intent } from '../core/intent.ts';
+import { looksLikeQuestion, RuleIntentClassifier, type Intent } from '../core/intent.ts';
 import type { Incoming, Reply } from '../core/types.ts';
-import { plain, yesNo } from './fields.ts';
+import { isReplyWord, plain, yesNo } from './fields.ts';
 import { fill, loadTexts, type StepTexts } from './texts.ts';
 
 /**
@@ -62,7 +62,6 @@ export interface FlowContext {
   incoming: Incoming;
   /** Answers a side question from the knowledge base. */
   answer(question: string): Promise<Reply>;
-  classify(text: string): Intent | Promise<Intent>;
   /**
    * Several answers read from one message (an LLM), each already checked by its step's schema;
    * absent without a model.
@@ -146,6 +145,12 @@ const BACK = /^(返回|上一步|回到上一步|退回|back|改上一步|返回
 const HELP = /^(帮助|help|怎么填|不会填|说明|\/help|啥意思|什么意思|\?)$/;
 const EDIT = /^(修改|改|改一下|要改|我要改|改一改|重填|有错|不对要改)$/;
 const FLOW_INTENTS: Intent[] = ['join_union', 'complaint', 'complaint_status', 'injury'];
+/** What a message clearly asks for: in a form only a rule may take it for another service. */
+const RULES = new RuleIntentClassifier();
+/** "改手机号", "修改城市": which answer to change, named at the summary. */
+const EDIT_FIELD = /^(?:修改|改一下|我要改|要改|改)(.{2,8})$/;
+/** "手机号改成139…", "城市换成上海": a field and its new value, said at the summary. */
+const CHANGE_TO = /^(?:把|我的|将)?(.{1,8}?)(?:改成|改为|改到|换成|换为|应该是|应为|更正为)[:：\s]*(.+)$/s;
 
 const isActive = (step: Step, data: FormData) => !step.when || step.when(data);
 
@@ -287,29 +292,19 @@ export async function continueForm(form: Form, state: FormState, message: string
       if (extra.length) s.prefilled = [...new Set([...(s.prefilled ?? []), ...extra])];
     }
   }
-  if (parsed.success) {
-    const value = parsed.data;
-    s.data[step.key] = value;
-    s.misses = 0;
-    const outcome = step.after?.(value, s.data, ctx);
-    if (outcome && 'end' in outcome) return { replies: outcome.end, state: null };
-    const said = outcome && 'say' in outcome ? [outcome.say] : [];
-    s.trail.push(s.step);
-    // the next step not answered yet: after 返回 or 修改 the worker comes straight back to where they were
-    const moved = advance(form, s, ctx);
-    if ('end' in moved) return { replies: [...said.map((t) => ({ text: t })), ...moved.end], state: null };
-    const before = [...said.map((t) => ({ text: t })), ...moved.said];
-    if (s.step >= form.steps.length) {
-      return { replies: before, state: null, commit: () => form.finish(s.data, ctx), done: s.data };
-    }
-    const p = prompt(form, s.step, s.data, ctx);
-    const note = extra.length ? noted(form, extra, s.data) : '';
-    return { replies: [...before, note ? { ...p, text: `${note}\n\n${p.text}` } : p], state: s };
-  }
+  if (parsed.success) return accept(form, s, parsed.data, ctx, extra);
 
   if (isSideQuestion(message, false)) return sideQuestion(form, s, message, ctx);
-  // a bare number or symbols is a wrong answer to this step, never a request for another service
-  const intent = /\p{L}/u.test(message) ? await ctx.classify(message) : 'qa';
+  if (step.confirm) {
+    const edited = editAtSummary(form, s, message, ctx);
+    if (edited) return edited;
+  }
+  const invalid = fill(text.invalid, { error: step.texts.error, example: step.texts.example });
+  // "好的", "嗯", "上个月" where a name or a city is asked: said in passing, so not a miss, but the example helps
+  if (isReplyWord(message)) return again(form, s, ctx, [invalid]);
+  // Only a rule decides here: the examples' vote and the model may read a wrong value ("外卖",
+  // "2000元") as another service, and the worker would be told to cancel instead of shown the example.
+  const intent = /\p{L}/u.test(message) ? (RULES.match(message) ?? 'qa') : 'qa';
   if (FLOW_INTENTS.includes(intent) && intent !== form.name) return again(form, s, ctx, [fill(text.switchFlow, { title: form.title })]);
   if (intent === 'greeting') return again(form, s, ctx, [fill(text.greetingInForm, { title: form.title })]);
   if (intent === 'help') {
@@ -321,7 +316,65 @@ export async function continueForm(form: Form, state: FormState, message: string
     s.misses = 0;
     return { replies: [{ text: text.threeMisses }], state: s };
   }
-  return { replies: [{ text: fill(text.invalid, { error: step.texts.error, example: step.texts.example }) }], state: s };
+  return { replies: [{ text: invalid }], state: s };
+}
+
+/** Keeps a valid answer, runs its step's `after`, and asks the next step not answered yet (or finishes). */
+function accept(form: Form, s: FormState, value: unknown, ctx: FlowContext, extra: string[] = []): Turn {
+  const step = form.steps[s.step]!;
+  s.data[step.key] = value;
+  s.misses = 0;
+  const outcome = step.after?.(value, s.data, ctx);
+  if (outcome && 'end' in outcome) return { replies: outcome.end, state: null };
+  const said = outcome && 'say' in outcome ? [outcome.say] : [];
+  s.trail.push(s.step);
+  // the next step not answered yet: after 返回 or 修改 the worker comes straight back to where they were
+  const moved = advance(form, s, ctx);
+  if ('end' in moved) return { replies: [...said.map((t) => ({ text: t })), ...moved.end], state: null };
+  const before = [...said.map((t) => ({ text: t })), ...moved.said];
+  if (s.step >= form.steps.length) {
+    return { replies: before, state: null, commit: () => form.finish(s.data, ctx), done: s.data };
+  }
+  const p = prompt(form, s.step, s.data, ctx);
+  const note = extra.length ? noted(form, extra, s.data) : '';
+  return { replies: [...before, note ? { ...p, text: `${note}\n\n${p.text}` } : p], state: s };
+}
+
+/**
+ * At the summary, "改手机号" opens that answer, as 修改 and its number would. A new value sent
+ * instead ("手机号改成139…", or just the new number) is taken as if picked under 修改 and typed,
+ * its step's `after` included (an existing application for that number). The field is the one
+ * named, else the only answer that accepts the value; a value several answers could take ("广州":
+ * a city or a platform), or a free-text one, is never guessed.
+ */
+function editAtSummary(form: Form, s: FormState, message: string, ctx: FlowContext): Turn | undefined {
+  const which = EDIT_FIELD.exec(plain(message));
+  const only = which ? editable(form, s.data).filter((i) => namesField(form.steps[i]!.texts.label, which[1]!)) : [];
+  if (only.length === 1) {
+    const target = form.steps[only[0]!]!;
+    s.trail.push(s.step);
+    s.step = only[0]!;
+    return again(form, s, ctx, [fill(text.currentValue, { value: showValue(target, s.data[target.key], s.data) })]);
+  }
+  const m = CHANGE_TO.exec(message.trim());
+  const value = m ? m[2]! : message;
+  const named = m ? editable(form, s.data).filter((i) => namesField(form.steps[i]!.texts.label, m[1]!)) : [];
+  const candidates = named.length ? named : editable(form, s.data).filter((i) => !form.steps[i]!.freeText && !form.steps[i]!.choices);
+  const fits = candidates.flatMap((i) => {
+    const st = form.steps[i]!;
+    const r = st.schema.safeParse(st.parse(value, ctx, s.data));
+    return r.success ? [{ i, value: r.data as unknown }] : [];
+  });
+  if (fits.length !== 1) return undefined;
+  s.step = fits[0]!.i;
+  return accept(form, s, fits[0]!.value, ctx);
+}
+
+/** "手机号" names the answer labelled 手机号, "电话" the one labelled 联系电话. */
+function namesField(label: string, said: string): boolean {
+  const l = plain(label);
+  const t = plain(said);
+  return t.length >= 2 && (l.includes(t) || t.includes(l));
 }
 
 function editList(form: Form, data: FormData, heading: string): string {

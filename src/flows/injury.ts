@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { addDays, addYears, cnDay } from '../core/dates.ts';
 import type { Reply } from '../core/types.ts';
-import { coverage, findProvince, type Pilot } from '../knowledge/pilot.ts';
+import { coverage, type Pilot } from '../knowledge/pilot.ts';
 import * as field from './fields.ts';
 import type { Form, FormData } from './form.ts';
 import { platformName } from './join-union.ts';
-import { provinceIn } from './provinces.ts';
+import { provinceOfPlace } from './provinces.ts';
 import { fill, loadTexts, stepTexts } from './texts.ts';
 
 /**
@@ -48,12 +48,32 @@ const texts = loadTexts(
 /** The complaint category offered after the guide; must be one in knowledge/tables/complaints.yaml. */
 export const INJURY_COMPLAINT_CATEGORY = texts.complaintCategory;
 
-/** Words in the first message that call for 120 before any question. */
+/** Words in the first message that call for 120 before any question (unless negated: "不严重"). */
 const SEVERE = /流血|血流|骨折|昏|晕|动不了|站不起来|撞飞|严重|救命|很疼|疼得厉害|头破/;
+
+/** Whether the first message says the injury is bad; "没流血，不严重" does not. */
+const soundsSevere = (message: string) => SEVERE.test(field.dropNegated(message, SEVERE));
 
 /** Work-injury deadlines from the injury date (工伤保险条例 第十七条). */
 export function workInjuryDeadlines(injuryDay: string) {
   return { employerBy: addDays(injuryDay, 30), workerBy: addYears(injuryDay, 1) };
+}
+
+/** The urgent choice's words as one pattern, longest first, for dropping them where they are negated. */
+const URGENT_WORDS = new RegExp(
+  [...texts.safetyChoices[0]!.words].sort((a, b) => b.length - a.length).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'),
+);
+
+/**
+ * The safety answer: 1/2 or the worker's words. A negated urgent word ("没流血，不严重") counts as
+ * safe, unless another urgent word stands un-negated ("没流血但是骨折了").
+ */
+function safety(text: string): 'urgent' | 'safe' | undefined {
+  const rest = field.dropNegated(text, URGENT_WORDS);
+  const c = field.choice(rest, texts.safetyChoices);
+  if (c === texts.safetyChoices[0]!.value) return 'urgent';
+  if (c !== undefined || rest !== text) return 'safe';
+  return undefined;
 }
 
 export type InjuryRoute = 'work_injury' | 'xinzhishang' | 'other';
@@ -101,17 +121,14 @@ export function injuryForm(deps: { pilot: Pilot }): Form {
   return {
     name: 'injury',
     title: texts.title,
-    intro: (_data, ctx) => (SEVERE.test(ctx.incoming.text) ? `${texts.urgentIntro}\n${texts.intro}` : texts.intro),
+    intro: (_data, ctx) => (soundsSevere(ctx.incoming.text) ? `${texts.urgentIntro}\n${texts.intro}` : texts.intro),
     steps: [
       {
         key: 'safety',
         texts: texts.safety,
         fixed: true,
         choices: texts.safetyChoices.map((c) => c.value),
-        parse: (t) => {
-          const c = field.choice(t, texts.safetyChoices);
-          return c === undefined ? undefined : c === texts.safetyChoices[0]!.value ? 'urgent' : 'safe';
-        },
+        parse: (t) => safety(t),
         schema: z.enum(['urgent', 'safe']),
         after: (v) => (v === 'urgent' ? { say: texts.urgent } : undefined),
       },
@@ -128,7 +145,7 @@ export function injuryForm(deps: { pilot: Pilot }): Form {
         parse: (t) => field.place(t),
         schema: z.string().min(2).max(14),
         after: (v, data) => {
-          const p = findProvince(pilot, String(v))?.name ?? provinceIn(String(v));
+          const p = provinceOfPlace(pilot, String(v));
           if (p) {
             data.province = p;
             data.provinceAsked = false;
@@ -140,7 +157,7 @@ export function injuryForm(deps: { pilot: Pilot }): Form {
         texts: texts.province,
         when: (data) => !data.province || data.provinceAsked === true,
         vars: (data) => ({ city: String(data.city ?? '') }),
-        parse: (t) => findProvince(pilot, t)?.name ?? provinceIn(t),
+        parse: (t) => provinceOfPlace(pilot, t),
         schema: z.string(),
         after: (_v, data) => {
           data.provinceAsked = true;

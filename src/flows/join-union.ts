@@ -60,6 +60,7 @@ export interface JoinUnionDeps {
 
 /** A platform as the worker names it; pilot platforms are written the canonical way. */
 export function platformName(pilot: Pilot, text: string): string | undefined {
+  if (field.isReplyWord(text)) return undefined;
   const t = text.trim().replace(/^(在|是|我在|我是|平台是?)[:：\s]*/, '').replace(/(平台|上面|上|的|这边)$/, '');
   const known = findPlatform(pilot, t);
   if (known) return known.name;
