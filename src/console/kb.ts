@@ -120,11 +120,12 @@ ${table(
 
   app.get('/kb/gaps', (c) => {
     const groups = groupGaps(kb.store.listGaps(2000));
+    const p = pageOf(c, groups.length, ctx.pageSize);
     const body = html`<p><a href="${BASE}/kb">← 知识库</a></p><h1>没答上来的问题</h1>
 <p class="muted">工友问了、助手没找到依据的问题；意思相近的合在一起，问得最多的排在前面。可以据此补充文档或常见问题。</p>
 ${table(
   ['问题', '次数', '最近一次', '其他问法', ''],
-  groups.map((g) => [
+  slice(groups, p).map((g) => [
     g.question,
     String(g.count),
     fmtTime(g.lastAsked),
@@ -132,7 +133,7 @@ ${table(
     html`<a href="${BASE}/kb/faq/new?${new URLSearchParams([['q', g.question] as [string, string], ...g.variants.map((v): [string, string] => ['v', v])]).toString()}">写成常见问题</a> · <a href="${BASE}/kb/try?q=${encodeURIComponent(g.question)}">试一试</a>`,
   ]),
   '暂时没有知识缺口。',
-)}`;
+)}${pager(`${BASE}/kb/gaps`, {}, p)}`;
     return render(c, frame(c, '知识缺口', 'kb'), body);
   });
 

@@ -651,6 +651,17 @@ describe('staff console: long lists come in pages', () => {
     expect(rows(audit.text)).toBe(1);
     expect(audit.text).toContain('>t0<'); // oldest last
   });
+
+  it('the knowledge-gap list pages too', async () => {
+    const topics = ['电瓶车', '头盔', '餐箱', '雨衣', '充电桩', '驿站空调', '夜班补贴'];
+    for (const [i, t] of topics.entries()) s.conv.app.kb.store.logGap(`${t}坏了找谁${i}`, 'web', null, s.conv.clock.now());
+    const first = await c.get('/console/kb/gaps');
+    expect(first.text).toMatch(/第 1 \/ \d+ 页/);
+    expect(rows(first.text)).toBe(5);
+    const second = await c.get('/console/kb/gaps?page=2');
+    expect(second.text).toContain('rel="prev"');
+    expect(rows(second.text)).toBeGreaterThan(0);
+  });
 });
 
 describe('console helpers', () => {
