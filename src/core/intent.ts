@@ -107,14 +107,16 @@ const INJURY = [
 
 /** "送外卖路上摔了算工伤吗": whether a kind of accident counts, asked with no sign it just happened to the writer. */
 function generalInjuryQuestion(t: string): boolean {
-  const recent = /刚|今天|昨天|前天|早上|上午|中午|下午|晚上|上周|这周|疼|痛|医院|流血/;
+  if (RECENT.test(t)) return false;
   // "要是出了事故新职伤赔不赔", "一般受伤了…能报多少": a case imagined or in general
-  if (/要是|如果|万一|假如|假设/.test(t) || GENERAL.test(t)) return !recent.test(t);
-  return (
-    /(算|算不算|属于|能不能算|能算|认不认|可以算)(是)?(工伤|职业伤害|新职伤)/.test(t) &&
-    !/我|刚|今天|昨天|前天|早上|上午|中午|下午|晚上|上周|这周|老公|老婆|媳妇|儿子|女儿|爸|妈|兄弟|同事|疼|痛|医院|流血/.test(t)
-  );
+  if (/要是|如果|万一|假如|假设/.test(t) || GENERAL.test(t)) return true;
+  return /(算|算不算|属于|能不能算|能算|认不认|可以算)(是)?(工伤|职业伤害|新职伤)/.test(t) && !SOMEONE.test(t);
 }
+
+/** Signs an injury is real and recent: when, pain, hospital. */
+const RECENT = /刚|今天|昨天|前天|早上|上午|中午|下午|晚上|上周|这周|疼|痛|医院|流血/;
+/** Someone it happened to: the writer or their people. */
+const SOMEONE = /我|老公|老婆|媳妇|儿子|女儿|爸|妈|兄弟|同事/;
 
 const COMPLAINT_VERB = '(投诉|维权|举报|申诉|告状|起诉|讨个?说法|反映问题|反映一下|告(平台|他|它|站长|站点|公司|老板|美团|饿了么|滴滴|货拉拉|这个))';
 const COMPLAINT = [

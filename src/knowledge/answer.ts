@@ -114,7 +114,7 @@ export function withSources(body: string, passages: Passage[]): string {
  */
 function plainWordsFirst(kb: KnowledgeBase, r: Retrieval, cited: Passage[]): void {
   const top = cited[0];
-  if (!top || top.doc.kind !== 'law' || answerTuning.plainWordsRatio <= 0) return;
+  if (!top || top.doc.kind !== 'law') return;
   const i = cited.findIndex(
     (p) => p.doc.kind !== 'law' && p.score >= top.score * answerTuning.plainWordsRatio && overlap(kb, r.terms, p.chunk).coverage >= answerTuning.minCoverage,
   );
