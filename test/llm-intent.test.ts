@@ -1,44 +1,26 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { App } from '../src/app.ts';
+import { describe, expect, it } from 'vitest';
 import { ExampleIntentClassifier, loadIntentExamples } from '../src/core/intent-examples.ts';
 import { INTENTS, RuleIntentClassifier } from '../src/core/intent.ts';
 import { ROOT } from '../src/paths.ts';
 import { intentPrompt, isUnsure, LlmIntentClassifier, parseIntentLabel } from '../src/llm/classify.ts';
 import { OpenAICompatibleChat } from '../src/llm/client.ts';
 import { tempDir, testApp } from './helpers/app.ts';
-import { isIntentCall, startLlmServer, type Received, type Script } from './helpers/llm-server.ts';
+import { isIntentCall, llmSuite, type Received, type Script } from './helpers/llm-server.ts';
 
 const MOBILE = /1[3-9]\d{9}|1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}/;
 /** No rule fires and no labelled example is close: the local classifier falls to 'qa'. */
 const UNSURE = '站长天天骂人还扣我钱，这事谁能管管';
 
-let server: Awaited<ReturnType<typeof startLlmServer>>;
 let label: (r: Received) => Script = () => ({ content: 'qa' });
-let app: App;
-let cleanup: () => void;
 const local = new ExampleIntentClassifier(new RuleIntentClassifier(), loadIntentExamples(join(ROOT, 'knowledge/intents/examples.jsonl')));
-
-beforeAll(async () => {
-  server = await startLlmServer((r) => (isIntentCall(r) ? label(r) : { content: '按资料办理 [1]。' }));
-  const t = tempDir();
-  cleanup = t.cleanup;
-  app = await testApp(join(t.dir, 'data'), { env: { LLM_BASE_URL: server.baseURL, LLM_MODEL: 'm', LLM_TIMEOUT_MS: '400' } });
-});
-afterAll(async () => {
-  app?.close();
-  cleanup?.();
-  await server?.close();
-});
-beforeEach(() => {
-  server.received.length = 0;
-});
+const llm = llmSuite((r) => (isIntentCall(r) ? label(r) : { content: '按资料办理 [1]。' }));
 
 /** A fresh classifier (nothing remembered) against the scripted server. */
-const fresh = () => new LlmIntentClassifier(local, new OpenAICompatibleChat({ baseURL: server.baseURL, model: 'm', timeoutMs: 400 }));
-const intentCalls = () => server.received.filter(isIntentCall);
+const fresh = () => new LlmIntentClassifier(local, new OpenAICompatibleChat({ baseURL: llm.server.baseURL, model: 'm', timeoutMs: 400 }));
+const intentCalls = () => llm.server.received.filter(isIntentCall);
 const say = async (user: string, text: string) =>
-  (await app.assistant.handle({ channel: 'web', chatId: user, userId: user, text, isGroup: false } as never)).map((r) => r.text).join('\n');
+  (await llm.app.assistant.handle({ channel: 'web', chatId: user, userId: user, text, isGroup: false } as never)).map((r) => r.text).join('\n');
 
 describe('intent classification with an LLM', () => {
   it('asks the model when the rules and examples are unsure, and uses its label', async () => {
@@ -59,7 +41,7 @@ describe('intent classification with an LLM', () => {
       const got = c.classify(text);
       expect(got).toBe(want); // not a promise: the fast path is unchanged
     }
-    expect(server.received).toHaveLength(0);
+    expect(llm.server.received).toHaveLength(0);
     expect(c.stats.asked).toBe(0);
   });
 
@@ -85,7 +67,7 @@ describe('intent classification with an LLM', () => {
   it('gives up on the label sooner than on an answer: a slow model does not hold the worker up', async () => {
     label = () => ({ delayMs: 1500, content: 'complaint' });
     // the answer may take 5 s; the label only 300 ms
-    const c = new LlmIntentClassifier(local, new OpenAICompatibleChat({ baseURL: server.baseURL, model: 'm', timeoutMs: 5000 }), { timeoutMs: 300 });
+    const c = new LlmIntentClassifier(local, new OpenAICompatibleChat({ baseURL: llm.server.baseURL, model: 'm', timeoutMs: 5000 }), { timeoutMs: 300 });
     const t = performance.now();
     expect(await c.classify(UNSURE)).toBe(local.classify(UNSURE));
     expect(performance.now() - t).toBeLessThan(1200);
@@ -108,7 +90,7 @@ describe('intent classification with an LLM', () => {
     const c = fresh();
     expect(await c.classify(`我手机13812345678，电话 138-1234-5678，${UNSURE}`)).toBe('complaint');
     expect(intentCalls()).toHaveLength(1);
-    for (const r of server.received) expect(r.raw).not.toMatch(MOBILE);
+    for (const r of llm.server.received) expect(r.raw).not.toMatch(MOBILE);
     expect(intentCalls()[0]!.body.messages![1]!.content).toContain('[手机号]');
   });
 
@@ -133,22 +115,22 @@ describe('intent classification with an LLM', () => {
     const r = await say('h1', hostile);
     expect(r).not.toMatch(MOBILE);
     expect(r).not.toContain('张三');
-    const s = app.records.sessions.get<{ form?: unknown }>(JSON.stringify(['web', 'h1', 'h1']));
+    const s = llm.app.records.sessions.get<{ form?: unknown }>(JSON.stringify(['web', 'h1', 'h1']));
     expect(s?.state.form).toBeUndefined();
   });
 });
 
 describe('the LLM classifier in the assistant', () => {
   it('is what openApp builds when LLM_* is set', () => {
-    expect(app.intents).toBe(app.llmIntents);
-    expect(app.llmIntents).toBeInstanceOf(LlmIntentClassifier);
+    expect(llm.app.intents).toBe(llm.app.llmIntents);
+    expect(llm.app.llmIntents).toBeInstanceOf(LlmIntentClassifier);
   });
 
   it('starts the flow the model recognised, asking it once for the turn', async () => {
     label = () => ({ content: 'complaint' });
     const r = await say('a1', UNSURE);
     expect(r).toContain('投诉');
-    const s = app.records.sessions.get<{ form?: { flow: string } }>(JSON.stringify(['web', 'a1', 'a1']));
+    const s = llm.app.records.sessions.get<{ form?: { flow: string } }>(JSON.stringify(['web', 'a1', 'a1']));
     expect(s?.state.form?.flow).toBe('complaint');
     expect(intentCalls()).toHaveLength(1);
   });
@@ -159,9 +141,9 @@ describe('the LLM classifier in the assistant', () => {
     expect(isUnsure(local.judge(q))).toBe(true);
     await say('a2', q);
     expect(intentCalls()).toHaveLength(1);
-    server.received.length = 0;
+    llm.server.received.length = 0;
     // asked again within the minute: remembered, not sent again
-    expect((await app.ask(q)).intent).toBe('qa');
+    expect((await llm.app.ask(q)).intent).toBe('qa');
     expect(intentCalls()).toHaveLength(0);
   });
 

@@ -1,12 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { App } from '../src/app.ts';
+import { describe, expect, it } from 'vitest';
 import { WebChannel } from '../src/channels/web/index.ts';
 import { ask } from '../src/core/ask.ts';
-import { addFiles } from '../src/staff/kb.ts';
-import { tempDir, testApp } from './helpers/app.ts';
-import { isIntentCall, startLlmServer, type Received, type Script } from './helpers/llm-server.ts';
+import { isIntentCall, llmSuite, type Received, type Script } from './helpers/llm-server.ts';
 
 const RULES = `# 某市骑手互助金办法
 
@@ -16,35 +11,14 @@ const RULES = `# 某市骑手互助金办法
 `;
 const Q = '骑手互助金入会多久能申请？';
 
-let server: Awaited<ReturnType<typeof startLlmServer>>;
 let script: (r: Received) => Script = () => ({ content: '' });
-let app: App;
-let cleanup: () => void;
-
-beforeAll(async () => {
-  // the intent classifier's calls get a plain label: this suite is about answers
-  server = await startLlmServer((r) => script(r), { intents: () => ({ content: 'qa' }) });
-  const t = tempDir();
-  cleanup = t.cleanup;
-  const files = join(t.dir, 'files');
-  mkdirSync(files);
-  writeFileSync(join(files, 'huzhu.md'), RULES);
-  app = await testApp(join(t.dir, 'data'), { env: { LLM_BASE_URL: server.baseURL, LLM_MODEL: 'm', LLM_TIMEOUT_MS: '500' } });
-  await addFiles(app.kb, [join(files, 'huzhu.md')], { maxBytes: 1e7 });
-});
-afterAll(async () => {
-  app?.close();
-  cleanup?.();
-  await server?.close();
-});
-beforeEach(() => {
-  server.received.length = 0;
-});
+// the intent classifier's calls get a plain label: this suite is about answers
+const llm = llmSuite((r) => script(r), { intents: () => ({ content: 'qa' }), env: { LLM_TIMEOUT_MS: '500' }, files: { 'huzhu.md': RULES } });
 
 /** ask() with streaming on: what was passed on, and the result. */
 async function streamed(q: string) {
   const deltas: string[] = [];
-  const r = await ask(app.kb, app.intents, q, { writer: app.llm, onText: (d) => deltas.push(d) });
+  const r = await ask(llm.app.kb, llm.app.intents, q, { writer: llm.app.llm, onText: (d) => deltas.push(d) });
   return { r, shown: deltas.join(''), deltas };
 }
 
@@ -52,7 +26,7 @@ describe('streamed LLM answers', () => {
   it('passes on checked sentences as they come, and ends with the cited answer and its sources', async () => {
     script = () => ({ stream: ['入会满三个', '月后就可以申请 [', '1]。每人每年', '最多一次，每次最高2000元 [1]。'] });
     const { r, shown, deltas } = await streamed(Q);
-    expect(server.received.find((r) => !isIntentCall(r))!.body.stream).toBe(true);
+    expect(llm.server.received.find((r) => !isIntentCall(r))!.body.stream).toBe(true);
     expect(r.by).toBe('llm');
     expect(deltas).toEqual(['入会满三个月后就可以申请 [1]。', '每人每年最多一次，每次最高2000元 [1]。']);
     expect(r.answer.startsWith(shown)).toBe(true);
@@ -61,7 +35,7 @@ describe('streamed LLM answers', () => {
 
   it('stops at a sentence with an invented number: that sentence is never passed on, and the answer falls back', async () => {
     script = () => ({ stream: ['入会满三个月后可以申请 [1]。', '详情拨打 400-800-', '1234 [1]。', '还有别的 [1]。'] });
-    const base = await ask(app.kb, app.intents, Q);
+    const base = await ask(llm.app.kb, llm.app.intents, Q);
     const { r, shown } = await streamed(Q);
     expect(shown).toBe('入会满三个月后可以申请 [1]。');
     expect(shown).not.toContain('400');
@@ -95,7 +69,7 @@ describe('streamed LLM answers', () => {
     const { r, shown } = await streamed('我手机13812345678，' + Q);
     expect(r.by).toBe('llm');
     expect(shown).not.toContain('来源');
-    for (const got of server.received) expect(got.raw).not.toMatch(/1[3-9]\d{9}/);
+    for (const got of llm.server.received) expect(got.raw).not.toMatch(/1[3-9]\d{9}/);
   });
 });
 
@@ -115,7 +89,7 @@ describe('streaming in the web chat', () => {
   }
 
   it('sends delta events as the answer is written, then the final replies', async () => {
-    const web = new WebChannel({ engine: app.assistant, log: app.log, kb: app.kb, records: app.records, port: 0, host: '127.0.0.1', botName: '工友助手' });
+    const web = new WebChannel({ engine: llm.app.assistant, log: llm.app.log, kb: llm.app.kb, records: llm.app.records, port: 0, host: '127.0.0.1', botName: '工友助手' });
     await web.start();
     try {
       script = () => ({ stream: ['入会满三个月后', '就可以申请 [1]。', '每人每年最多一次 [1]。'] });
@@ -130,7 +104,7 @@ describe('streaming in the web chat', () => {
       // a model that fails after a good sentence: the final replies carry the extractive answer
       script = () => ({ stream: ['入会满三个月后可以申请 [1]。', '拨打 400-800-1234 [1]。'] });
       const failed = await post(web, Q);
-      const base = await ask(app.kb, app.intents, Q);
+      const base = await ask(llm.app.kb, llm.app.intents, Q);
       expect(failed.filter((e) => e.event === 'delta').map((e) => e.data.text).join('')).not.toContain('400');
       expect(failed.at(-1)!.data.replies[0].text).toBe(web.toWeb({ text: base.answer, sources: base.sources }).text);
 

@@ -1,34 +1,14 @@
-import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { App } from '../src/app.ts';
+import { describe, expect, it } from 'vitest';
 import { extractPrompt } from '../src/llm/extract.ts';
-import { tempDir, testApp } from './helpers/app.ts';
-import { startLlmServer, type Received, type Script } from './helpers/llm-server.ts';
+import { llmSuite, type Received, type Script } from './helpers/llm-server.ts';
 
 const MOBILE = /1[3-9]\d{9}/;
-let server: Awaited<ReturnType<typeof startLlmServer>>;
 let fields: (r: Received) => Script = () => ({ content: '{}' });
-let app: App;
-let cleanup: () => void;
 const isExtract = (r: Received) => r.body.messages?.[0]?.content === extractPrompt();
-
-beforeAll(async () => {
-  server = await startLlmServer((r) => (isExtract(r) ? fields(r) : { content: '按资料办理 [1]。' }));
-  const t = tempDir();
-  cleanup = t.cleanup;
-  app = await testApp(join(t.dir, 'data'), { env: { LLM_BASE_URL: server.baseURL, LLM_MODEL: 'm', LLM_TIMEOUT_MS: '400' } });
-});
-afterAll(async () => {
-  app?.close();
-  cleanup?.();
-  await server?.close();
-});
-beforeEach(() => {
-  server.received.length = 0;
-});
+const llm = llmSuite((r) => (isExtract(r) ? fields(r) : { content: '按资料办理 [1]。' }));
 
 const say = async (user: string, text: string) =>
-  (await app.assistant.handle({ channel: 'web', chatId: user, userId: user, text, isGroup: false } as never)).map((r) => r.text).join('\n');
+  (await llm.app.assistant.handle({ channel: 'web', chatId: user, userId: user, text, isGroup: false } as never)).map((r) => r.text).join('\n');
 
 describe('several form answers from one message (LLM)', () => {
   it('fills 入会 from one sentence, checks every value, shows them and asks to confirm', async () => {
@@ -39,14 +19,14 @@ describe('several form answers from one message (LLM)', () => {
     // the phone number is read from the message here, never from the model, and never sent to it
     expect(first).toContain('13800138000');
     expect(first).not.toContain('13999999999');
-    expect(server.received.filter(isExtract)).toHaveLength(1);
-    for (const r of server.received) expect(r.raw).not.toMatch(MOBILE);
+    expect(llm.server.received.filter(isExtract)).toHaveLength(1);
+    for (const r of llm.server.received) expect(r.raw).not.toMatch(MOBILE);
     const summary = await say('e1', '同意');
     expect(summary).toMatch(/姓名：张三[\s\S]*手机号：13800138000[\s\S]*城市：武汉[\s\S]*平台：美团/);
     expect(summary).toContain('确认');
     const done = await say('e1', '确认');
     expect(done).toContain('RH-');
-    expect(app.records.members.byPhone('13800138000')).toMatchObject({ name: '张三', city: '武汉' });
+    expect(llm.app.records.members.byPhone('13800138000')).toMatchObject({ name: '张三', city: '武汉' });
   });
 
   it('drops what the worker did not say or what a step refuses, and asks for it', async () => {
@@ -56,7 +36,7 @@ describe('several form answers from one message (LLM)', () => {
     expect(first).not.toContain('李四');
     await say('e2', '同意');
     // the name is asked: nothing was taken for it
-    const s = app.records.sessions.get<{ form?: { data: Record<string, unknown> } }>(JSON.stringify(['web', 'e2', 'e2']));
+    const s = llm.app.records.sessions.get<{ form?: { data: Record<string, unknown> } }>(JSON.stringify(['web', 'e2', 'e2']));
     expect(s?.state.form?.data).not.toHaveProperty('name');
     expect(s?.state.form?.data).not.toHaveProperty('city');
     expect(s?.state.form?.data).toMatchObject({ platform: '美团' });
@@ -67,7 +47,7 @@ describe('several form answers from one message (LLM)', () => {
     await say('e3', '我要入会，我叫张三，手机13800138000');
     const r = await say('e3', '同意');
     expect(r).not.toContain('请核对');
-    expect(app.records.sessions.get(JSON.stringify(['web', 'e3', 'e3']))).toBeUndefined();
+    expect(llm.app.records.sessions.get(JSON.stringify(['web', 'e3', 'e3']))).toBeUndefined();
   });
 
   it('takes several answers given at one step, and survives a broken model', async () => {
@@ -76,7 +56,7 @@ describe('several form answers from one message (LLM)', () => {
     await say('e4', '同意');
     const r = await say('e4', '被罚款了，在武汉跑美团');
     expect(r).toContain('已记下');
-    const s = app.records.sessions.get<{ form?: { data: Record<string, unknown> } }>(JSON.stringify(['web', 'e4', 'e4']));
+    const s = llm.app.records.sessions.get<{ form?: { data: Record<string, unknown> } }>(JSON.stringify(['web', 'e4', 'e4']));
     expect(s?.state.form?.data).toMatchObject({ platform: '美团', city: '武汉' });
     fields = () => ({ raw: 'not json' });
     await say('e5', '我要投诉');

@@ -1,6 +1,12 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import type { App } from '../../src/app.ts';
 import { intentPrompt } from '../../src/llm/classify.ts';
+import { addFiles } from '../../src/staff/kb.ts';
+import { tempDir, testApp } from './app.ts';
 
 /** One request the scripted server received: the JSON body as sent. */
 export interface Received {
@@ -96,6 +102,54 @@ export async function startLlmServer(next: (req: Received) => Script, opts: { in
         for (const s of sockets) s.destroy();
         server.close(() => resolve());
       }),
+  };
+}
+
+export type LlmServer = Awaited<ReturnType<typeof startLlmServer>>;
+
+/**
+ * The setup every LLM suite shares, so each test file need not repeat it: registers the vitest hooks
+ * that start a scripted server (`next`, `opts.intents` as in startLlmServer), open an app in a temp dir
+ * whose LLM_BASE_URL points at it (LLM_MODEL 'm', LLM_TIMEOUT_MS '400', overridden by `opts.env`),
+ * write `opts.files` (name → text) and add them to the knowledge base; closes all of it after the file,
+ * and forgets the requests received before each test. Read `server`, `app`, `dir` inside tests only.
+ */
+export function llmSuite(
+  next: (req: Received) => Script,
+  opts: { intents?: (req: Received) => Script; env?: Record<string, string>; files?: Record<string, string> } = {},
+) {
+  let server: LlmServer;
+  let app: App;
+  let t: ReturnType<typeof tempDir>;
+  beforeAll(async () => {
+    server = await startLlmServer(next, { intents: opts.intents });
+    t = tempDir();
+    const files = Object.entries(opts.files ?? {}).map(([name, text]) => {
+      mkdirSync(join(t.dir, 'files'), { recursive: true });
+      writeFileSync(join(t.dir, 'files', name), text);
+      return join(t.dir, 'files', name);
+    });
+    app = await testApp(join(t.dir, 'data'), { env: { LLM_BASE_URL: server.baseURL, LLM_MODEL: 'm', LLM_TIMEOUT_MS: '400', ...opts.env } });
+    if (files.length) await addFiles(app.kb, files, { maxBytes: 1e7 });
+  });
+  afterAll(async () => {
+    app?.close();
+    t?.cleanup();
+    await server?.close();
+  });
+  beforeEach(() => {
+    server.received.length = 0;
+  });
+  return {
+    get server() {
+      return server;
+    },
+    get app() {
+      return app;
+    },
+    get dir() {
+      return t.dir;
+    },
   };
 }
 
