@@ -47,4 +47,17 @@ describe('a news page added by staff', () => {
     expect(r.sources[0]?.title).toBe(HEADLINE);
     expect(r.answer).toContain('晚上10点');
   });
+
+  it('is listed beside a curated FAQ answer on the same subject', async () => {
+    const file = join(t.dir, 'fei.html');
+    writeFileSync(
+      file,
+      `<html><head><title>江城骑手新职伤保费全由平台缴纳_江城新闻网</title></head><body><h1>江城骑手新职伤保费全由平台缴纳</h1>
+<p>江城市人社局介绍，新职伤的保费全部由平台按单缴纳，骑手自己不用交钱，也不能从骑手收入里扣。</p></body></html>`,
+    );
+    await addFiles(app.kb, [file], { maxBytes: 1e6 });
+    const r = await app.ask('新职伤要自己交钱吗？');
+    expect(r.sources[0]?.title).toBe('常见问题：新职伤');
+    expect(r.sources.map((s) => s.title)).toContain('江城骑手新职伤保费全由平台缴纳');
+  });
 });

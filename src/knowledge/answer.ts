@@ -164,6 +164,12 @@ function curatedAnswer(kb: KnowledgeBase, r: Retrieval): Answer {
   const faq = r.faq!.passage;
   const basis = r.passages.filter((x) => x.doc.id !== faq.doc.id && x.doc.title === faq.chunk.faq?.basis).slice(0, 1);
   const cited = [faq, ...basis, ...citedArticles(kb, faq)].slice(0, MAX_SOURCES);
+  // room left: what else answers the question well (a page staff added on the same subject)
+  for (const p of r.passages) {
+    if (cited.length >= MAX_SOURCES) break;
+    if (cited.some((c) => c.chunk.id === p.chunk.id || c.doc.id === p.doc.id)) continue;
+    if (overlap(kb, r.terms, p.chunk).coverage >= answerTuning.minCoverage) cited.push(p);
+  }
   return {
     answer: withSources(`${faq.chunk.text.trim()} [1]`, cited),
     confident: true,
