@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { addFiles } from '../src/staff/kb.ts';
+import { LAWS_DIR, lawsAvailable } from './eval/lib.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../src/app.ts';
 import { tempDir, testApp } from './helpers/app.ts';
@@ -43,5 +44,17 @@ describe('an article asked for by law and number', () => {
       expect(r.sources[0], q).toMatchObject({ title: '骑手保障条例', section: '第十四条' });
       expect(r.answer, q).toContain('编号113');
     }
+  });
+});
+
+describe('the rule quoted under a plain-words answer', () => {
+  it.skipIf(!lawsAvailable())('is one our answer cites or whose own words fit, not one only its shipped questions match', async () => {
+    await addFiles(app.kb, [join(LAWS_DIR, '行政法规/工伤保险条例(2010-12-20).md')], { maxBytes: 1e7 });
+    // the FAQ "送外卖路上摔了，新职伤管不管？" answers; 第十六条 (不得认定为工伤) must not be quoted under "管。"
+    const r = await app.ask('送外卖摔伤了怎么办');
+    expect(r.answer).not.toContain('不得认定为工伤');
+    // an article the FAQ cites is quoted
+    const cited = await app.ask('单位不给我报工伤，我自己多久内能去申请');
+    expect(cited.answer).toContain('《工伤保险条例》第十七条：');
   });
 });

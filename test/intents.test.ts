@@ -35,6 +35,10 @@ describe('intents', () => {
     // work words outweigh the weather word; a real chat about the weather does not
     expect(c.classify('恶劣天气补贴现在每单多少')).toBe('qa');
     expect(c.classify('明天天气怎么样')).toBe('out_of_scope');
+    // what to do about a grievance is answered first (a complaint is offered after the answer)
+    expect(c.classify('被平台封号了怎么办')).toBe('qa');
+    expect(c.classify('站长扣我工资怎么办')).toBe('qa');
+    expect(c.classify('站长扣我200 帮我投诉')).toBe('complaint');
     expect(c.classify('😀😀')).toBe('out_of_scope');
     expect(c.classify('')).toBe('out_of_scope');
   });

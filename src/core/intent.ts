@@ -128,6 +128,10 @@ const COMPLAINT = [
   /(?<!能不能|可不可以|能否|会不会|可以|能)(帮帮?我|帮忙|求助|求求).{0,4}(讨|要|追)(回|薪|钱|工资|工钱)/,
 ];
 
+/** "被封号了怎么办", "站长扣我工资找谁": what to do about a grievance is answered first, then a complaint is offered. */
+const GRIEVANCE_QUESTION =
+  /(封号|停单|冻结|扣[^，。]{0,4}(钱|工资|款|工钱|提成|分)|扣了|罚[^，。]{0,4}(钱|款)|罚了|拖欠|欠薪|克扣|不发工资|降单价|压单).{0,8}(怎么办|怎么弄|怎么处理|咋整|找谁|合理吗|合法吗|正常吗)/;
+
 const COMPLAINT_QUESTION = /^(投诉|举报|维权|申诉)[^，。]{0,8}(吗|么)$/;
 
 /** "投诉 网点扣我派费": a complaint stated outright, not a question about complaining. */
@@ -184,7 +188,7 @@ export class RuleIntentClassifier implements LocalIntentClassifier {
     // "投诉能匿名吗": a question about complaining, answered (the flow is offered)
     if (COMPLAINT_QUESTION.test(t)) return 'qa';
     if (any(COMPLAINT, t) || (COMPLAINT_LEAD.test(t) && !looksLikeQuestion(t))) return 'complaint';
-    if (JOIN_QUESTION.test(t)) return 'qa';
+    if (JOIN_QUESTION.test(t) || GRIEVANCE_QUESTION.test(t)) return 'qa';
     if (any(JOIN, t)) return 'join_union';
     if (ADVERT.test(t)) return 'out_of_scope';
     if (OFF_TOPIC_WORD.test(t) && !DOMAIN.test(t.replace(OFF_TOPIC, ''))) return 'out_of_scope';

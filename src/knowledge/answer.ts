@@ -1,4 +1,4 @@
-import type { KnowledgeBase } from './base.ts';
+import { indexText, type KnowledgeBase } from './base.ts';
 import { citedArticles, overlap, type Passage, type Retrieval } from './retrieve.ts';
 import { fold } from './text.ts';
 import { replies, hotlineList } from '../replies.ts';
@@ -142,11 +142,15 @@ export function composeAnswer(kb: KnowledgeBase, r: Retrieval): Answer {
   plainWordsFirst(kb, r, cited);
   const first = cited[0]!;
   let body = `${lead(kb, first, r.terms)} [1]`;
-  // Our own documents explain in plain words; when the rule behind them is at hand, quote it too.
+  // Our own documents explain in plain words; when the rule behind them is at hand, quote it too:
+  // one they cite, or one whose own words (not the worker questions shipped with it) fit the question
+  const itCites = new Set(citedArticles(kb, first).map((p) => p.chunk.id));
   const rule =
     first.doc.kind === 'law'
       ? -1
-      : cited.findIndex((p) => p.doc.kind === 'law' && (p.citedBy === first.chunk.id || overlap(kb, r.terms, p.chunk).coverage >= answerTuning.minCoverage));
+      : cited.findIndex(
+          (p) => p.doc.kind === 'law' && (itCites.has(p.chunk.id) || overlap(kb, r.terms, p.chunk, indexText(p.chunk)).coverage >= answerTuning.minCoverage),
+        );
   if (rule > 0) body += `\n\n${citation(cited[rule]!)}：${lead(kb, cited[rule]!, r.terms, RULE_CHARS)} [${rule + 1}]`;
   const answer = withSources(body, cited);
   // Half sure: show what was found, say so plainly, and still point to people who can help.

@@ -217,8 +217,8 @@ function evidenceWeight(kb: KnowledgeBase, term: string): number {
  * jieba's search mode also yields the parts of a long word (电动车 → 电动, 动车); they count once,
  * with the long word: the long word found scores it whole, only a part found scores at most half.
  */
-export function overlap(kb: KnowledgeBase, terms: string[], chunk: ChunkRecord) {
-  const present = new Set(kb.tokenizer.terms(kb.indexTextOf(chunk)));
+export function overlap(kb: KnowledgeBase, terms: string[], chunk: ChunkRecord, text = kb.indexTextOf(chunk)) {
+  const present = new Set(kb.tokenizer.terms(text));
   const unique = [...new Set(terms)];
   let total = 0;
   let matched = 0;
