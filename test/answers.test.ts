@@ -57,4 +57,12 @@ describe('the rule quoted under a plain-words answer', () => {
     const cited = await app.ask('单位不给我报工伤，我自己多久内能去申请');
     expect(cited.answer).toContain('《工伤保险条例》第十七条：');
   });
+
+  it.skipIf(!lawsAvailable())('puts our own answer first only when it is about the same thing as the article', async () => {
+    await addFiles(app.kb, [join(LAWS_DIR, '社会法/工会法(2021-12-24).md')], { maxBytes: 1e7 });
+    // the FAQ on unpaid freight shares 货拉拉 and 司机 with the question, not 入会
+    const r = await app.ask('货拉拉司机能入工会吗');
+    expect(r.sources[0]?.section).not.toBe('拉了货不给运费咋办？');
+    expect(r.answer).toMatch(/工会|入会/);
+  });
 });

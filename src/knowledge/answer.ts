@@ -1,5 +1,5 @@
 import { indexText, type KnowledgeBase } from './base.ts';
-import { citedArticles, overlap, type Passage, type Retrieval } from './retrieve.ts';
+import { citedArticles, evidenceWeight, overlap, type Passage, type Retrieval } from './retrieve.ts';
 import { fold } from './text.ts';
 import { replies, hotlineList } from '../replies.ts';
 
@@ -34,6 +34,8 @@ export const answerTuning = {
   sourceCoverage: 0.25,
   /** Our own passage goes before a law article that scores at most this much more. */
   plainWordsRatio: 0.8,
+  /** …if it lacks at most this share (by weight) of the question words the article has. */
+  plainWordsSlack: 0.2,
 };
 const LEAD_CHARS = 220;
 const MAX_SOURCES = 3;
@@ -115,10 +117,25 @@ export function withSources(body: string, passages: Passage[]): string {
 function plainWordsFirst(kb: KnowledgeBase, r: Retrieval, cited: Passage[]): void {
   const top = cited[0];
   if (!top || top.doc.kind !== 'law') return;
-  const i = cited.findIndex(
-    (p) => p.doc.kind !== 'law' && p.score >= top.score * answerTuning.plainWordsRatio && overlap(kb, r.terms, p.chunk).coverage >= answerTuning.minCoverage,
-  );
+  const i = cited.findIndex((p) => p.doc.kind !== 'law' && p.score >= top.score * answerTuning.plainWordsRatio && answersTheSame(kb, r.terms, p, top));
   if (i > 0) cited.unshift(...cited.splice(i, 1));
+}
+
+/**
+ * Our passage says what the article says about this question: it has (nearly) every question word
+ * the article has. A passage on another subject that shares a name (货拉拉 in 拉了货不给运费) does not.
+ */
+function answersTheSame(kb: KnowledgeBase, terms: string[], ours: Passage, article: Passage): boolean {
+  const has = (p: Passage) => new Set(kb.tokenizer.terms(kb.indexTextOf(p.chunk)));
+  const [a, b] = [has(ours), has(article)];
+  let total = 0;
+  let missing = 0;
+  for (const t of new Set(terms)) {
+    const w = evidenceWeight(kb, t);
+    total += w;
+    if (b.has(t) && !a.has(t)) missing += w;
+  }
+  return overlap(kb, terms, ours.chunk).coverage >= answerTuning.minCoverage && missing <= total * answerTuning.plainWordsSlack;
 }
 
 /** Composes the extractive answer, or an honest "not sure" with the human channels. */

@@ -207,7 +207,7 @@ function withCitedArticles(kb: KnowledgeBase, ranked: Passage[]): Passage[] {
  * than three times its rarity in what is loaded, so a word found everywhere in the knowledge base
  * ("骑手") does not make any passage look relevant. Words the knowledge base lacks count fully.
  */
-function evidenceWeight(kb: KnowledgeBase, term: string): number {
+export function evidenceWeight(kb: KnowledgeBase, term: string): number {
   const local = kb.bm25.idf(term);
   return local > 0 ? Math.min(globalIdf(term), 3 * local) : globalIdf(term);
 }
