@@ -124,8 +124,8 @@ const VERSION_COLUMNS = `doc_id, n, at, actor, reason, rollback_of, title, categ
 const DOC_COLUMNS = `id, source, title, category, kind, region, effective, updated, version, format, sha256, bytes,
   status, meta, added_at, changed_at`;
 
-const versionRow = (d: DocRow) => ({
-  doc_id: d.id,
+/** The descriptive columns a document row and its version rows share (meta as stored: JSON). */
+const descColumns = (d: DescRow): DescRow => ({
   title: d.title,
   category: d.category,
   kind: d.kind,
@@ -138,6 +138,8 @@ const versionRow = (d: DocRow) => ({
   bytes: d.bytes,
   meta: d.meta,
 });
+
+const versionRow = (d: DocRow) => ({ doc_id: d.id, ...descColumns(d) });
 
 export class SqliteKnowledgeStore implements KnowledgeStore {
   private readonly stmt;
@@ -207,18 +209,8 @@ export class SqliteKnowledgeStore implements KnowledgeStore {
       const row = {
         id,
         source: d.source,
-        title: d.title,
-        category: d.category,
-        kind: d.kind,
-        region: d.region,
-        effective: d.effective,
-        updated: d.updated,
-        version: d.version,
-        format: d.format,
-        sha256: d.sha256,
-        bytes: d.bytes,
+        ...descColumns({ ...d, meta: JSON.stringify(d.meta) }),
         status: old?.status ?? 'active',
-        meta: JSON.stringify(d.meta),
         original: input.original,
         text: input.text,
         added_at: old?.added_at ?? at,
