@@ -4,7 +4,7 @@ import { ask, type AskResult } from './core/ask.ts';
 import { Assistant } from './core/assistant.ts';
 import { Etiquette } from './core/etiquette.ts';
 import { StaffChat } from './core/staff-chat.ts';
-import { dayOf } from './core/dates.ts';
+import { dayOf } from './lib/dates.ts';
 import type { Clock } from './core/types.ts';
 import { loadHolidays } from './core/holidays.ts';
 import { complaintForm, loadCategories, statusReplies } from './flows/complaint.ts';
@@ -16,6 +16,8 @@ import { RuleIntentClassifier, type IntentClassifier } from './core/intent.ts';
 import { ExampleIntentClassifier, loadIntentExamples } from './core/intent-examples.ts';
 import { KnowledgeBase } from './knowledge/base.ts';
 import { configuredVectorStore } from './knowledge/configured.ts';
+import { loadCoverageTexts } from './knowledge/coverage.ts';
+import { loadEntitlements } from './knowledge/entitlements.ts';
 import { createEmbeddings } from './knowledge/embed.ts';
 import { loadLawQuestions } from './knowledge/law-questions.ts';
 import { loadLexicon } from './knowledge/lexicon.ts';
@@ -60,6 +62,7 @@ export async function openApp(config: Config, opts: { log?: Logger; seed?: boole
   const lexicon = loadLexicon(join(ROOT, 'knowledge/lexicon'));
   const tokenizer = new Tokenizer(lexicon);
   const { embeddings, id, weight } = await createEmbeddings(config, tokenizer);
+  const pilot = loadPilot(join(ROOT, 'knowledge/tables/xinzhishang-pilot.yaml'));
   const kb = await KnowledgeBase.open({
     store,
     tokenizer,
@@ -71,6 +74,7 @@ export async function openApp(config: Config, opts: { log?: Logger; seed?: boole
     vectorStore: config.vectorStore === 'hnswlib' ? undefined : await configuredVectorStore(config.vectorStore, config.vectorStoreOptions, embeddings),
     lawQuestions: loadLawQuestions(join(ROOT, 'knowledge/law-questions')),
     vectorWeight: weight,
+    tables: { pilot, entitlements: loadEntitlements(), coverage: loadCoverageTexts() },
     indexDir: join(config.dataDir, 'index'),
     log,
   });
@@ -84,7 +88,6 @@ export async function openApp(config: Config, opts: { log?: Logger; seed?: boole
   const llmIntents = chat ? new LlmIntentClassifier(local, chat, { log }) : undefined;
   const intents: IntentClassifier = llmIntents ?? local;
   const records = new ConversationStore(store.db);
-  const pilot = loadPilot(join(ROOT, 'knowledge/tables/xinzhishang-pilot.yaml'));
   const calendar = loadHolidays();
   const clock = opts.clock ?? (() => new Date());
   const staff = new StaffChat({

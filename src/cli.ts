@@ -5,7 +5,7 @@ import cliProgress from 'cli-progress';
 import { openApp, type App } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import type { AskResult } from './core/ask.ts';
-import { dayOf } from './core/dates.ts';
+import { dayOf } from './lib/dates.ts';
 import { maskPhone } from './core/privacy.ts';
 import { text as conversationText } from './flows/form.ts';
 import { InputError, parseCategory } from './knowledge/ingest.ts';

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
-import { addDays, addWorkingDays, addYears, cnDay, dayOf } from '../src/core/dates.ts';
+import { addDays, addWorkingDays, addYears, cnDay, dayOf } from '../src/lib/dates.ts';
 import { loadHolidays } from '../src/core/holidays.ts';
 import { tempDir } from './helpers/app.ts';
 import { containsPhone, maskPhone } from '../src/core/privacy.ts';
 import * as f from '../src/flows/fields.ts';
 import { workInjuryDeadlines } from '../src/flows/injury.ts';
 import { platformName } from '../src/flows/join-union.ts';
-import { provinceOfPlace } from '../src/flows/provinces.ts';
+import { provinceOfPlace } from '../src/knowledge/places.ts';
 import { loadPilot, findPlatform, findProvince } from '../src/knowledge/pilot.ts';
 import { join } from 'node:path';
 import { ROOT } from '../src/paths.ts';

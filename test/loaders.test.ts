@@ -82,8 +82,8 @@ function legacyEncoder(charset: 'gb18030' | 'big5'): (text: string) => Buffer {
 
 describe('loadFile: bad input is refused with a clear Chinese message', () => {
   it('lists the supported extensions', () => {
-    expect(SUPPORTED_EXTENSIONS).toEqual(expect.arrayContaining(['.md', '.markdown', '.txt', '.html', '.htm', '.docx', '.pdf']));
-    expect(SUPPORTED_EXTENSIONS).toHaveLength(7);
+    expect(SUPPORTED_EXTENSIONS).toEqual(expect.arrayContaining(['.md', '.markdown', '.txt', '.html', '.htm', '.shtml', '.xhtml', '.docx', '.pdf']));
+    expect(SUPPORTED_EXTENSIONS).toHaveLength(9);
   });
 
   it('a missing path says the file does not exist', async () => {
@@ -370,6 +370,31 @@ describe('HTML pages', () => {
     expect(h1.title).toBe('工会启动“夏送清凉”活动 为骑手送去防暑物资');
     const spaced = await loadFile(await fixture('spaced.html', '<html><body><h1>工 会 入 会 指 南</h1><p>正文。</p></body></html>'));
     expect(spaced.title).toBe('工会入会指南');
+  });
+
+  it('takes the headline, never the site logo in an <h1>, a page label like 留言详情, or the site name before it', async () => {
+    const logo = await loadFile(
+      await fixture(
+        'logo.html',
+        '<html><head><title>北京“小伤快赔”：骑手门诊受伤当天拿到赔付--社会·法治--人民网</title></head><body><div class="header"><h1><a href="#">人民网 people.cn</a></h1></div><h2 class="rm_txt_title">北京“小伤快赔”：骑手门诊受伤当天拿到赔付</h2><p>正文。</p></body></html>',
+      ),
+    );
+    expect(logo.title).toBe('北京“小伤快赔”：骑手门诊受伤当天拿到赔付');
+    const union = await loadFile(
+      await fixture('union.html', '<html><head><title>郑州举行集中入会仪式_郑州市总工会</title></head><body><div class="head"><h1>郑州市总工会</h1></div><h2 class="art_title">郑州举行集中入会仪式</h2><p>正文。</p></body></html>'),
+    );
+    expect(union.title).toBe('郑州举行集中入会仪式');
+    const board = await loadFile(
+      await fixture(
+        'board.html',
+        '<html><head><title>留言详情_无锡市12345政务服务便民热线</title></head><body><table><tr><td class="lab">留言标题：</td><td><b>外卖众包骑手能否参加职业伤害保障？</b></td></tr><tr><td>回复内容：</td><td><p>网友您好！职业伤害保障费由平台企业缴纳。</p></td></tr></table></body></html>',
+      ),
+    );
+    expect(board.title).toBe('外卖众包骑手能否参加职业伤害保障？');
+    const paper = await loadFile(
+      await fixture('paper.html', '<html><head><title>工人日报--美团与骑手代表签订专项协议</title></head><body><h1 class="logo">工人日报 WORKERS\' DAILY</h1><div class="bt">美团与骑手代表签订专项协议</div><p>正文。</p></body></html>'),
+    );
+    expect(paper.title).toBe('美团与骑手代表签订专项协议');
   });
 
   it('a 人民网-style page keeps the article and drops nav, ads, share bar, headlines, comments, footer', async () => {

@@ -1,5 +1,5 @@
 import { Hono, type Context } from 'hono';
-import { dayOf } from '../core/dates.ts';
+import { dayOf } from '../lib/dates.ts';
 import { maskPhone } from '../core/privacy.ts';
 import { complaintsCsv, isOverdue, listComplaints, parseComplaintStatus, updateComplaint } from '../staff/complaints.ts';
 import { StaffError } from '../staff/errors.ts';

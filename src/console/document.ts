@@ -1,5 +1,5 @@
 import { Hono, type Context } from 'hono';
-import { isValidDay } from '../core/dates.ts';
+import { isValidDay } from '../lib/dates.ts';
 import { formatSize } from '../knowledge/loaders/index.ts';
 import { StaffError } from '../staff/errors.ts';
 import { documentHistory, editDocument, removeDocument, rollbackDocument, setDocumentStatus, type DocumentChanges } from '../staff/kb.ts';

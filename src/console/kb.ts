@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
-import { composeAnswer } from '../knowledge/answer.ts';
-import { retrieve } from '../knowledge/retrieve.ts';
+import { answerQuestion } from '../knowledge/answer.ts';
+import { dayOf } from '../lib/dates.ts';
 import { StaffError } from '../staff/errors.ts';
 import { addFaqEntry } from '../staff/faq.ts';
 import { ImportErrors } from '../staff/kb.ts';
@@ -91,8 +91,7 @@ ${pager(`${BASE}/kb`, f, p)}`;
   app.get('/kb/try', async (c) => {
     const q = (c.req.query('q') ?? '').trim().slice(0, 500);
     if (!q) return c.redirect(`${BASE}/kb`, 302);
-    const r = await retrieve(kb, q);
-    const a = composeAnswer(kb, r);
+    const { answer: a, retrieval: r } = await answerQuestion(kb, q, dayOf(ctx.now()));
     // what a worker would get: with a model, its answer (or the extractive one when the check refused it)
     const written = deps.writer && a.sources.length ? await deps.writer.write(q, a) : undefined;
     const byModel = written
@@ -101,7 +100,7 @@ ${pager(`${BASE}/kb`, f, p)}`;
       : '';
     const body = html`<p><a href="${BASE}/kb">← 知识库</a></p><h1>试一试</h1>
 <form method="get" action="${BASE}/kb/try" class="filters"><label>问题 <input type="search" name="q" value="${q}" maxlength="500" required></label><button type="submit">再问</button></form>
-${byModel}<section class="card"><h3>${written ? '原文摘录的回答' : '回答'} ${a.confident ? html`<span class="badge green">有把握</span>` : html`<span class="badge red">没把握（工友会看到“不确定”的回复）</span>`}${a.curated ? html` <span class="badge">常见问题原答案</span>` : ''}</h3>
+${byModel}<section class="card"><h3>${written ? '原文摘录的回答' : '回答'} ${a.confident ? html`<span class="badge green">有把握</span>` : html`<span class="badge red">没把握（工友会看到“不确定”的回复）</span>`}${a.kind === 'faq' ? html` <span class="badge">常见问题原答案</span>` : a.kind === 'table' ? html` <span class="badge">按规则算出</span>` : ''}</h3>
 <div class="answer">${a.answer}</div></section>
 <p class="muted">问题覆盖率 ${(r.coverage * 100).toFixed(0)}%，匹配权重 ${r.matchedWeight.toFixed(1)}。试一试不会记入知识缺口。</p>
 <h2>检索到的段落（按得分排序）</h2>

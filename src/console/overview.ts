@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { addDays, dayOf } from '../core/dates.ts';
+import { addDays, dayOf } from '../lib/dates.ts';
 import { isOverdue } from '../staff/complaints.ts';
 import { BASE, frame, render, type ConsoleCtx, type Env } from './context.ts';
 import { html } from './html.ts';

@@ -1,6 +1,6 @@
-import { composeAnswer, type Source } from '../knowledge/answer.ts';
+import { answerQuestion, type Source } from '../knowledge/answer.ts';
 import type { KnowledgeBase } from '../knowledge/base.ts';
-import { retrieve } from '../knowledge/retrieve.ts';
+import { dayOf } from '../lib/dates.ts';
 import type { AnswerWriter } from '../llm/answer.ts';
 import type { Exchange, QuestionRewriter } from '../llm/rewrite.ts';
 import { replies } from '../replies.ts';
@@ -45,16 +45,16 @@ export async function ask(
   if (!q) return { intent: 'qa', answer: replies.emptyQuestion, confident: false, sources: [] };
   let intent = await classifier.classify(q);
   if (intent === 'greeting') return { intent, answer: replies.greeting, confident: true, sources: [] };
-  if (intent === 'help') return { intent, answer: replies.help, confident: true, sources: [] };
-  if (intent === 'out_of_scope') return { intent, answer: replies.outOfScope(), confident: false, sources: [] };
-  const extractive = composeAnswer(kb, await retrieve(kb, q));
-  if (!extractive.confident) {
-    if (intent === 'qa' && !DOMAIN.test(normaliseForIntent(q))) {
-      intent = 'out_of_scope';
-      return { intent, answer: replies.outOfScope(), confident: false, sources: [] };
-    }
-    kb.store.logGap(q, opts.channel ?? null, null, opts.now ?? new Date());
+  const domain = DOMAIN.test(normaliseForIntent(q));
+  // "12351能干啥", "工会能帮我做什么": a question about our field, not about the assistant, when answered
+  const extractive = intent === 'help' && !domain ? undefined : (await answerQuestion(kb, q, dayOf(opts.now ?? new Date()))).answer;
+  if (!extractive || (intent === 'help' && !extractive.confident)) return { intent, answer: replies.help, confident: true, sources: [] };
+  if (!extractive.confident && !domain && (intent === 'qa' || intent === 'out_of_scope')) {
+    return { intent: 'out_of_scope', answer: replies.outOfScope(), confident: false, sources: [] };
   }
+  // what the classifier took for off-topic or for help is a question of our field: answered, or logged
+  if (intent === 'out_of_scope' || intent === 'help') intent = 'qa';
+  if (!extractive.confident) kb.store.logGap(q, opts.channel ?? null, null, opts.now ?? new Date());
   kb.store.logQuestion(extractive.confident ? 'answered' : 'not_sure', opts.channel ?? null, opts.now ?? new Date());
   const sources = extractive.sources;
   const rewritten = q !== asked ? { question: q } : {};

@@ -10,7 +10,7 @@ import type { AnswerWriter } from '../llm/answer.ts';
 import { remember, type Exchange, type QuestionRewriter } from '../llm/rewrite.ts';
 import type { FieldExtractor } from '../llm/extract.ts';
 import { ask } from './ask.ts';
-import { dayOf } from './dates.ts';
+import { dayOf } from '../lib/dates.ts';
 import type { Intent, IntentClassifier } from './intent.ts';
 import { channelText, type Etiquette } from './etiquette.ts';
 import { containsPhone, maskPhone } from './privacy.ts';

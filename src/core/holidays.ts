@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
 import { ROOT } from '../paths.ts';
-import { addDays, isValidDay, type WorkCalendar } from './dates.ts';
+import { addDays, isValidDay, type WorkCalendar } from '../lib/dates.ts';
 
 /** Public holidays and the weekend days worked in their place: knowledge/tables/holidays.yaml, edited by the union. */
 

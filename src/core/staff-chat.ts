@@ -9,7 +9,7 @@ import { isOverdue, listComplaints, parseComplaintStatus, updateComplaint } from
 import { StaffError } from '../staff/errors.ts';
 import { listMembers, updateMember } from '../staff/members.ts';
 import type { ConversationStore } from '../store/conversations.ts';
-import { dayOf } from './dates.ts';
+import { dayOf } from '../lib/dates.ts';
 import { channelText } from './etiquette.ts';
 import { maskPhone } from './privacy.ts';
 import type { Attachment, Incoming, Reply } from './types.ts';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
-import { addWorkingDays, cnDay, dayOf, type WorkCalendar } from '../core/dates.ts';
+import { addWorkingDays, cnDay, dayOf, type WorkCalendar } from '../lib/dates.ts';
 import type { Incoming, Reply } from '../core/types.ts';
 import type { Pilot } from '../knowledge/pilot.ts';
 import { ROOT } from '../paths.ts';

@@ -1,4 +1,4 @@
-import { addMonths, addDays, dayOf, isValidDay } from '../core/dates.ts';
+import { addMonths, addDays, dayOf, isValidDay } from '../lib/dates.ts';
 import { looksLikeQuestion } from '../core/intent.ts';
 import { chineseNumeral, fold, toHalfWidth } from '../knowledge/text.ts';
 

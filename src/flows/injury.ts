@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { addDays, addYears, cnDay } from '../core/dates.ts';
+import { addDays, addYears, cnDay } from '../lib/dates.ts';
 import type { Reply } from '../core/types.ts';
 import { coverage, type Pilot } from '../knowledge/pilot.ts';
 import * as field from './fields.ts';
 import type { Form, FormData } from './form.ts';
 import { platformName } from './join-union.ts';
-import { provinceOfPlace } from './provinces.ts';
+import { provinceOfPlace } from '../knowledge/places.ts';
 import { fill, loadTexts, stepTexts } from './texts.ts';
 
 /**

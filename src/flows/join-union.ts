@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { addWorkingDays, cnDay, dayOf, type WorkCalendar } from '../core/dates.ts';
+import { addWorkingDays, cnDay, dayOf, type WorkCalendar } from '../lib/dates.ts';
 import { findPlatform, type Pilot } from '../knowledge/pilot.ts';
 import type { ConversationStore } from '../store/conversations.ts';
 import type { MemberRecord, MemberStatus } from '../store/members.ts';

@@ -1,5 +1,9 @@
 import { indexText, type KnowledgeBase } from './base.ts';
-import { citedArticles, evidenceWeight, overlap, type Passage, type Retrieval } from './retrieve.ts';
+import { coverageAnswer } from './coverage.ts';
+import { computeEntitlement, type Computed } from './entitlements.ts';
+import { citedArticles, overlap, retrieve, type Passage, type Query, type Retrieval, type Scene } from './retrieve.ts';
+import { understand, VALUE_PATTERN, type Asks, type Understanding } from './understand.ts';
+import { PROVINCES } from './places.ts';
 import { fold } from './text.ts';
 import { replies, hotlineList } from '../replies.ts';
 
@@ -16,8 +20,12 @@ export interface Answer {
   answer: string;
   confident: boolean;
   sources: Source[];
-  /** True when a curated FAQ answer was returned as it is. */
-  curated: boolean;
+  /**
+   * How it was made: a curated FAQ answer as written, computed from a table (the 新职伤 pilot,
+   * labour-law entitlements), composed from passages, or none found. Only 'passages' may be
+   * rewritten by an LLM.
+   */
+  kind: 'faq' | 'table' | 'passages' | 'none';
   /** The passages behind `sources`, in the same order ([1] is the first): what an LLM may write from. */
   passages?: Passage[];
 }
@@ -36,8 +44,12 @@ export const answerTuning = {
   plainWordsRatio: 0.8,
   /** …if it lacks at most this share (by weight) of the question words the article has. */
   plainWordsSlack: 0.2,
+  /** A law article leads a sure answer only when its own text has this share of the question. */
+  lawOwnCoverage: 0.4,
 };
 const LEAD_CHARS = 220;
+/** A sentence holding the kind of value asked for scores this share of the best sentence more. */
+const ASKED_BONUS = 0.6;
 const MAX_SOURCES = 3;
 const RULE_CHARS = 150;
 /** A law article up to this many times the lead length is quoted whole. */
@@ -76,7 +88,7 @@ function sentences(text: string): string[] {
  * The sentences that answer: the passage whole when it is short (an article usually is), else the
  * best-matching sentences in their original order, up to about LEAD_CHARS characters.
  */
-export function lead(kb: KnowledgeBase, p: Passage, terms: string[], max = LEAD_CHARS): string {
+export function lead(kb: KnowledgeBase, p: Passage, terms: string[], max = LEAD_CHARS, asked?: Pick<Understanding, 'asks' | 'wants'>): string {
   const text = p.chunk.text.replace(/\n+/g, '\n').trim();
   // An article is one rule: shown whole unless it is long, so its conditions are not cut off.
   if (text.length <= (p.doc.kind === 'law' ? max * LAW_WHOLE : max)) return text.replace(/\n/g, '');
@@ -87,6 +99,9 @@ export function lead(kb: KnowledgeBase, p: Passage, terms: string[], max = LEAD_
     for (const t of new Set(kb.tokenizer.words(fold(s)))) if (q.has(t)) score += kb.bm25.idf(t);
     return { s, i, score: score - i * 0.01 };
   });
+  // the sentence with the value asked for (多少/多久/哪里) goes first among those about the question
+  const best = Math.max(0, ...scored.map((c) => c.score));
+  for (const c of scored) if ((c.score > 0 || asked?.wants) && asked && askedPattern(asked) && holdsAsked(c.s, asked)) c.score += best * ASKED_BONUS;
   const picked: typeof scored = [];
   let length = 0;
   for (const c of [...scored].sort((a, b) => b.score - a.score)) {
@@ -117,7 +132,7 @@ export function withSources(body: string, passages: Passage[]): string {
 function plainWordsFirst(kb: KnowledgeBase, r: Retrieval, cited: Passage[]): void {
   const top = cited[0];
   if (!top || top.doc.kind !== 'law') return;
-  const i = cited.findIndex((p) => p.doc.kind !== 'law' && p.score >= top.score * answerTuning.plainWordsRatio && answersTheSame(kb, r.terms, p, top));
+  const i = cited.findIndex((p) => p.doc.kind !== 'law' && p.score >= top.score * answerTuning.plainWordsRatio && answersTheSame(kb, r, p, top));
   if (i > 0) cited.unshift(...cited.splice(i, 1));
 }
 
@@ -125,27 +140,61 @@ function plainWordsFirst(kb: KnowledgeBase, r: Retrieval, cited: Passage[]): voi
  * Our passage says what the article says about this question: it has (nearly) every question word
  * the article has. A passage on another subject that shares a name (货拉拉 in 拉了货不给运费) does not.
  */
-function answersTheSame(kb: KnowledgeBase, terms: string[], ours: Passage, article: Passage): boolean {
+function answersTheSame(kb: KnowledgeBase, query: Query, ours: Passage, article: Passage): boolean {
   const has = (p: Passage) => new Set(kb.tokenizer.terms(kb.indexTextOf(p.chunk)));
   const [a, b] = [has(ours), has(article)];
   let total = 0;
   let missing = 0;
-  for (const t of new Set(terms)) {
-    const w = evidenceWeight(kb, t);
+  for (const t of new Set(query.terms)) {
+    const w = query.weigh(t);
     total += w;
     if (b.has(t) && !a.has(t)) missing += w;
   }
-  return overlap(kb, terms, ours.chunk).coverage >= answerTuning.minCoverage && missing <= total * answerTuning.plainWordsSlack;
+  return overlap(kb, query, ours.chunk).coverage >= answerTuning.minCoverage && missing <= total * answerTuning.plainWordsSlack;
+}
+
+const VALUE: Partial<Record<Asks, RegExp>> = {
+  // a sum, a rate or months of pay, not a year ("2025年" does not say how much)
+  amount: /\d+(\.\d+)?(%|倍|元|块|万|亿|个?月|天|日|小时)|百分之|[一二两三四五六七八九十半]个月|[一二两三四五六七八九十]倍/,
+  // a length of time or a date, not a year alone
+  period: /(?<!\d)\d{1,3}(\.\d+)?(个)?(日|天|周|月|年|小时|工作日)|\d{1,2}月\d{1,2}日|每(年|月|周|天)|[一二两三四五六七八九十半]个?(日|天|月|年|小时|工作日)|当日|当天|立即|马上|尽快|及时|随时/,
+  place: /(人社|人力资源|社会保障|劳动保障|监察|仲裁|法院|工会|派出所|交警|公安|司法局|法律援助|社保|经办机构|医院|平台|客服|app|热线|电话|驿站|站点|服务站|中心|大厅|窗口|小程序|公众号|网站|办事处|街道|社区|乡镇|[路街道]\d+号|\d{5})/,
+};
+
+/** The pattern a text must match to hold what is asked: the named kind of value, else one for the kind of question. */
+function askedPattern(u: Pick<Understanding, 'asks' | 'wants'>): RegExp | undefined {
+  return u.wants ? VALUE_PATTERN[u.wants] : VALUE[u.asks];
+}
+
+/** Whether a text holds the kind of value a question asks for: a number for 多少/多久, a body for 哪里. */
+function holdsAsked(text: string, u: Pick<Understanding, 'asks' | 'wants'>): boolean {
+  const re = askedPattern(u);
+  return !re || re.test(fold(text));
+}
+
+/**
+ * A curated answer answers this question: it has the kind of value asked for, and when the
+ * question names a province or platform, the answer is not about another one instead.
+ */
+function faqFits(kb: KnowledgeBase, faq: Passage, u: Understanding): boolean {
+  const text = fold(faq.chunk.text);
+  if (!holdsAsked(text, u)) return false;
+  const { province, platform, otherPlatform } = u.facts;
+  const pilot = kb.tables.pilot;
+  if (province && !text.includes(province) && PROVINCES.some((p) => p !== province && text.includes(p))) return false;
+  const named = platform ?? otherPlatform;
+  if (named && pilot && !text.includes(fold(named)) && pilot.platforms.some((p) => p.name !== named && text.includes(fold(p.name)))) return false;
+  return true;
 }
 
 /** Composes the extractive answer, or an honest "not sure" with the human channels. */
-export function composeAnswer(kb: KnowledgeBase, r: Retrieval): Answer {
-  if (r.faq) return curatedAnswer(kb, r);
+export function composeAnswer(kb: KnowledgeBase, r: Retrieval, u?: Understanding): Answer {
+  if (r.faq && (!u || faqFits(kb, r.faq.passage, u))) return curatedAnswer(kb, r);
   const top = r.passages[0];
-  const confident = !!top && r.coverage >= answerTuning.minCoverage && r.matchedWeight >= answerTuning.minMatchedWeight;
+  const strong = !!top && r.coverage >= answerTuning.minCoverage && r.matchedWeight >= answerTuning.minMatchedWeight;
   const related = !!top && r.coverage >= answerTuning.relatedCoverage && r.matchedWeight >= answerTuning.relatedWeight;
   if (!top || !related) {
-    return { answer: replies.notSure(hotlineList()), confident: false, sources: [], curated: false };
+    return { answer: replies.notSure(hotlineList()), confident: false, sources: [], kind: 'none' };
   }
   const cited: Passage[] = [];
   for (const p of r.passages) {
@@ -153,12 +202,13 @@ export function composeAnswer(kb: KnowledgeBase, r: Retrieval): Answer {
     if (p.score < top.score * answerTuning.sourceRatio) break;
     if (cited.some((c) => c.chunk.id === p.chunk.id)) continue;
     // A further source must be about the question too, or be the rule a cited passage rests on.
-    if (cited.length && !p.citedBy && overlap(kb, r.terms, p.chunk).coverage < answerTuning.sourceCoverage) continue;
+    if (cited.length && !p.citedBy && overlap(kb, r, p.chunk).coverage < answerTuning.sourceCoverage) continue;
     cited.push(p);
   }
   plainWordsFirst(kb, r, cited);
   const first = cited[0]!;
-  let body = `${lead(kb, first, r.terms)} [1]`;
+  const leading = lead(kb, first, r.terms, LEAD_CHARS, u);
+  let body = `${leading} [1]`;
   // Our own documents explain in plain words; when the rule behind them is at hand, quote it too:
   // one they cite, or one whose own words (not the worker questions shipped with it) fit the question
   const itCites = new Set(citedArticles(kb, first).map((p) => p.chunk.id));
@@ -166,16 +216,20 @@ export function composeAnswer(kb: KnowledgeBase, r: Retrieval): Answer {
     first.doc.kind === 'law'
       ? -1
       : cited.findIndex(
-          (p) => p.doc.kind === 'law' && (itCites.has(p.chunk.id) || overlap(kb, r.terms, p.chunk, indexText(p.chunk)).coverage >= answerTuning.minCoverage),
+          (p) => p.doc.kind === 'law' && (itCites.has(p.chunk.id) || overlap(kb, r, p.chunk, indexText(p.chunk)).coverage >= answerTuning.minCoverage),
         );
   if (rule > 0) body += `\n\n${citation(cited[rule]!)}：${lead(kb, cited[rule]!, r.terms, RULE_CHARS)} [${rule + 1}]`;
   const answer = withSources(body, cited);
+  // sure only when what we lead with holds the kind of thing asked for (a number, a place …)
+  // an article is sure only when its own words (not the worker questions shipped with it) fit
+  const ownWords = first.doc.kind !== 'law' || overlap(kb, r, first.chunk, indexText(first.chunk)).coverage >= answerTuning.lawOwnCoverage;
+  const confident = strong && ownWords && (!u || holdsAsked(leading, u));
   // Half sure: show what was found, say so plainly, and still point to people who can help.
   return {
     answer: confident ? answer : replies.maybe(answer),
     confident,
     sources: cited.map((p, i) => toSource(p, i + 1)),
-    curated: false,
+    kind: 'passages',
     passages: cited,
   };
 }
@@ -189,13 +243,64 @@ function curatedAnswer(kb: KnowledgeBase, r: Retrieval): Answer {
   for (const p of r.passages) {
     if (cited.length >= MAX_SOURCES) break;
     if (cited.some((c) => c.chunk.id === p.chunk.id || c.doc.id === p.doc.id)) continue;
-    if (overlap(kb, r.terms, p.chunk).coverage >= answerTuning.minCoverage) cited.push(p);
+    if (overlap(kb, r, p.chunk).coverage >= answerTuning.minCoverage) cited.push(p);
   }
   return {
     answer: withSources(`${faq.chunk.text.trim()} [1]`, cited),
     confident: true,
     sources: cited.map((p, i) => toSource(p, i + 1)),
-    curated: true,
+    kind: 'faq',
     passages: cited,
   };
+}
+
+export interface Answered {
+  understanding: Understanding;
+  retrieval: Retrieval;
+  answer: Answer;
+}
+
+/**
+ * One question, understood once: computed from a table when our knowledge is one (新职伤 coverage,
+ * entitlements under a labour contract), else retrieved and composed. `today` (YYYY-MM-DD, China
+ * time) is what "昨天" and deadlines count from.
+ */
+export async function answerQuestion(kb: KnowledgeBase, question: string, today: string): Promise<Answered> {
+  const understanding = understand(question, { pilot: kb.tables.pilot, today });
+  const computed = structured(kb, understanding);
+  const { context, facts } = understanding;
+  const retrieval = await retrieve(kb, question, 5, { context, province: facts.province, city: facts.city, lawFit: lawFit(understanding) });
+  if (computed) {
+    // room left: our own page on the same subject, for the worker who wants to read more
+    const cited = [...computed.passages];
+    for (const p of retrieval.passages) {
+      if (cited.length >= MAX_SOURCES) break;
+      if (p.doc.kind === 'law' || cited.some((c) => c.doc.id === p.doc.id)) continue;
+      if (overlap(kb, retrieval, p.chunk).coverage >= answerTuning.sourceCoverage) cited.push(p);
+    }
+    const answer: Answer = {
+      answer: withSources(computed.body, cited),
+      confident: true,
+      sources: cited.map((p, i) => toSource(p, i + 1)),
+      kind: 'table',
+      passages: cited,
+    };
+    return { understanding, retrieval, answer };
+  }
+  return { understanding, retrieval, answer: composeAnswer(kb, retrieval, understanding) };
+}
+
+const PLATFORM_WORK = new Set(['即时配送', '出行', '货运']);
+const EMPLOYER = /(单位|公司|老板|厂|劳动合同|合同|用人|员工|职工|站长|网点|仓库)/;
+
+/** How well law texts fit the asker: not at all for the 新职伤 scheme, less for a platform worker with no employer. */
+function lawFit(u: Understanding): Scene['lawFit'] {
+  if (/(新职伤|职业伤害|职伤)/.test(u.folded)) return 'newScheme';
+  const platformWorker = (u.facts.work && PLATFORM_WORK.has(u.facts.work)) || u.facts.platform !== undefined;
+  return platformWorker && u.facts.contract !== true && !EMPLOYER.test(u.folded) ? 'platform' : undefined;
+}
+
+function structured(kb: KnowledgeBase, u: Understanding): Computed | undefined {
+  const { pilot, coverage, entitlements } = kb.tables;
+  return (pilot && coverage && coverageAnswer(kb, pilot, coverage, u)) || (entitlements && computeEntitlement(entitlements, u, kb)) || undefined;
 }

@@ -6,12 +6,15 @@ import type { VectorStore } from '@langchain/core/vectorstores';
 import type { Logger } from '../log.ts';
 import { DOCUMENT_FIELDS, type ChunkRecord, type DocumentFields, type DocumentRecord, type KnowledgeStore, type VersionOrigin } from '../store/types.ts';
 import { Bm25Index } from './bm25.ts';
+import type { CoverageTexts } from './coverage.ts';
+import type { Entitlements } from './entitlements.ts';
+import type { Pilot } from './pilot.ts';
 import { FaqMatcher } from './faq.ts';
 import { applyEdits, editsOf, type Edits, type Prepared } from './ingest.ts';
 import { questionsFor, type LawQuestions } from './law-questions.ts';
 import type { Lexicon } from './lexicon.ts';
 import { split } from './split.ts';
-import type { Tokenizer } from './tokenize.ts';
+import { STOPWORDS_ID, type Tokenizer } from './tokenize.ts';
 import { openHnsw, VectorIndex } from './vector.ts';
 
 /** What the index files were built from; any difference means they are rebuilt from the database. */
@@ -36,7 +39,15 @@ export interface KnowledgeBaseDeps {
   indexDir?: string;
   /** A vector store other than the default HNSW (any LangChain VectorStore). */
   vectorStore?: VectorStore;
+  /** The tables answers are computed from (新职伤 pilot, labour-law entitlements). */
+  tables?: Tables;
   log?: Logger;
+}
+
+export interface Tables {
+  pilot?: Pilot;
+  entitlements?: Entitlements;
+  coverage?: CoverageTexts;
 }
 
 export interface AddResult {
@@ -69,6 +80,7 @@ export class KnowledgeBase {
   readonly tokenizer: Tokenizer;
   readonly log?: Logger;
   readonly vectorWeight: number;
+  readonly tables: Tables;
   bm25 = new Bm25Index();
   faq: FaqMatcher;
   vectors!: VectorIndex;
@@ -84,6 +96,7 @@ export class KnowledgeBase {
     this.tokenizer = deps.tokenizer;
     this.log = deps.log;
     this.vectorWeight = deps.vectorWeight ?? 0.15;
+    this.tables = deps.tables ?? {};
     this.faq = new FaqMatcher(deps.tokenizer);
   }
 
@@ -188,7 +201,7 @@ export class KnowledgeBase {
 
   /** What the indexes were built from besides the documents: lexicon and law questions. */
   private fingerprint(): string {
-    return `${this.deps.lexicon.fingerprint}:${this.deps.lawQuestions?.fingerprint ?? ''}`;
+    return `${this.deps.lexicon.fingerprint}:${STOPWORDS_ID}:${this.deps.lawQuestions?.fingerprint ?? ''}`;
   }
 
   /** The text a chunk is indexed under, with the worker questions for a law article. */
@@ -236,8 +249,16 @@ export class KnowledgeBase {
    * Stores one document (a new version when it replaces one). The same file again is unchanged,
    * unless a category chosen on import differs; staff edits to metadata carry over (see applyEdits).
    */
-  private async put(input: Prepared, now: Date, origin: VersionOrigin = {}, force = false): Promise<AddResult> {
-    const existing = this.store.getDocumentBySource(input.doc.source);
+  private async put(given: Prepared, now: Date, origin: VersionOrigin = {}, force = false): Promise<AddResult> {
+    let input = given;
+    let existing = this.store.getDocumentBySource(input.doc.source);
+    const copy = existing ? undefined : this.copyOf(input);
+    if (copy) {
+      // another copy of a document we hold (the built-in law added again from the corpus): one document
+      if (copy.sha256 === input.doc.sha256) return { doc: copy, status: 'unchanged', chunks: copy.chunkCount ?? 0 };
+      input = { ...input, doc: { ...input.doc, source: copy.source } };
+      existing = copy;
+    }
     if (!force && existing && existing.sha256 === input.doc.sha256 && (!input.categoryGiven || existing.category === input.doc.category)) {
       return { doc: existing, status: 'unchanged', chunks: existing.chunkCount ?? 0 };
     }
@@ -257,6 +278,15 @@ export class KnowledgeBase {
     }
     this.dirty = true;
     return { doc, status: existing ? 'replaced' : 'added', chunks: chunks.length };
+  }
+
+  /** The document a file is another copy of: the same bytes, or the same law in the same version. */
+  private copyOf(p: Prepared): DocumentRecord | undefined {
+    for (const d of this.docs.values()) {
+      if (d.sha256 === p.doc.sha256) return d;
+      if (p.doc.kind === 'law' && d.kind === 'law' && d.title === p.doc.title && d.version === p.doc.version) return d;
+    }
+    return undefined;
   }
 
   /**

@@ -4,6 +4,7 @@ import { basename, extname, join, relative } from 'node:path';
 import { CATEGORIES, DOCUMENT_FIELDS, type Category, type DocumentFields, type DocumentRecord, type NewDocument } from '../store/types.ts';
 import { formatOf, LoadError, loadFile } from './loaders/index.ts';
 import { renderPilot, loadPilot } from './pilot.ts';
+import { regionOfTitle } from './places.ts';
 import { isLegalText, split, type DocKind } from './split.ts';
 
 /** Turns files into documents ready to store: loaded, titled, categorised and split. */
@@ -87,7 +88,7 @@ export function buildDocument(args: {
       title,
       category,
       kind,
-      region: asString(meta.region),
+      region: asString(meta.region) ?? regionOfTitle(title) ?? null,
       effective: asString(meta.effective) ?? asString(meta.date),
       updated: asString(meta.updated),
       version: asString(meta.version) ?? asString(meta.effective) ?? asString(meta.date),

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
-import { findProvince, type Pilot } from '../knowledge/pilot.ts';
+import { findProvince, loadPilot, type Pilot } from './pilot.ts';
 import { ROOT } from '../paths.ts';
 
 /** The 34 provincial-level divisions, by the short name people use; for places the pilot table does not list. */
@@ -46,4 +46,33 @@ function cityProvince(text: string): string | undefined {
  */
 export function provinceOfPlace(pilot: Pilot, place: string): string | undefined {
   return cityProvince(place) ?? findProvince(pilot, place)?.name ?? provinceIn(place);
+}
+
+let shipped: Pilot | undefined;
+
+/** The province of a place by the shipped tables alone ("乌鲁木齐" → "新疆"), for a document's region. */
+export function provinceOfPlaceName(place: string): string | undefined {
+  shipped ??= loadPilot(join(ROOT, 'knowledge/tables/xinzhishang-pilot.yaml'));
+  return provinceOfPlace(shipped, place);
+}
+
+/** The place a text names: its province, the city when a city is named, and the words that named it. */
+export function placeIn(pilot: Pilot, text: string): { province: string; city?: string; words: string } | undefined {
+  let best: [string, string] | undefined;
+  for (const pair of CITIES) if (text.includes(pair[0]) && (!best || pair[0].length > best[0].length)) best = pair;
+  if (best) return { province: best[1], city: best[0], words: best[0] };
+  let alias: { province: string; name: string } | undefined;
+  for (const p of pilot.provinces) {
+    for (const n of [p.name, ...p.aliases]) if (text.includes(n) && (!alias || n.length > alias.name.length)) alias = { province: p.name, name: n };
+  }
+  if (alias) return { province: alias.province, ...(alias.name.startsWith(alias.province) ? {} : { city: alias.name }), words: alias.name };
+  const province = provinceIn(text);
+  return province ? { province, words: province } : undefined;
+}
+
+/** The region a document is about, from its title ("关于设立乌鲁木齐市…的通告" → 乌鲁木齐); none for a national one. */
+export function regionOfTitle(title: string): string | undefined {
+  shipped ??= loadPilot(join(ROOT, 'knowledge/tables/xinzhishang-pilot.yaml'));
+  const place = placeIn(shipped, title);
+  return place && (place.city ?? place.province);
 }

@@ -3,6 +3,7 @@ import { queryWeights } from './bm25.ts';
 import type { KnowledgeBase } from './base.ts';
 import type { FaqMatch } from './faq.ts';
 import { globalIdf } from './idf.ts';
+import { provinceOfPlaceName } from './places.ts';
 import { fold, toChineseNumeral } from './text.ts';
 
 export interface Passage {
@@ -14,9 +15,14 @@ export interface Passage {
   citedBy?: number;
 }
 
-export interface Retrieval {
-  question: string;
+/** The question's terms, and how much each counts as evidence that a passage answers it. */
+export interface Query {
   terms: string[];
+  weigh: (term: string) => number;
+}
+
+export interface Retrieval extends Query {
+  question: string;
   passages: Passage[];
   /** The best FAQ entry, when its wording agrees with the question on both sides. */
   faq?: { passage: Passage; match: FaqMatch };
@@ -42,6 +48,13 @@ export const tuning = {
   /** The first `rerankPool` are re-ranked by how much of the question each passage covers. */
   rerank: 2,
   rerankPool: 30,
+  /** Words that only set the scene (the city, the platform, the kind of work) count this much. */
+  contextWeight: 0.5,
+  /** A page about the place the question names, or about another place. */
+  samePlace: 1.4,
+  otherPlace: 0.6,
+  lawForNewScheme: 0.4,
+  lawForPlatform: 0.7,
 };
 
 /** "《工伤保险条例》第十七条" inside our own documents: the article it rests on. */
@@ -49,11 +62,30 @@ const CITATION = /《([^》]{2,40})》(?:（[^）]*）)?\s*第([零一二两三�
 
 type Scored = { id: number; doc: DocumentRecord; score: number };
 
+/** What retrieval takes from the question's understanding: the scene-setting words and the place. */
+export interface Scene {
+  /** Substrings that only set the scene ("杭州", "滴滴", "跑外卖"). */
+  context: string[];
+  /** The province the question names, and the city when it names one. */
+  province?: string;
+  city?: string;
+  /**
+   * Law texts speak of employees and employers: a question about the 新职伤 scheme (which no law text
+   * covers) or from a platform worker who names no employer ranks our own pages above them.
+   */
+  lawFit?: 'newScheme' | 'platform';
+}
+
 /** Hybrid retrieval: BM25 over jieba terms fused with vector search by reciprocal rank. */
-export async function retrieve(kb: KnowledgeBase, question: string, k = 5): Promise<Retrieval> {
+export async function retrieve(kb: KnowledgeBase, question: string, k = 5, scene: Scene = { context: [] }): Promise<Retrieval> {
   const folded = fold(question);
   const terms = kb.tokenizer.termsOfFolded(folded);
-  const scored = rerank(kb, terms, await fuse(kb, question, folded, terms));
+  const context = new Set(scene.context.flatMap((c) => kb.tokenizer.termsOfFolded(fold(c))));
+  // when the question is all scene ("美团有没有新职伤" is not), the scene is what it asks about
+  const rest = terms.filter((t) => !context.has(t));
+  const weigh = (t: string) => evidenceWeight(kb, t) * (context.has(t) && rest.length ? tuning.contextWeight : 1);
+  const query: Query = { terms, weigh };
+  const scored = rerank(kb, query, await fuse(kb, question, folded, query, scene));
   const top = scored.slice(0, k);
   const chunks = new Map(kb.store.chunksByIds(top.map((t) => t.id)).map((c) => [c.id, c]));
   const ranked = top.flatMap((t) => {
@@ -63,18 +95,22 @@ export async function retrieve(kb: KnowledgeBase, question: string, k = 5): Prom
   const asked = askedArticle(kb, folded);
   if (asked) {
     // "工伤保险条例第十四条是什么": that article, whatever else matches its words
-    const rest = withCitedArticles(kb, ranked).filter((p) => p.chunk.id !== asked.chunk.id);
-    return { question, terms, passages: [{ ...asked, score: (rest[0]?.score ?? 0) + 1 }, ...rest].slice(0, k), coverage: 1, matchedWeight: ASKED_WEIGHT };
+    const others = withCitedArticles(kb, ranked).filter((p) => p.chunk.id !== asked.chunk.id);
+    return { question, ...query, passages: [{ ...asked, score: (others[0]?.score ?? 0) + 1 }, ...others].slice(0, k), coverage: 1, matchedWeight: ASKED_WEIGHT };
   }
   const passages = withCitedArticles(kb, ranked).slice(0, k);
-  const { coverage, matchedWeight } = passages[0] ? overlap(kb, terms, passages[0].chunk) : { coverage: 0, matchedWeight: 0 };
-  return { question, terms, passages, coverage, matchedWeight, faq: strongFaq(kb, terms) };
+  const { coverage, matchedWeight } = passages[0] ? overlap(kb, query, passages[0].chunk) : { coverage: 0, matchedWeight: 0 };
+  return { question, ...query, passages, coverage, matchedWeight, faq: strongFaq(kb, query) };
 }
 
 /** BM25 (domain words weighted up, expansions added lightly) and vectors, fused by reciprocal rank. */
-async function fuse(kb: KnowledgeBase, question: string, folded: string, terms: string[]): Promise<Scored[]> {
+async function fuse(kb: KnowledgeBase, question: string, folded: string, query: Query, scene: Scene): Promise<Scored[]> {
+  const { terms } = query;
   const weights = queryWeights(terms);
-  for (const [t, w] of weights) if (kb.tokenizer.isDomainWord(t)) weights.set(t, w * tuning.domainBoost);
+  for (const [t, w] of weights) {
+    const domain = kb.tokenizer.isDomainWord(t) ? tuning.domainBoost : 1;
+    weights.set(t, w * domain * (query.weigh(t) < evidenceWeight(kb, t) ? tuning.contextWeight : 1));
+  }
   for (const w of kb.tokenizer.expand(terms)) weights.set(w, tuning.expansionWeight);
   const lexical = kb.bm25.search(weights, tuning.candidates);
   const vector = terms.length
@@ -99,6 +135,8 @@ async function fuse(kb: KnowledgeBase, question: string, folded: string, terms: 
     const short = fold(doc.title.replace(/^中华人民共和国/, ''));
     if (short.length >= 3 && folded.includes(short)) score *= tuning.titleMentionFactor;
     else if (rare.some((t) => foldedTitle(doc).includes(t))) score *= 1 + tuning.titleTermBoost;
+    score *= placeFactor(doc, scene);
+    if (scene.lawFit && doc.kind === 'law') score *= scene.lawFit === 'newScheme' ? tuning.lawForNewScheme : tuning.lawForPlatform;
     scored.push({ id, doc, score });
   }
   return scored.sort((a, b) => b.score - a.score);
@@ -111,21 +149,30 @@ function foldedTitle(doc: DocumentRecord): string {
   return t;
 }
 
+/** A page about the place asked about goes up, one about another place down; national ones stay. */
+function placeFactor(doc: DocumentRecord, scene: Scene): number {
+  if (!scene.province || !doc.region) return 1;
+  const region = fold(doc.region);
+  if (/全国|国家/.test(region)) return 1;
+  if ((scene.city && region.includes(scene.city)) || region.includes(scene.province)) return tuning.samePlace;
+  return provinceOfPlaceName(region) === scene.province ? tuning.samePlace : tuning.otherPlace;
+}
+
 /** Lifts the passages that contain more of the question, among the first few. */
-function rerank(kb: KnowledgeBase, terms: string[], scored: Scored[]): Scored[] {
+function rerank(kb: KnowledgeBase, query: Query, scored: Scored[]): Scored[] {
   const pool = scored.slice(0, tuning.rerankPool);
   const chunks = new Map(kb.store.chunksByIds(pool.map((t) => t.id)).map((c) => [c.id, c]));
   for (const t of pool) {
     const c = chunks.get(t.id);
-    if (c) t.score *= (0.5 + overlap(kb, terms, c).coverage) ** tuning.rerank;
+    if (c) t.score *= (0.5 + overlap(kb, query, c).coverage) ** tuning.rerank;
   }
   pool.sort((a, b) => b.score - a.score);
   return [...pool, ...scored.slice(pool.length)];
 }
 
 /** The curated FAQ entry whose wording agrees with the question on both sides, if any. */
-function strongFaq(kb: KnowledgeBase, terms: string[]): Retrieval['faq'] {
-  const match = terms.length ? kb.faq.match(terms, (t) => evidenceWeight(kb, t)) : undefined;
+function strongFaq(kb: KnowledgeBase, query: Query): Retrieval['faq'] {
+  const match = query.terms.length ? kb.faq.match(query.terms, query.weigh) : undefined;
   if (!match || match.recall < tuning.faqStrong.recall || match.precision < tuning.faqStrong.precision) return undefined;
   const chunk = kb.store.chunksByIds([match.chunkId])[0];
   const doc = chunk && kb.docs.get(chunk.docId);
@@ -159,15 +206,22 @@ function askedArticle(kb: KnowledgeBase, folded: string): Passage | undefined {
   return best && chunk ? { chunk, doc: best, score: 1 } : undefined;
 }
 
-/** The loaded law with this title ("劳动合同法" finds 《中华人民共和国劳动合同法》), latest version. */
-function findLaw(kb: KnowledgeBase, name: string): DocumentRecord | undefined {
+/** The loaded law with this title ("劳动合同法" finds 《中华人民共和国劳动合同法》), latest version; `anyKind` also finds a notice split by headings. */
+function findLaw(kb: KnowledgeBase, name: string, anyKind = false): DocumentRecord | undefined {
   let best: DocumentRecord | undefined;
   for (const d of kb.docs.values()) {
-    if (d.kind !== 'law' || d.status !== 'active') continue;
+    if ((d.kind !== 'law' && !anyKind) || d.status !== 'active') continue;
     if (d.title !== name && d.title !== `中华人民共和国${name}`) continue;
     if (!best || (d.version ?? '') > (best.version ?? '')) best = d;
   }
   return best;
+}
+
+/** An article of a loaded law by its name and number: lawArticle(kb, '劳动合同法', '第四十七条'). */
+export function lawArticle(kb: KnowledgeBase, name: string, section: string): Passage | undefined {
+  const law = findLaw(kb, name, true);
+  const chunk = law && kb.store.chunkBySection(law.id, section);
+  return law && chunk ? { chunk, doc: law, score: 1 } : undefined;
 }
 
 /** The law articles a passage of our own documents cites ("《工伤保险条例》第十七条"), when loaded. */
@@ -217,21 +271,22 @@ export function evidenceWeight(kb: KnowledgeBase, term: string): number {
  * jieba's search mode also yields the parts of a long word (电动车 → 电动, 动车); they count once,
  * with the long word: the long word found scores it whole, only a part found scores at most half.
  */
-export function overlap(kb: KnowledgeBase, terms: string[], chunk: ChunkRecord, text = kb.indexTextOf(chunk)) {
+export function overlap(kb: KnowledgeBase, query: Query, chunk: ChunkRecord, text = kb.indexTextOf(chunk)) {
+  const { terms, weigh } = query;
   const present = new Set(kb.tokenizer.terms(text));
   const unique = [...new Set(terms)];
   let total = 0;
   let matched = 0;
   for (const head of unique) {
     if (unique.some((t) => t !== head && t.includes(head))) continue;
-    const w = evidenceWeight(kb, head);
+    const w = weigh(head);
     total += w;
     if (present.has(head)) {
       matched += w;
       continue;
     }
     let part = 0;
-    for (const t of unique) if (t !== head && head.includes(t) && present.has(t)) part = Math.max(part, evidenceWeight(kb, t));
+    for (const t of unique) if (t !== head && head.includes(t) && present.has(t)) part = Math.max(part, weigh(t));
     matched += Math.min(part, w / 2);
   }
   return { coverage: total ? matched / total : 0, matchedWeight: matched };

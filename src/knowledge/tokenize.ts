@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Jieba } from '@node-rs/jieba';
 import { dict } from '@node-rs/jieba/dict.js';
 import { fold } from './text.ts';
@@ -11,11 +12,17 @@ const STOPWORDS = new Set(
     '什么 啥 怎么 怎样 怎么样 咋 咋办 怎么办 如何 为什么 为啥 哪 哪里 哪儿 哪些 多少 几 谁 是否 是不是 ' +
     '能 能不能 可以 可不可以 会 会不会 要 要不要 需要 想 请问 问 问一下 一下 请 您 好 有没有 没有 有 没 不 ' +
     '个 些 之 其 所 以 于 为 上 下 中 里 后 前 时 时候 一个 一些 现在 已经 刚 刚刚 还是 就是 但是 可是 因为 所以 如果 ' +
-    '应该 得 地 着 过 等 等等 呢 吗 嘛 哎 唉 诶 喂 老 很 太 非常 特别 真的 到底 究竟 一直 总是 或者'
+    '应该 得 地 着 过 等 等等 呢 吗 嘛 哎 唉 诶 喂 老 很 太 非常 特别 真的 到底 究竟 一直 总是 或者 ' +
+    // question words and fillers of how workers ask: they say a question is asked, not what it is about
+    '哪个 哪位 哪家 哪种 哪样 干嘛 干啥 咋整 咋弄 怎么弄 怎么整 来着 弄 搞 整 该 ' +
+    '俺 俺们 木有 啥样 能否 请教 大家 各位 师傅 谢谢 知道 了解 咨询 问问 一般 是啥 是什么 啥意思 什么样'
   ).split(/\s+/),
 );
 
 const WORD = /[\p{L}\p{N}]/u;
+
+/** Part of what indexes were built with: a changed stopword list rebuilds them. */
+export const STOPWORDS_ID = createHash('sha1').update([...STOPWORDS].join(' ')).digest('hex').slice(0, 8);
 
 let known: Set<string> | undefined;
 

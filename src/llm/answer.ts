@@ -62,7 +62,7 @@ export class LlmAnswerWriter implements AnswerWriter {
   /** What the model is sent and what its text is checked against; undefined when it is not asked. */
   private prepare(question: string, extractive: Answer) {
     const passages = extractive.passages ?? [];
-    if (extractive.curated || !passages.length || !extractive.sources.length) return undefined;
+    if (extractive.kind !== 'passages' || !passages.length || !extractive.sources.length) return undefined;
     const texts = passages.map((p) => p.chunk.text.trim().slice(0, PASSAGE_CHARS));
     const shown = texts.map(mobilesHidden);
     const masked = forModel(question);

@@ -1,4 +1,4 @@
-import { dayOf } from '../core/dates.ts';
+import { dayOf } from '../lib/dates.ts';
 import { updateText } from '../flows/complaint.ts';
 import { COMPLAINT_STATUSES, type ComplaintRecord, type ComplaintStatus } from '../store/complaints.ts';
 import type { ConversationStore } from '../store/conversations.ts';

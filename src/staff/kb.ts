@@ -1,4 +1,4 @@
-import { isValidDay } from '../core/dates.ts';
+import { isValidDay } from '../lib/dates.ts';
 import type { AddResult, KnowledgeBase } from '../knowledge/base.ts';
 import { builtinFiles, expandPaths, prepareFile, type Prepared } from '../knowledge/ingest.ts';
 import { LoadError } from '../knowledge/loaders/index.ts';
@@ -79,18 +79,32 @@ export async function addFiles(kb: KnowledgeBase, paths: string[], opts: AddOpti
   };
 }
 
-/** Loads the built-in knowledge/ into an empty knowledge base (once per data dir). */
+/**
+ * Loads the built-in knowledge/ into the knowledge base: everything on a new data dir, and on an
+ * existing one the built-in files a release added since (a file staff removed is not brought back).
+ */
 export async function seedBuiltin(kb: KnowledgeBase, root: string, maxBytes: number): Promise<AddSummary | undefined> {
-  if (kb.store.getMeta('seeded')) return undefined;
   const files = builtinFiles(root);
-  const byPath = new Map(files.map((f) => [f.path, f.source]));
+  const seen = seenBuiltins(kb, files);
+  const fresh = files.filter((f) => !seen.has(f.source));
+  if (!fresh.length) return undefined;
+  const byPath = new Map(fresh.map((f) => [f.path, f.source]));
   const summary = await addFiles(
     kb,
-    files.map((f) => f.path),
+    fresh.map((f) => f.path),
     { maxBytes, sourceOf: (p) => byPath.get(p) ?? p },
   );
-  kb.store.setMeta('seeded', new Date().toISOString());
+  kb.store.setMeta('builtin', JSON.stringify([...seen, ...fresh.map((f) => f.source)]));
+  kb.store.setMeta('seeded', kb.store.getMeta('seeded') ?? new Date().toISOString());
   return summary;
+}
+
+/** The built-in files this data dir has loaded before (a data dir seeded before laws shipped had all but those). */
+function seenBuiltins(kb: KnowledgeBase, files: { source: string }[]): Set<string> {
+  const list = kb.store.getMeta('builtin');
+  if (list) return new Set(JSON.parse(list) as string[]);
+  if (!kb.store.getMeta('seeded')) return new Set();
+  return new Set(files.map((f) => f.source).filter((s) => !s.startsWith('knowledge/laws/')));
 }
 
 export async function removeDocument(kb: KnowledgeBase, docId: string) {

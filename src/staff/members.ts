@@ -1,4 +1,4 @@
-import { dayOf } from '../core/dates.ts';
+import { dayOf } from '../lib/dates.ts';
 import { decisionText, memberStatusName } from '../flows/join-union.ts';
 import type { ConversationStore } from '../store/conversations.ts';
 import type { MemberRecord, MemberStatus } from '../store/members.ts';

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { compactDay, dayOf } from '../core/dates.ts';
+import { compactDay, dayOf } from '../lib/dates.ts';
 import { nextInSequence, normaliseRecordId } from './counters.ts';
 
 export const MEMBER_STATUSES = ['pending', 'approved', 'rejected'] as const;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { dayOf } from '../core/dates.ts';
+import { dayOf } from '../lib/dates.ts';
 import { MIGRATIONS } from './migrations.ts';
 import type { ChunkRecord, DocumentFields, DocumentRecord, GapRecord, KnowledgeStore, NewDocument, QuestionOutcome, VersionOrigin, VersionRecord } from './types.ts';
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addStaffAccount, checkLogin, hashPassword, setAccountDisabled, verifyPassword } from '../../src/staff/accounts.ts';
 import { StaffError } from '../../src/staff/errors.ts';
 import { groupGaps } from '../../src/console/gaps.ts';
-import { dayOf } from '../../src/core/dates.ts';
+import { dayOf } from '../../src/lib/dates.ts';
 import { html, raw } from '../../src/console/html.ts';
 import { ADMIN_TOKEN, Client, consoleServer } from './helpers.ts';
 
@@ -409,7 +409,8 @@ effective: 2026-10-01
 
   it('turns a gap into an FAQ entry in two clicks: the form comes prefilled, and the answer is then given to workers', async () => {
     const { text } = await c.get('/console/kb/gaps');
-    const href = /href="(\/console\/kb\/faq\/new\?[^"]+)">写成常见问题/.exec(text)![1]!.replace(/&amp;/g, '&');
+    const links = [...text.matchAll(/href="(\/console\/kb\/faq\/new\?[^"]+)">写成常见问题/g)].map((m) => m[1]!.replace(/&amp;/g, '&'));
+    const href = links.find((l) => decodeURIComponent(l).includes('电瓶车'))!;
     const form = await c.get(href);
     const prefilled = /name="q" value="([^"]+)"/.exec(form.text)![1]!;
     expect(prefilled).toMatch(/^电瓶车的?充电桩在哪里？?$/);

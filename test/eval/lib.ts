@@ -5,10 +5,11 @@ import { Jieba } from '@node-rs/jieba';
 import { dict } from '@node-rs/jieba/dict.js';
 import { openApp, type App } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
-import { composeAnswer } from '../../src/knowledge/answer.ts';
+import { answerQuestion } from '../../src/knowledge/answer.ts';
+import { dayOf } from '../../src/lib/dates.ts';
 import { Bm25Index } from '../../src/knowledge/bm25.ts';
 import { indexText } from '../../src/knowledge/base.ts';
-import { retrieve, type Passage } from '../../src/knowledge/retrieve.ts';
+import type { Passage } from '../../src/knowledge/retrieve.ts';
 import { addFiles } from '../../src/staff/kb.ts';
 
 /** Shared by `npm run eval` and the test that keeps the figures from falling. */
@@ -107,8 +108,7 @@ export async function evaluate(app: App, questions: EvalQuestion[]): Promise<{ f
   const confident: number[] = [];
   const misses: Miss[] = [];
   for (const q of questions) {
-    const r = await retrieve(app.kb, q.q, 5);
-    const answer = composeAnswer(app.kb, r);
+    const { answer } = await answerQuestion(app.kb, q.q, dayOf(app.clock()));
     // What a worker (and `ask --json`) sees: the answer's numbered sources, in order.
     const ranked = answer.passages ?? [];
     const rank = ranked.findIndex((p) => p && isHit(p, q)) + 1;

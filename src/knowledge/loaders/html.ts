@@ -36,8 +36,7 @@ function textData(node: AnyNode): string | undefined {
 
 export function loadHtml(input: LoaderInput): LoaderOutput {
   const $ = cheerio.load(decodeHtml(input.bytes));
-  const titleEl = findTitleElement($);
-  const title = pageTitle($, titleEl);
+  const { title, el: titleEl } = findHeadline($);
   const meta = extractMeta($, title);
   removeBoilerplate($, titleEl);
   const root = pickMainContent($);
@@ -65,29 +64,61 @@ export function decodeHtml(bytes: Uint8Array): string {
 // ---------------------------------------------------------------------------------------------
 // Title and meta
 
-const LOGO = /logo|brand|site-?name/i;
+const LOGO = /logo|brand|site-?name|sitename|header|banner/i;
 
-/** The article's <h1>: not a site logo, preferably the one the <title> repeats. */
-function findTitleElement($: CheerioAPI): Element | undefined {
-  const docTitle = cleanInline($('title').first().text());
-  const candidates = $('h1')
-    .toArray()
-    .filter((h) => {
-      const text = cleanInline($(h).text());
-      const naming = `${h.attribs.class ?? ''} ${h.attribs.id ?? ''}`;
-      return text.length >= 2 && !LOGO.test(naming) && $(h).closest('nav').length === 0;
-    });
-  const repeated = candidates.find((h) => docTitle.includes(cleanInline($(h).text())));
-  return repeated ?? candidates[0];
+/** Words a page shows instead of a headline: 留言详情, 正文, 办理结果… */
+const PAGE_LABEL =
+  /^(留言详情|留言|详情|详细信息|详细内容|正文|内容|内容详情|文章详情|新闻详情|信息详情|办理结果.*|首页|通知公告|政策解读|新闻中心|当前位置.*|网友留言|回复内容|留言内容|打印本页|关闭窗口|无标题.*|untitled.*)$/i;
+
+/** A site's own name, as its logo or <title> suffix shows it: "人民网 people.cn", "郑州市总工会". */
+function siteLike(text: string): boolean {
+  return /(www\.|\.com|\.cn\b|\.net|\.org|http)/i.test(text) || (text.length <= 14 && SITE_LIKE.test(text.replace(/\s*[a-z' ]+$/i, '')));
 }
 
-function pageTitle($: CheerioAPI, titleEl: Element | undefined): string | undefined {
-  const h1 = titleEl ? titleInline($(titleEl).text()) : '';
-  if (h1) return h1;
-  const metaTitle = metaContent($, ['ArticleTitle', 'og:title', 'twitter:title']);
-  if (metaTitle) return stripSiteName(metaTitle);
-  const docTitle = titleInline($('title').first().text());
-  return docTitle ? stripSiteName(docTitle) : undefined;
+/** "留言标题：…" on 留言板 pages: a labelled headline. */
+function labelledTitle($: CheerioAPI): string | undefined {
+  for (const el of $('td, th, span, label, dt, b, strong, div').toArray()) {
+    const own = cleanInline($(el).text());
+    if (!/^(留言标题|信件标题|来信标题|咨询标题|问题标题|标题|主题)[:：]?$/.test(own)) continue;
+    const next = $(el).next();
+    const text = next.length ? titleInline(next.text()) : '';
+    if (text.length >= 4 && text.length <= 100) return text;
+  }
+  return undefined;
+}
+
+/**
+ * The article's headline and the element that shows it. Candidates: headings and elements named
+ * like a title (not a logo, not in a menu or a headline list), a labelled 留言标题, og:title, and the
+ * <title> without its site name. The one shown on the page that the <title> or og:title repeats
+ * wins; then og:title; then the first shown one; a site name or a page label (留言详情) never does.
+ */
+function findHeadline($: CheerioAPI): { title?: string; el?: Element } {
+  const docTitle = stripSiteName(titleInline($('title').first().text()));
+  const rawMeta = metaContent($, ['ArticleTitle', 'og:title', 'twitter:title']);
+  const metaTitle = rawMeta ? stripSiteName(rawMeta) : undefined;
+  const good = (t: string | undefined): t is string => !!t && t.length >= 4 && t.length <= 120 && !siteLike(t) && !PAGE_LABEL.test(t);
+  const shown = $('h1, h2, h3, [class*="title"], [class*="Title"], [id*="title"], [class*="biaoti"], [class*="headline"], .bt, .tit')
+    .toArray()
+    .filter((el) => {
+      const naming = `${el.attribs.class ?? ''} ${el.attribs.id ?? ''}`;
+      return !LOGO.test(naming) && $(el).closest('nav, li, ul, ol, a, title, head').length === 0 && $(el).find('li, p').length === 0;
+    })
+    .map((el) => ({ el, text: titleInline($(el).text()) }))
+    .filter((c) => good(c.text));
+  const fold = (t: string) => t.replace(/\s+/g, '');
+  const repeats = (t: string) => [docTitle, metaTitle, rawMeta, titleInline($('title').first().text())].some((d) => !!d && d.length >= 4 && fold(d).includes(fold(t)));
+  const labelled = labelledTitle($);
+  if (good(labelled)) return { title: labelled };
+  const agreed = shown.find((c) => c.text.length >= 6 && repeats(c.text));
+  if (agreed) return { title: agreed.text, el: agreed.el };
+  if (good(metaTitle)) return { title: metaTitle, el: shown.find((c) => fold(c.text) === fold(metaTitle))?.el };
+  const h1 = shown.find((c) => c.el.name === 'h1') ?? shown[0];
+  if (h1) return { title: h1.text, el: h1.el };
+  // "工人日报--标题": a site name before the title
+  const lead = titleInline($('title').first().text()).replace(/^[^_|｜—-]{2,16}(?:--|——|_|\|)\s*/, '');
+  for (const t of [docTitle, lead]) if (good(t)) return { title: t };
+  return {};
 }
 
 const SITE_LIKE =

@@ -53,6 +53,8 @@ const FORMAT_BY_EXTENSION: Record<string, SourceFormat> = {
   '.txt': 'txt',
   '.html': 'html',
   '.htm': 'html',
+  '.shtml': 'html',
+  '.xhtml': 'html',
   '.docx': 'docx',
   '.pdf': 'pdf',
 };

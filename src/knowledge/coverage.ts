@@ -1,0 +1,93 @@
+import { join } from 'node:path';
+import { z } from 'zod';
+import { cnDay } from '../lib/dates.ts';
+import { fill, readTexts } from '../lib/texts.ts';
+import { ROOT } from '../paths.ts';
+import type { KnowledgeBase } from './base.ts';
+import { numberCitations, type Computed } from './entitlements.ts';
+import { coverage, type Pilot } from './pilot.ts';
+import { lawArticle, type Passage } from './retrieve.ts';
+import type { Understanding } from './understand.ts';
+
+/**
+ * 新职伤 coverage from the pilot table (province × platform × date): "我在杭州跑滴滴有没有新职伤",
+ * "贵州什么时候有", "京东快递员有没有". Cites the pilot list's own sections.
+ */
+
+const s = z.string();
+const textsSchema = z.object({
+  both: s, onDay: s, beforeStart: s, province: s, provinceOut: s, platform: s, platformOut: s, courier: s, contract: s, confirm: s,
+});
+export type CoverageTexts = z.infer<typeof textsSchema>;
+
+export const loadCoverageTexts = (file = join(ROOT, 'prompts/coverage.yaml')): CoverageTexts => readTexts(file, textsSchema);
+
+const SCHEME = /(新职伤|职业伤害|职伤)/;
+const INSURED = /(工伤|保险|保障)/;
+/** Asking whether it is there: 有没有, 能不能参加, 在不在名单里, 什么时候开始… */
+const COVERED =
+  /(有没有|有吗|有么|有不|有没|有木有|有没得|没有吗|有.{0,8}(吗|么|不|没)$|能不能(参加|享受|保|有|上|买|报|参保)|能(参加|享受|保|有|参保)|可以(参加|享受|有|参保)|算不算|在不在|纳入|试点|名单|覆盖|开始|什么时候|啥时候|哪年|几时|管不管|保不保|包括|包不包括|全国|推开|推广|扩大|铺开|是真的)/;
+/** …but not one about something else there: its documents, money, who does what, part-time work. */
+const OTHER_ASPECT =
+  /(文件|文号|几号|通知|办法|规定|细则|规程|谁|多少|交钱|掏钱|缴费|交费|费用|兼职|众包|全职|专送|劳动合同|劳动关系|调查|确认|材料|流程|怎么|咋|如何|待遇|赔|报案|电话|热线|年龄|岁|多久|几天)/;
+
+export function coverageAnswer(kb: KnowledgeBase, pilot: Pilot, t: CoverageTexts, u: Understanding): Computed | undefined {
+  const { province, platform, otherPlatform, work } = u.facts;
+  const f = u.folded;
+  const about = SCHEME.test(f) || (INSURED.test(f) && (platform || otherPlatform) && u.asks === 'yesno') || (/(试点|名单)/.test(f) && (platform || province));
+  // whether (or since when) a place or platform is covered, not another question about the scheme there
+  if (!about || !['yesno', 'period', 'other'].includes(u.asks) || !COVERED.test(f) || OTHER_ASPECT.test(f)) return undefined;
+  const courier = work === '快递' && !platform;
+  if (!province && !platform && !otherPlatform && !courier) return undefined;
+  const doc = [...kb.docs.values()].find((d) => d.title === pilot.title && d.status === 'active');
+  if (!doc) return undefined;
+  const section = (name: string): Passage | undefined => {
+    const chunk = kb.store.chunkBySection(doc.id, name);
+    return chunk ? { chunk, doc, score: 1 } : undefined;
+  };
+  const pv = province ? pilot.provinces.find((p) => p.name === province) : undefined;
+  const pf = platform ? pilot.platforms.find((p) => p.name === platform) : undefined;
+  const provinceList = pilot.provinces.map((p) => p.name).join('、');
+  const platformList = pilot.platforms.map((p) => p.name).join('、');
+  const industries = [...new Set(pilot.platforms.map((p) => p.industry))].join('、');
+  const cites: (Passage | undefined)[] = [];
+  const parts: string[] = [];
+  if (province && !pv) {
+    cites.push(section(`${province}有没有新职伤`), section('哪些省份已经纳入新职伤试点'));
+    parts.push(
+      fill(t.provinceOut, {
+        province,
+        count: pilot.provinces.length,
+        list: provinceList,
+        plan: pilot.nationwide?.plan ?? '',
+        status: pilot.nationwide?.status ?? '以人社部门公布为准',
+      }),
+    );
+  } else if (pv && pf) {
+    cites.push(section(`${pv.name}有没有新职伤`), section('哪些平台已经纳入新职伤试点'));
+    parts.push(fill(t.both, { province: pv.name, platform: pf.name, provinceStart: cnDay(pv.start), platformStart: cnDay(pf.start), industry: pf.industry }));
+    const day = u.facts.dates[0];
+    if (day) {
+      const c = coverage(pilot, pv.name, pf.name, day);
+      parts.push(fill(c.covered ? t.onDay : t.beforeStart, { day: cnDay(day), since: cnDay(c.since!), province: pv.name, platform: pf.name }));
+    }
+  } else if (pv && !otherPlatform && !courier) {
+    cites.push(section(`${pv.name}有没有新职伤`), section('哪些平台已经纳入新职伤试点'));
+    parts.push(fill(t.province, { province: pv.name, start: cnDay(pv.start), platforms: platformList }));
+    // what the table notes about this province ("北京还把…其他网约车平台纳入试点")
+    const notes = pilot.notes.filter((n) => n.startsWith(pv.name));
+    if (notes.length) cites[3] = section('补充说明');
+    parts.push(...notes.map((n) => `${n.replace(/。$/, '')} {4}。`));
+  } else if (pf) {
+    cites.push(section(`${pf.name}有没有新职伤`), section('哪些省份已经纳入新职伤试点'));
+    parts.push(fill(t.platform, { platform: pf.name, industry: pf.industry, start: cnDay(pf.start), count: pilot.provinces.length, list: provinceList }));
+  } else {
+    cites.push(undefined, section('哪些平台已经纳入新职伤试点'), lawArticle(kb, '工伤保险条例', '第二条'));
+    if (otherPlatform) parts.push(fill(t.platformOut, { platform: otherPlatform, count: pilot.platforms.length, list: platformList }));
+    if (courier) parts.push(fill(t.courier, { industries }));
+    parts.push(t.contract);
+  }
+  if (!(province && !pv)) parts.push(t.confirm);
+  const { body, passages } = numberCitations(parts.join(''), cites);
+  return passages.length ? { body, passages, rule: 'coverage' } : undefined;
+}

@@ -1,0 +1,343 @@
+import { join } from 'node:path';
+import { z } from 'zod';
+import { addDays, addYears, cnDay } from '../lib/dates.ts';
+import { fill, readTexts } from '../lib/texts.ts';
+import { ROOT } from '../paths.ts';
+import type { KnowledgeBase } from './base.ts';
+import { lawArticle, type Passage } from './retrieve.ts';
+import type { Understanding } from './understand.ts';
+
+/**
+ * Entitlements of a worker with a labour contract, computed from the law's own rules
+ * (knowledge/tables/entitlements.yaml): 经济补偿, 二倍工资, 加班费, 年休假, 产假, 试用期, and
+ * deadlines as calendar dates. Each answer cites the articles it rests on; a rule whose article is
+ * not in the knowledge base is not used.
+ */
+
+const cite = z.object({ law: z.string(), article: z.string() });
+const rule = <T extends z.ZodRawShape>(texts: T) => z.object({ cites: z.array(cite).min(1), texts: z.object(texts) });
+const s = z.string();
+
+export const entitlementsSchema = z.object({
+  noContract: s,
+  severance: rule({ yours: s, amount: s, illegal: s, rule: s, wage: s, when: s }),
+  doubleWage: rule({ rule: s, span: s, yours: s }),
+  overtime: rule({ amount: s, holiday: s, restDay: s, extended: s, rule: s, limit: s }),
+  annualLeave: rule({ yours: s, tooSoon: s, rule: s, unused: s, joined: s, leaving: s }).extend({
+    tiers: z.array(z.object({ years: z.number(), days: z.number() })).min(1),
+  }),
+  maternity: rule({ yours: s, rule: s, miscarriage: s, pay: s, local: s }).extend({ base: z.number(), extra: z.number() }),
+  probation: rule({ yours: s, none: s, rule: s, pay: s, quit: s, once: s }).extend({ tiers: z.array(z.object({ months: z.number(), max: s })).min(1) }),
+  injuryDeadline: rule({ yours: s, rule: s, decision: s }),
+  arbitrationDeadline: rule({ yours: s, rule: s, wages: s }),
+  inspectionDeadline: rule({ rule: s, yours: s }),
+  resignation: rule({ notice: s, unpaid: s }),
+  unemployment: rule({ yours: s, rule: s, amount: s, who: s }).extend({ tiers: z.array(z.object({ years: z.number(), months: z.number() })).min(1) }),
+  disability: rule({ yours: s, amount: s }).extend({ months: z.array(z.number()).length(10) }),
+});
+
+export type Entitlements = z.infer<typeof entitlementsSchema>;
+type Rule = { cites: z.infer<typeof cite>[]; texts: Record<string, string> };
+
+export function loadEntitlements(file = join(ROOT, 'knowledge/tables/entitlements.yaml')): Entitlements {
+  return readTexts(file, entitlementsSchema);
+}
+
+export interface Computed {
+  /** The answer, with [n] markers for `passages`. */
+  body: string;
+  passages: Passage[];
+  /** Which rule answered (for tests and the console). */
+  rule: string;
+}
+
+/**
+ * Replaces the {1} {2} … marks of a text with [n] numbers of the passages they name, numbered in
+ * the order they first appear; a mark whose passage is missing is dropped.
+ */
+export function numberCitations(text: string, cites: (Passage | undefined)[]): { body: string; passages: Passage[] } {
+  const passages: Passage[] = [];
+  const body = text
+    .replace(/ ?\{(\d)\}/g, (_, n: string) => {
+      const p = cites[Number(n) - 1];
+      if (!p) return '';
+      let i = passages.findIndex((x) => x.chunk.id === p.chunk.id);
+      if (i < 0) i = passages.push(p) - 1;
+      return ` [${i + 1}]`;
+    });
+  return { body, passages };
+}
+
+/** Writes the chosen texts of a rule, citing the articles it names. */
+function write(kb: KnowledgeBase, name: keyof Entitlements, r: Rule, parts: [string, Record<string, string | number>?][], caveat?: string): Computed | undefined {
+  const articles = r.cites.map((c) => lawArticle(kb, c.law, c.article));
+  if (!articles[0]) return undefined;
+  const { body, passages } = numberCitations(parts.map(([key, vars]) => fill(r.texts[key]!, vars ?? {})).join(''), articles);
+  return { body: caveat ? `${body}\n\n${caveat}` : body, passages, rule: name };
+}
+
+/** "2年8个月", "8个月", "3年". */
+export function duration(months: number): string {
+  const y = Math.floor(months / 12);
+  const m = Math.round(months % 12);
+  return `${y ? `${y}年` : ''}${m ? `${m}个月` : ''}` || '不满1个月';
+}
+
+/** Months of pay: each full year one, a rest of six months or more one, less than six months half. */
+export function severanceMonths(worked: number): number {
+  const years = Math.floor(worked / 12);
+  const rest = worked - years * 12;
+  return years + (rest >= 6 ? 1 : rest > 0 ? 0.5 : 0);
+}
+
+/** 36000 → "36000", 1234.5 → "1234.5", 600.0001 → "600": yuan as people write them. */
+export const yuan = (n: number) => String(Math.round(n * 100) / 100);
+
+const monthsOfPay = (n: number) => (n === 0.5 ? '半个月' : Number.isInteger(n) ? `${n}个月` : `${Math.floor(n)}个半月`);
+
+const INJURY = /(工伤|伤残|职业伤害|新职伤|职伤|车祸|受伤|撞)/;
+/** A question about the union or the 新职伤 scheme is not one about labour-law pay. */
+const OTHER_SUBJECT = /(工会|入会|新职伤|职业伤害|职伤|社保|保险)/;
+const NEW_SCHEME = /(新职伤|职业伤害|职伤)/;
+const GIG = new Set(['即时配送', '出行', '货运']);
+
+/** The caveat for a worker who may have no labour contract (a platform rider or driver). */
+function gigCaveat(e: Entitlements, u: Understanding): string | undefined {
+  return u.facts.contract === false || (u.facts.contract === undefined && u.facts.work && GIG.has(u.facts.work)) ? e.noContract : undefined;
+}
+
+type Calculator = (e: Entitlements, u: Understanding, kb: KnowledgeBase) => Computed | undefined;
+
+const severance: Calculator = (e, u, kb) => {
+  const f = u.folded;
+  const named = /(经济补偿|补偿金|遣散|n\+1|赔偿金|补偿)/.test(f);
+  const dismissed = /(裁员|被裁|裁了|辞退|开除|解除|炒了|炒鱿鱼|不续签|不续约|不续了|合同到期|倒闭|搬迁|让我走|叫我走|劝退)/.test(f) && /(补|赔|钱|给多少|几个月)/.test(f);
+  const worked = u.facts.monthsWorked;
+  // how much, or whether with the time worked given; not part-time work (no compensation, 第七十一条)
+  const asked = u.asks === 'amount' || (worked !== undefined && dismissed && (u.asks === 'yesno' || u.asks === 'other'));
+  if (!(named || dismissed) || !asked || INJURY.test(f) || /(兼职|非全日制|小时工)/.test(f)) return undefined;
+  const parts: [string, Record<string, string>?][] = [];
+  const wage = u.facts.wage;
+  const illegal = /(赔偿金|违法(解除|辞退|开除)|无缘无故|没有理由|没理由|随便(开|辞|炒)|说开就开|2倍|二倍|双倍)/.test(f);
+  if (worked !== undefined) {
+    const n = severanceMonths(worked);
+    parts.push(['yours', { worked: duration(worked), months: monthsOfPay(n) }]);
+    if (wage !== undefined) {
+      parts.push(['amount', { wage: yuan(wage), formula: `${n}×${yuan(wage)}=${yuan(n * wage)}` }]);
+      if (illegal) parts.push(['illegal', { formula: `${yuan(n * wage)}×2=${yuan(2 * n * wage)}` }]);
+    }
+  }
+  parts.push(['rule'], ['wage'], ['when']);
+  return write(kb, 'severance', e.severance, parts, gigCaveat(e, u));
+};
+
+const doubleWage: Calculator = (e, u, kb) => {
+  const f = u.folded;
+  const named = /(二倍工资|双倍工资|2倍工资|两倍工资|2倍的工资)/.test(f);
+  const unsigned = /(没签|没有签|未签|不签|不跟我签|没给我签|没和我签|不给签|没有(书面|劳动)?合同|没合同)/.test(f);
+  // not when the worker is the one who would not sign (实施条例第五条)
+  const refused = /(叫我签|让我签|要我签|我(一直)?(没签|不签|不想签|不愿签|不肯签))/.test(f) || OTHER_SUBJECT.test(f);
+  if (refused || (!named && !(unsigned && u.asks !== 'place' && u.asks !== 'procedure' && !INJURY.test(f)))) return undefined;
+  const worked = u.facts.monthsWorked;
+  const parts: [string, Record<string, string>?][] = [];
+  if (worked !== undefined && worked >= 2) parts.push(['yours', { worked: duration(worked), months: `${Math.min(worked, 12) - 1}个月` }]);
+  parts.push(['rule'], ['span']);
+  return write(kb, 'doubleWage', e.doubleWage, parts, gigCaveat(e, u));
+};
+
+const HOLIDAY = /(春节|大年|过年|国庆|元旦|五一|劳动节|端午|中秋|清明|法定(节)?假日|法定休假日|节假日|过节|三倍)/;
+const REST_DAY = /(周末|周六|周日|星期六|星期天|星期日|礼拜六|礼拜天|礼拜日|休息日|双休|休息天|调休)/;
+
+const overtime: Calculator = (e, u, kb) => {
+  const f = u.folded;
+  const worked = /(?<!没|不|没有)(上班|加班|干活|工作|值班|跑单|出车)/.test(f);
+  const pay =
+    /(加班费|加班工资|加班.{0,8}(钱|工资|怎么算|咋算|几倍|多少|算|给|补)|延长工作时间.{0,6}(报酬|工资|钱))/.test(f) ||
+    ((HOLIDAY.test(f) || REST_DAY.test(f)) && worked && /(工资|钱|怎么算|咋算|几倍|多少|给|补)/.test(f));
+  const limit = /(几个小时|多少小时|多少个小时|最多|上限|每天|一天|每月|一个月).{0,6}(加班|延长)|(加班|延长).{0,8}(几个小时|多少小时|多少个小时|最多|上限|多长)/.test(f);
+  if (!(pay && u.asks === 'amount') && !limit) return undefined;
+  const parts: [string, Record<string, string>?][] = limit ? [['limit']] : [];
+  if (pay) {
+    const kind = HOLIDAY.test(f) ? 'holiday' : REST_DAY.test(f) ? 'restDay' : 'extended';
+    const wage = u.facts.wage;
+    const amount = wage !== undefined ? overtimePay(f, kind, wage) : undefined;
+    if (amount) parts.push(['amount', amount]);
+    if (kind !== 'extended') parts.push([kind]);
+    parts.push(['rule']);
+  }
+  return write(kb, 'overtime', e.overtime, parts, gigCaveat(e, u));
+};
+
+const TIMES = { holiday: 3, restDay: 2, extended: 1.5 } as const;
+
+/** The pay for the days or hours worked, from the monthly wage (日工资 = 月工资 ÷ 21.75). */
+function overtimePay(f: string, kind: keyof typeof TIMES, wage: number): Record<string, string> | undefined {
+  const daily = wage / 21.75;
+  const hourly = daily / 8;
+  const hours = /(\d+(?:\.\d+)?)个?(?:多)?(?:小时|钟头|个钟)/.exec(f);
+  const days = /(\d+)(?:个)?(?:整)?(?:天|日|个周六|个周日|个星期六|个星期天|个礼拜六|个礼拜天|个休息日|个周末)/.exec(f) ?? /(两|俩)个(?:周六|周日|星期六|星期天|周末)/.exec(f);
+  const times = TIMES[kind];
+  const what = { holiday: '法定休假日', restDay: '休息日', extended: '平时延长工作时间' }[kind];
+  const common = { wage: yuan(wage), daily: yuan(daily), hourly: yuan(hourly) };
+  if (hours && (kind === 'extended' || !days)) {
+    const h = Number(hours[1]);
+    return { ...common, what: `${what}${h}小时`, formula: `${yuan(hourly)}×${h}×${times * 100}%=${yuan(hourly * h * times)}` };
+  }
+  const n = days ? (/^\d+$/.test(days[1]!) ? Number(days[1]) : 2) : kind === 'extended' ? 0 : 1;
+  if (!n) return undefined;
+  return { ...common, what: `${what}${n}天`, formula: `${yuan(daily)}×${n}×${times * 100}%=${yuan(daily * n * times)}` };
+}
+
+const annualLeave: Calculator = (e, u, kb) => {
+  const f = u.folded;
+  // not the cases that lose the year's leave (sick or personal leave: 第四条)
+  if (!/(年假|年休假|带薪休假|带薪年假|带薪假)/.test(f) || /(病假|事假|请假|停薪|寒暑假)/.test(f)) return undefined;
+  const unused = /(没休|没有休|不让休|未休|没让|不给休|不安排|折现|补钱|给钱|不给钱|工资|算钱|300|三倍|补偿|怎么补)/.test(f);
+  const parts: [string, Record<string, string>?][] = [];
+  const worked = u.facts.monthsWorked;
+  const tier = worked !== undefined ? [...e.annualLeave.tiers].reverse().find((t) => worked >= t.years * 12) : undefined;
+  const stated = /(全年|一年|每年|今年)(应该|应|本来|总共)?(有|是|休)?(\d+)天/.exec(f);
+  const yearly = stated ? Number(stated[4]) : tier?.days;
+  const day = u.facts.dates[0];
+  const joined = day && /(入职|跳槽|新单位|新公司|新进|换了?(工作|单位|公司)|刚来|进的?(公司|单位))/.test(f);
+  const leaving = day && /(离职|辞职|走人|解除|不干了|合同到期|被辞|被裁)/.test(f);
+  if (yearly && day && (joined || leaving)) {
+    const year = Number(day.slice(0, 4));
+    const yearDays = (Date.UTC(year + 1, 0, 1) - Date.UTC(year, 0, 1)) / 86400000;
+    const elapsed = (Date.UTC(year, Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10))) - Date.UTC(year, 0, 1)) / 86400000 + 1;
+    const share = joined ? yearDays - elapsed + 1 : elapsed;
+    const exact = (share / yearDays) * yearly;
+    const vars = { date: cnDay(day), remaining: String(share), elapsed: String(share), yearDays: String(yearDays), days: String(yearly), exact: exact.toFixed(2), result: String(Math.floor(exact)) };
+    parts.push([joined ? 'joined' : 'leaving', vars]);
+  } else if (worked !== undefined) {
+    parts.push(tier ? ['yours', { worked: duration(worked), days: `${tier.days}天` }] : ['tooSoon', { worked: duration(worked) }]);
+  }
+  if (unused && !parts.length) parts.push(['unused']);
+  parts.push(['rule']);
+  if (unused && !parts.some(([k]) => k === 'unused')) parts.push(['unused']);
+  return write(kb, 'annualLeave', e.annualLeave, parts, gigCaveat(e, u));
+};
+
+const maternity: Calculator = (e, u, kb) => {
+  const f = u.folded;
+  if (!/(产假|生育假|坐月子|流产|小产|胎停|难产|双胞胎|双胎|龙凤胎|三胞胎|(生孩子|生娃|生宝宝|生小孩|生二胎|生三胎|怀孕).{0,8}(假|休|几天|多少天|多久))/.test(f)) return undefined;
+  const more = /三胞胎/.test(f) ? 2 : /(双胞胎|双胎|龙凤胎|双生)/.test(f) ? 1 : 0;
+  const hard = /难产/.test(f) ? 1 : 0;
+  const pay = /(工资|钱|津贴|生育保险|发不发|待遇|报销)/.test(f);
+  const parts: [string, Record<string, string>?][] = pay && !/(几天|多少天|多久|多长)/.test(f) ? [['pay']] : [];
+  if (/(流产|小产|胎停)/.test(f)) parts.push(['miscarriage']);
+  else if (more || hard) {
+    const why = [hard ? '难产' : '', more ? `多生育${more}个婴儿` : ''].filter(Boolean).join('、');
+    const extra = (more + hard) * e.maternity.extra;
+    parts.push(['yours', { why, days: `${e.maternity.base + extra}天`, extra: `${extra}天` }]);
+  }
+  parts.push(['rule']);
+  if (pay && parts[0]![0] !== 'pay') parts.push(['pay']);
+  parts.push(['local']);
+  return write(kb, 'maternity', e.maternity, parts, gigCaveat(e, u));
+};
+
+const probation: Calculator = (e, u, kb) => {
+  const f = u.folded;
+  if (!/试用/.test(f)) return undefined;
+  if (/(再|又|重新|第二次|二次|两次|续签|再次).{0,6}试用/.test(f)) return write(kb, 'probation', e.probation, [['once'], ['rule']]);
+  const pay = /(工资|钱|80|八折|打折|最低)/.test(f);
+  const quit = /(辞职|离职|走人|不干|不想干|提前|跳槽)/.test(f);
+  if (!pay && !quit && u.asks !== 'period' && u.facts.contractMonths === undefined) return undefined;
+  const parts: [string, Record<string, string>?][] = [];
+  const term = u.facts.contractMonths;
+  if (term !== undefined) {
+    const max = [...e.probation.tiers].reverse().find((t) => term >= t.months);
+    parts.push(max ? ['yours', { term: term === Infinity ? '无固定期限' : duration(term), max: max.max }] : ['none']);
+  }
+  if (pay) parts.unshift(['pay']);
+  if (quit) parts.push(['quit']);
+  if ((!quit && !pay) || u.asks === 'period') parts.push(['rule']);
+  return write(kb, 'probation', e.probation, parts, gigCaveat(e, u));
+};
+
+const injuryDeadline: Calculator = (e, u, kb) => {
+  const f = u.folded;
+  if (!/(工伤认定|认定工伤|申请工伤|报工伤|工伤申请|申报工伤|工伤.{0,6}(申请|认定|报))/.test(f) || NEW_SCHEME.test(f) || u.facts.contract === false) return undefined;
+  const when = u.facts.dates[0];
+  if (u.asks !== 'period' && !when) return undefined;
+  const parts: [string, Record<string, string>?][] = [];
+  if (when) parts.push(['yours', { date: cnDay(when), employerBy: cnDay(addDays(when, 30)), workerBy: cnDay(addYears(when, 1)) }]);
+  else parts.push(['rule']);
+  if (!when || /(结果|决定|出来|下来|认定要|认定需要)/.test(f)) parts.push(['decision']);
+  return write(kb, 'injuryDeadline', e.injuryDeadline, parts);
+};
+
+const arbitrationDeadline: Calculator = (e, u, kb) => {
+  const f = u.folded;
+  if (!/仲裁/.test(f) || /(受理|裁决|结果|不服|起诉|上诉|法院|开庭|审理|多少钱|费用|收费|法律援助|律师)/.test(f)) return undefined;
+  if (!/(时效|过期|晚了|还来得及|期限|多久(之内|以内|内)|多长时间(之内|以内|内)|几年(之内|以内|内)?|超过.{0,4}(年|个月)|(年|个月|去年|前年)(了|多了|前|以前)?.{0,12}还(能|可以|管)|还(能|可以)(申请|去|要|找)?.{0,4}仲裁)/.test(f)) return undefined;
+  const when = u.facts.dates[0];
+  const parts: [string, Record<string, string>?][] = [['rule']];
+  if (when) parts.push(['yours', { date: cnDay(when), by: cnDay(addYears(when, 1)) }]);
+  if (/(工资|欠薪|拖欠|工钱|欠钱)/.test(f)) parts.push(['wages']);
+  return write(kb, 'arbitrationDeadline', e.arbitrationDeadline, parts);
+};
+
+const inspectionDeadline: Calculator = (e, u, kb) => {
+  const f = u.folded;
+  if (!/(劳动监察|监察|举报|投诉)/.test(f) || /(仲裁|受理|结果|办完|处理完|立案)/.test(f)) return undefined;
+  if (!/(时效|期限|几年(之内|以内|内)?|过期|晚了|还来得及|超过.{0,4}(年|个月)|(年|个月|去年|前年)(了|多了|前|以前)?.{0,14}(还能|还可以|还管|还受理))/.test(f)) return undefined;
+  const when = u.facts.dates[0];
+  const parts: [string, Record<string, string>?][] = [['rule']];
+  if (when) parts.push(['yours', { date: cnDay(when), by: cnDay(addYears(when, 2)) }]);
+  return write(kb, 'inspectionDeadline', e.inspectionDeadline, parts);
+};
+
+const resignation: Calculator = (e, u, kb) => {
+  const f = u.folded;
+  if (!/(辞职|离职|不干了|不想干了|走人|跳槽|解除合同|解除劳动合同)/.test(f) || /(仲裁|违约金|培训|服务期|竞业|已经离职|离职了|离职.{0,2}(年|个月))/.test(f)) return undefined;
+  if (/(补偿|赔偿|试用期|年假|年休假)/.test(f) && !/(拖欠|欠|不发|克扣)/.test(f)) return undefined;
+  const unpaid = /((拖欠|欠|不发|克扣|没发|未发|拖)(了|我)?.{0,6}(工资|工钱|薪|钱)|(没|不|未)(给我)?(交|缴)社保)/.test(f);
+  if (unpaid) return write(kb, 'resignation', e.resignation, [['unpaid'], ['notice']]);
+  if (!/(提前|通知|打招呼|多久|几天|不让走|不批|不同意|不放人|押|扣)/.test(f)) return undefined;
+  return write(kb, 'resignation', e.resignation, [['notice']]);
+};
+
+const unemployment: Calculator = (e, u, kb) => {
+  const f = u.folded;
+  if (!/(失业金|失业保险金|失业保险|失业补助)/.test(f)) return undefined;
+  const parts: [string, Record<string, string>?][] = [];
+  const worked = u.facts.monthsWorked;
+  const tier = worked !== undefined ? [...e.unemployment.tiers].reverse().find((t) => worked >= t.years * 12) : undefined;
+  if (tier) parts.push(['yours', { worked: duration(worked!), months: String(tier.months) }]);
+  const amount = u.asks === 'amount' || /(多少钱|标准|领多少|能领多少)/.test(f);
+  if (amount) parts.push(['amount']);
+  if (!tier || u.asks === 'period') parts.push(['rule']);
+  if (/(条件|能不能领|能领吗|可以领吗|谁能领|有资格|辞职)/.test(f)) parts.push(['who']);
+  return write(kb, 'unemployment', e.unemployment, parts);
+};
+
+const LEVEL = /(?:^|[^\d])(10|[1-9])级|([一二三四五六七八九十])级/;
+
+const disability: Calculator = (e, u, kb) => {
+  const f = u.folded;
+  const m = LEVEL.exec(f);
+  // a disability level and how much: 第三十五条 to 第三十七条 (not 停工留薪, 护理费 or what 本人工资 is)
+  if (!m || !/(伤残|工伤)/.test(f) || NEW_SCHEME.test(f) || u.facts.contract === false || !/(一次性|补助金|多少钱|能拿|赔多少|多少|几个月)/.test(f)) return undefined;
+  const level = m[1] ? Number(m[1]) : '一二三四五六七八九十'.indexOf(m[2]!) + 1;
+  const months = e.disability.months[level - 1]!;
+  const parts: [string, Record<string, string>?][] = [['yours', { level: String(level), months: String(months), cite: level <= 4 ? '{1}' : level <= 6 ? '{2}' : '{3}' }]];
+  const wage = u.facts.wage;
+  if (wage !== undefined) parts.push(['amount', { wage: yuan(wage), formula: `${months}×${yuan(wage)}=${yuan(months * wage)}` }]);
+  return write(kb, 'disability', e.disability, parts);
+};
+
+/** In order: the first that recognises the question answers it. */
+const CALCULATORS: Calculator[] = [
+  maternity, annualLeave, probation, overtime, doubleWage, severance, unemployment, disability,
+  injuryDeadline, arbitrationDeadline, inspectionDeadline, resignation,
+];
+
+export function computeEntitlement(e: Entitlements, u: Understanding, kb: KnowledgeBase): Computed | undefined {
+  for (const c of CALCULATORS) {
+    const r = c(e, u, kb);
+    if (r) return r;
+  }
+  return undefined;
+}

@@ -1,0 +1,242 @@
+import { addDays, addMonths, isValidDay } from '../lib/dates.ts';
+import { placeIn } from './places.ts';
+import { findPlatform, type Pilot } from './pilot.ts';
+import { chineseNumeral, fold } from './text.ts';
+
+/**
+ * What a question asks and what it tells, read once before retrieval: retrieval, the curated-answer
+ * match, the structured answers and the composer all use it.
+ */
+
+/** What kind of answer would answer it. */
+export type Asks = 'yesno' | 'amount' | 'period' | 'place' | 'procedure' | 'definition' | 'other';
+
+export type Topic = '新职伤' | '工会' | '平台规则' | '维权' | '劳动法' | '其他';
+
+export type Work = '即时配送' | '出行' | '货运' | '快递';
+
+/** The kind of value that answers: a document number, a phone, an address, opening hours, a date … */
+export type Wants = 'docno' | 'phone' | 'address' | 'hours' | 'date' | 'duration' | 'money' | 'share' | 'count';
+
+/** What the answer must hold for each kind of value (in folded text). */
+export const VALUE_PATTERN: Record<Wants, RegExp> = {
+  docno: /〔\d{4}〕\d+号|\[\d{4}\]\d+号|第\d+号令/,
+  phone: /\d{3,4}-\d{7,8}|(?<!\d)1[3-9]\d{9}(?!\d)|(?<!\d)(12\d{3}|95\d{3,4}|400-?\d{3}-?\d{4})(?!\d)|\d{3,4}-12\d{3}/,
+  address: /[路街道巷弄里]\d+号|\d+号(楼|院|大厦)?|大厦|大楼|\d+(楼|层)|服务大厅|办事大厅/,
+  hours: /\d{1,2}[:：]\d{2}|[上下]午\d{1,2}点|\d{1,2}点/,
+  date: /\d{4}年|\d{1,2}月\d{1,2}日|\d{4}-\d{1,2}-\d{1,2}/,
+  duration: /\d+(\.\d+)?(个)?(日|天|周|月|年|小时|工作日)|半(个)?月|当日|当天|立即|马上|尽快|及时/,
+  money: /\d+(\.\d+)?(万|亿)?(元|块)|\d+(\.\d+)?个?月(的)?工资|半个月工资/,
+  share: /\d+(\.\d+)?%|百分之|\d+倍|[一二两三四五六七八九十]倍/,
+  count: /\d+(\.\d+)?(万|亿)?(多)?(人|个|家|名|户|件|次|所|处)/,
+};
+
+/** The words that ask for each kind: they say what is asked, not what it is about. */
+const WANTS: [Wants, RegExp][] = [
+  ['docno', /(文号|文件号|几号文|号文件|发文字号|哪个文件|什么文件|啥文件|哪份文件|文件.{0,4}几号)/],
+  ['phone', /(电话|热线|号码|打哪个|打什么|打啥|拨打|拨哪个|联系方式)/],
+  ['hours', /(几点|开门|营业时间|办公时间|上班时间|接待时间|工作时间.{0,3}几点|几点.{0,3}(上班|开门|下班|关门))/],
+  ['address', /(地址|具体位置|门牌|怎么走|哪条路|在哪条)/],
+  ['date', /(哪天|哪一天|哪年|哪一年|几月|几号(签|发|出|定|开始|实施|施行)|什么时候(签|发|出|定|开始|实施|施行|印发|公布)|啥时候(签|发|出|定|开始|实施|施行|印发|公布)|何时|日期|哪个月)/],
+  ['share', /(比例|百分之几|几成|多少倍|几倍|百分比)/],
+  ['count', /(多少人|多少个|多少家|多少名|几家|几个省|多少万|覆盖多少|管多少|多少骑手|多少司机)/],
+  ['money', /(多少钱|赔多少|补多少|给多少|拿多少|几块|多少块|多少元|多钱|补贴多少|补多少)/],
+  ['duration', /(多久|多长时间|几天|几个工作日|多少天|几个月|几年|期限|时效|时限)/],
+];
+
+export interface Facts {
+  /** A 新职伤 pilot platform, by its name in the pilot table. */
+  platform?: string;
+  /** Another platform or company named (京东, 中通 …): not in the pilot table. */
+  otherPlatform?: string;
+  province?: string;
+  /** The city, when one is named ("乌鲁木齐", "杭州"). */
+  city?: string;
+  work?: Work;
+  /** true: says it has a labour contract; false: says it has none (众包, 兼职, 没签合同). */
+  contract?: boolean;
+  /** Time worked for the employer, in months ("两年零八个月" → 32). */
+  monthsWorked?: number;
+  /** The agreed term of the labour contract, in months ("签了三年合同" → 36). */
+  contractMonths?: number;
+  /** Calendar days named (an accident, a dismissal), YYYY-MM-DD, never after today. */
+  dates: string[];
+  /** Monthly pay in yuan ("月薪5000", "每月6000块", "工资4350"). */
+  wage?: number;
+}
+
+export interface Understanding {
+  question: string;
+  folded: string;
+  asks: Asks;
+  topic: Topic;
+  facts: Facts;
+  /** The words that only set the scene: the place, the platform, the kind of work. */
+  context: string[];
+  /** The kind of value that answers, when the question names one. */
+  wants?: Wants;
+}
+
+/** First rule that fits wins: "多久之内" is a period even with "怎么", "多少天" a period, not an amount. */
+const ASKS: [Asks, RegExp][] = [
+  ['definition', /(是什么|是啥|是干嘛|干什么的|啥是|什么是|什么叫|啥叫|指的是|是指|什么意思|啥意思|含义|定义)/],
+  ['period', /(多久|多长时间|多长|多少时间|几天|多少天|几个工作日|几年|多少年|期限|时效|时限|什么时候|啥时候|何时|哪年|哪一年|截止|最晚|最迟|哪天|哪一天|几号|之内|以内|内要|内得|过期|超过.{0,4}(还能|能不能|还可以))/],
+  ['amount', /(多少钱|多少|几倍|怎么算|咋算|如何计算|怎么计算|计算|标准|赔多少|补多少|几个月(的)?(工资|补偿)|补几个月|赔几个月|给几个月|比例|百分之几|金额|\bn\+1\b)/],
+  ['place', /(去哪|到哪|在哪|哪里|哪儿|哪个部门|什么部门|啥部门|哪个单位|找谁|找哪|向谁|向哪|谁管|哪管|电话|热线|打什么|打啥|哪个机构|什么机构|什么地方|啥地方|入口|渠道|哪告|哪儿告|哪里告)/],
+  ['yesno', /(能不能|能否|可不可以|可否|可以吗|是不是|有没有|算不算|属不属于|是否|合法吗|违法吗|行不行|要不要|需不需要|用不用|会不会|有无|允许|对不对|吗|嘛|么[?？]?$|[^要]不[?？]?$|没[?？]?$)/],
+  ['procedure', /(怎么办|咋办|咋整|怎么弄|咋弄|怎么做|如何|怎样|怎么|咋|流程|步骤|手续|程序|办理|申请)/],
+];
+
+const TOPICS: [Topic, RegExp][] = [
+  ['新职伤', /(新职伤|职业伤害|职伤|职业伤害保障|一键报案|伤残|工亡)/],
+  ['工会', /(工会|入会|会员|会费|12351|驿站|职工之家)/],
+  ['平台规则', /(算法|平台规则|劳动规则|超时|派单|抽成|抽佣|封号|停号|限流|差评|恳谈|协商|协议|时长|配送时间|罚款|扣款)/],
+  ['维权', /(仲裁|投诉|举报|监察|维权|法律援助|起诉|告他|告平台|告公司|打官司|律师|12348|12333|调解|支付令)/],
+  ['劳动法', /(劳动合同|合同|加班|年假|年休假|带薪|产假|怀孕|哺乳|试用期|经济补偿|赔偿金|辞退|开除|解除|裁员|辞职|离职|社保|五险|最低工资|工资|工伤|工作时间|休息日|节假日|竞业|违约金)/],
+];
+
+const WORK: [Work, RegExp][] = [
+  ['快递', /(快递|快件|揽件|派件|网点|中通|圆通|申通|韵达|极兔|邮政|ems|京东快递|顺丰快递|菜鸟)/],
+  ['货运', /(货车|货运|拉货|运货|卡车|大车|挂车|搬家|满帮|运满满|货车帮|货拉拉|快狗)/],
+  ['出行', /(网约车|专车|快车|出租车|代驾|跑车|开车拉人|拉客|接乘客|乘客|滴滴|曹操|t3|花小猪|高德打车|如祺|首汽)/],
+  ['即时配送', /(外卖|骑手|送餐|配送员|跑单|众包|专送|闪送|跑腿|送餐员|美团|饿了么|达达|蜂鸟)/],
+];
+
+/** Platforms and companies workers name that are not in the pilot table. */
+const OTHER_PLATFORMS = [
+  '京东', '顺丰', '中通', '圆通', '申通', '韵达', '极兔', '邮政', '菜鸟', 'T3', '花小猪', '高德', '如祺', '享道', '首汽', '美团打车',
+  'UU跑腿', '运满满', '货车帮', '盒马', '叮咚', '朴朴', '小象超市', '淘宝闪购', '抖音',
+];
+
+const NO_CONTRACT =
+  /(没签|没有签|未签|不签|没跟我签|不跟我签|没和我签|没给我签|不给签|没有(书面|劳动)?合同|没合同|无合同|众包|兼职|灵活就业|个体工商户|注册个体|合作协议|承揽|不算员工|不是员工)/;
+const CONTRACT = /(签了|签过|签的|签有|有)(劳动)?合同|劳动合同工|合同工|正式工|正式员工|合同制|五险一金|交社保|缴社保|入职|在职|员工|用人单位|单位|公司|厂里|老板|仓库|工厂/;
+
+export interface UnderstandOptions {
+  pilot?: Pilot;
+  /** YYYY-MM-DD, China time: relative days ("昨天") count from it. */
+  today: string;
+}
+
+export function understand(question: string, opts: UnderstandOptions): Understanding {
+  const folded = fold(question).replace(/\s+/g, '');
+  const asks = ASKS.find(([, re]) => re.test(folded))?.[0] ?? 'other';
+  const topic = TOPICS.find(([, re]) => re.test(folded))?.[0] ?? '其他';
+  const context: string[] = [];
+  const platform = opts.pilot ? findPlatform(opts.pilot, folded) : undefined;
+  const other = OTHER_PLATFORMS.find((p) => folded.includes(fold(p)));
+  if (platform) context.push(...[platform.name, ...platform.aliases].filter((n) => folded.includes(n)));
+  else if (other) context.push(other);
+  const place = opts.pilot ? placeIn(opts.pilot, folded) : undefined;
+  if (place) context.push(place.words);
+  const facts: Facts = {
+    ...(platform ? { platform: platform.name } : other ? { otherPlatform: other } : {}),
+    ...(place ? { province: place.province, ...(place.city ? { city: place.city } : {}) } : {}),
+    dates: datesIn(folded, opts.today),
+  };
+  for (const [w, re] of WORK) {
+    const m = re.exec(folded);
+    if (!m) continue;
+    facts.work ??= w;
+    context.push(m[0]);
+  }
+  if (NO_CONTRACT.test(folded)) facts.contract = false;
+  else if (CONTRACT.test(folded)) facts.contract = true;
+  const worked = monthsWorked(folded);
+  if (worked !== undefined) facts.monthsWorked = worked;
+  const wage = monthlyWage(folded);
+  if (wage !== undefined) facts.wage = wage;
+  const term = contractTerm(folded);
+  if (term !== undefined) facts.contractMonths = term;
+  const wanted = WANTS.find(([, re]) => re.test(folded));
+  // "文号", "电话", "几点" say what is asked for: they need not be in the passage, the value must
+  if (wanted) context.push(wanted[1].exec(folded)![0]);
+  return { question, folded, asks, topic, facts, context, ...(wanted ? { wants: wanted[0] } : {}) };
+}
+
+/** "2年零8个月" → 32, "3年半" → 42, "8个月" → 8, "半年" → 6; in folded text (numerals are digits). */
+export function months(text: string): number | undefined {
+  let m: RegExpExecArray | null;
+  if ((m = /(\d+(?:\.\d+)?)年(?:零|又)?(\d+)个?月/.exec(text))) return Math.round(Number(m[1]) * 12) + Number(m[2]);
+  if ((m = /(\d+)年半/.exec(text))) return Number(m[1]) * 12 + 6;
+  if ((m = /(\d+(?:\.\d+)?)(?:多)?年/.exec(text))) return Math.round(Number(m[1]) * 12);
+  if ((m = /(\d+)(?:多)?个月/.exec(text))) return Number(m[1]);
+  if (/半年/.test(text)) return 6;
+  return undefined;
+}
+
+const DURATION = /(\d+(?:\.\d+)?(?:多)?年(?:零|又)?(?:\d+个?月)?|\d+年半|\d+(?:多)?个月|半年)/g;
+
+/** How long the worker has worked there: a duration after 干了/工作了/满/工龄…, not a contract's term. */
+function monthsWorked(folded: string): number | undefined {
+  for (const m of folded.matchAll(DURATION)) {
+    const before = folded.slice(Math.max(0, m.index! - 8), m.index);
+    const after = folded.slice(m.index! + m[0].length, m.index! + m[0].length + 3);
+    if (/(合同|签|期限|试用)/.test(before.slice(-4)) || /^(的|期)?(劳动)?合同/.test(after)) continue;
+    if (/(干了|做了|工作了|上班|上了|待了|呆了|跑了|开了|送了|干|做|工作|满|工龄|入职|干满|做满|工作满|累计|连续|交了|缴了|缴费|参保)/.test(before) || /^(了|工龄)/.test(after)) {
+      return months(m[0]);
+    }
+  }
+  return undefined;
+}
+
+/** Monthly pay: "月薪5000", "平均每月6000", "工资4350元", "一个月5000块", "5000一个月", "月工资1.2万". */
+function monthlyWage(folded: string): number | undefined {
+  const m =
+    /(?:月薪|月工资|月收入|月均|底薪|工资|每个?月|一个月|平均每月|平均每个月|每月平均|本人工资|缴费工资)[^\d]{0,6}?(\d+(?:\.\d+)?)(万|千|k)?(?:元|块)?/i.exec(folded) ??
+    /(\d+(?:\.\d+)?)(万|千|k)?(?:元|块)?(?:钱)?(?:一个月|每月|\/月|的月薪|月薪)/i.exec(folded);
+  if (!m) return undefined;
+  const n = Number(m[1]) * (m[2] === '万' ? 10000 : m[2] ? 1000 : 1);
+  return n >= 500 && n <= 200000 ? n : undefined;
+}
+
+/** The contract's agreed term: "签了三年合同", "合同期2年", "一年的合同"; 无固定期限 is Infinity. */
+function contractTerm(folded: string): number | undefined {
+  if (/无固定期限/.test(folded)) return Infinity;
+  const m =
+    /合同(?:期|期限)?(?:是|签了|签的|为|签)?(\d+(?:\.\d+)?(?:多)?年(?:零|又)?(?:\d+个?月)?|\d+年半|\d+个月|半年)/.exec(folded) ??
+    /(\d+(?:\.\d+)?年(?:零|又)?(?:\d+个?月)?|\d+年半|\d+个月|半年)(?:的|期)?(?:劳动)?合同/.exec(folded);
+  return m ? months(m[1]!) : undefined;
+}
+
+const iso = (y: number, m: number, d: number) => {
+  const s = `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+  return isValidDay(s) ? s : undefined;
+};
+
+/**
+ * Calendar days in a question: "2026年3月5日", "3月5号", "2026-03-05", "昨天", "前天", "3天前",
+ * "上个月10号". A day without a year is the last such day not after today.
+ */
+export function datesIn(folded: string, today: string): string[] {
+  const text = folded.replace(/([零〇一二两三四五六七八九十]+)(?=[月日号])/g, (n) => String(chineseNumeral(n) ?? n));
+  const ty = Number(today.slice(0, 4));
+  const out: string[] = [];
+  const push = (d: string | undefined) => {
+    if (d && d <= today && !out.includes(d)) out.push(d);
+  };
+  const taken: [number, number][] = [];
+  const free = (i: number, len: number) => !taken.some(([a, b]) => i < b && a < i + len);
+  for (const m of text.matchAll(/(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})[日号]?/g)) {
+    taken.push([m.index!, m.index! + m[0].length]);
+    push(iso(+m[1]!, +m[2]!, +m[3]!));
+  }
+  for (const m of text.matchAll(/(上个?月|这个?月|本月)?(\d{1,2})月(\d{1,2})[日号]|(上个?月|这个?月|本月)(\d{1,2})[日号]/g)) {
+    if (!free(m.index!, m[0].length)) continue;
+    if (m[2]) {
+      let d = iso(ty, +m[2], +m[3]!);
+      if (d && d > today) d = iso(ty - 1, +m[2], +m[3]!);
+      push(d);
+    } else {
+      const base = /上/.test(m[4]!) ? addMonths(`${today.slice(0, 8)}01`, -1) : `${today.slice(0, 8)}01`;
+      push(iso(+base.slice(0, 4), +base.slice(5, 7), +m[5]!));
+    }
+  }
+  if (/(今天|今儿|刚才|刚刚)/.test(text)) push(today);
+  if (/(昨天|昨晚|昨儿)/.test(text)) push(addDays(today, -1));
+  if (/大前天/.test(text)) push(addDays(today, -3));
+  else if (/前天/.test(text)) push(addDays(today, -2));
+  const ago = /(\d{1,3})(天|日)(前|之前)/.exec(text);
+  if (ago) push(addDays(today, -Number(ago[1])));
+  return out;
+}

@@ -1,0 +1,139 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../src/app.ts';
+import { openApp } from '../src/app.ts';
+import { arabicQuantities, chineseNumeral } from '../src/knowledge/text.ts';
+import { answerText } from './eval/facts.ts';
+import { tempDir, testConfig } from './helpers/app.ts';
+import { testClock } from './helpers/conversation.ts';
+
+/**
+ * Where our knowledge is a table, the answer is computed from it and names its rule: entitlements
+ * under a labour contract (from the law texts that ship built in) and 新职伤 coverage by province,
+ * platform and date. Questions that ask something else are not taken over by a calculator.
+ */
+const t = tempDir();
+let app: App;
+beforeAll(async () => {
+  // 2026-12-02 in China: "3月5号" is 2026-03-05
+  app = await openApp(testConfig(join(t.dir, 'data')), { clock: testClock('2026-12-02T02:00:00Z').now });
+});
+afterAll(() => {
+  app.close();
+  t.cleanup();
+});
+
+const ask = async (q: string) => {
+  const r = await app.ask(q);
+  return { ...r, text: answerText(r.answer), cited: r.sources.map((s) => `${s.title}${s.section ?? ''}`) };
+};
+
+describe('entitlements under a labour contract, computed and cited', () => {
+  it('经济补偿: months of pay from the time worked, with the half-year rule', async () => {
+    const r = await ask('在仓库干了两年零八个月被裁了能补几个月');
+    expect(r.confident).toBe(true);
+    expect(r.text).toContain('3个月的工资');
+    expect(r.cited).toContain('中华人民共和国劳动合同法第四十七条');
+    expect((await ask('干了3年5个月被公司辞退了 经济补偿能拿几个月')).text).toContain('3个半月');
+  });
+
+  it('经济补偿 and 赔偿金 in yuan when the monthly wage is given', async () => {
+    const r = await ask('公司无缘无故把我开了 我干了4年 月薪5000 不想回去了 能要多少赔偿金');
+    expect(r.text).toContain('4×5000=20000元');
+    expect(r.text).toContain('20000×2=40000元');
+    expect(r.cited).toContain('中华人民共和国劳动合同法第八十七条');
+  });
+
+  it('加班费: the rate for the kind of day, and the sum from the wage (日工资 = 月工资 ÷ 21.75)', async () => {
+    expect((await ask('加班费怎么算')).text).toMatch(/150%.*200%.*300%/);
+    const r = await ask('我月薪4350 国庆10月1号公司让上了一天班 不给补休 应该给我多少加班费');
+    expect(r.text).toContain('600元');
+    expect(r.cited.some((c) => c.startsWith('关于职工全年月平均工作时间和工资折算问题的通知'))).toBe(true);
+    expect((await ask('月薪5220 这个月工作日晚上一共加了10个小时班 加班费该多少')).text).toContain('450元');
+  });
+
+  it('年休假: days by years worked, and prorated for a worker who joined this year', async () => {
+    expect((await ask('工作满12年年假几天')).text).toContain('每年可以休10天');
+    const r = await ask('我今年7月1号跳槽到新单位 之前已经累计工作5年了 今年在新单位能休几天年假？');
+    expect(r.text).toContain('今年是2天');
+    expect(r.cited).toContain('企业职工带薪年休假实施办法第五条');
+  });
+
+  it('产假 for twins, 试用期 by contract term, 失业金 by years paid, 工伤 disability by level', async () => {
+    expect((await ask('双胞胎产假多少天')).text).toContain('113天');
+    expect((await ask('合同签了三年试用期最长多久')).text).toContain('试用期最长6个月');
+    expect((await ask('合同到期续签 公司又要我再试用三个月 这合理吗')).text).toContain('只能约定一次试用期');
+    expect((await ask('单位和我一起交了6年失业保险 现在被裁员 失业金最长能领多久')).text).toContain('最长是18个月');
+    expect((await ask('工伤评了十级 我受伤前12个月平均缴费工资5000 一次性伤残补助金能拿多少')).text).toContain('7×5000=35000元');
+  });
+
+  it('deadlines as calendar dates from the day the worker gives', async () => {
+    const r = await ask('我3月5号在厂里被机器压伤了手，工伤认定什么时候之前要申请');
+    expect(r.text).toContain('最晚2026年4月4日');
+    expect(r.text).toContain('最晚2027年3月5日');
+    expect(r.cited).toContain('工伤保险条例第十七条');
+  });
+
+  it('says the rule does not apply to a platform worker without a labour contract', async () => {
+    expect((await ask('众包骑手 国庆节跑单 加班费怎么算')).text).toContain('新职伤');
+  });
+
+  it('leaves questions about something else to the knowledge base', async () => {
+    const union = await ask('我是跑单的骑手 又没签劳动合同 能入工会吗');
+    expect(union.text).not.toContain('2倍的工资');
+    const sick = await ask('今年请了病假三个月，还有年假吗');
+    expect(sick.cited.some((c) => c.endsWith('第四条'))).toBe(true);
+    const court = await ask('仲裁裁完了我不服还能上法院不');
+    expect(court.text).not.toContain('时效是1年');
+  });
+});
+
+describe('新职伤 coverage from the pilot table', () => {
+  it('a pilot province and platform: since when, who pays', async () => {
+    const r = await ask('我在杭州跑滴滴有没有新职伤');
+    expect(r.text).toContain('浙江和滴滴出行都在新职伤试点里');
+    expect(r.text).toContain('2025年7月1日');
+    expect(r.cited).toContain('新职伤试点地区和平台一览浙江有没有新职伤');
+  });
+
+  it('a province outside the pilot: the plan as a plan, and where to confirm', async () => {
+    const r = await ask('贵阳美团骑手有职业伤害保障吗');
+    expect(r.text).toContain('贵州不在目前新职伤试点的17个省份里');
+    expect(r.text).toContain('12333');
+    expect(r.text).not.toMatch(/贵州.{0,6}(已经|已)纳入/);
+  });
+
+  it('a company or industry outside the pilot', async () => {
+    const r = await ask('京东快递员有新职伤吗');
+    expect(r.text).toContain('京东不在目前新职伤试点的11家平台名单里');
+    expect(r.text).toContain('快递不在目前的试点行业');
+  });
+
+  it('not when the question asks something else about the scheme there', async () => {
+    const r = await ask('在上海跑美团外卖，新职伤这个保障要我自己掏钱交不');
+    expect(r.text).not.toContain('都在新职伤试点里');
+  });
+});
+
+describe('the tables behind computed answers', () => {
+  it('state no number that the article they cite does not hold', () => {
+    const yaml = readFileSync(join(import.meta.dirname, '../knowledge/tables/entitlements.yaml'), 'utf8');
+    // placeholders ({wage}, {1}) are computed or citation marks; every other number must be in a law text
+    for (const line of yaml.split('\n').filter((l) => /^\s{4}\w+: /.test(l) && !l.includes('law:'))) {
+      const text = line.replace(/\{[^}]*\}/g, '');
+      for (const n of text.match(/\d+(\.\d+)?/g) ?? []) expect(LAW_NUMBERS.has(n), `${n} in: ${line.trim()}`).toBe(true);
+    }
+  });
+});
+
+/** Every number the built-in law texts hold, in digits (Chinese numerals converted). */
+const LAW_NUMBERS = (() => {
+  const dir = join(import.meta.dirname, '../knowledge/laws');
+  const set = new Set<string>();
+  for (const f of readdirSync(dir)) {
+    const text = arabicQuantities(readFileSync(join(dir, f), 'utf8').replace(/百分之([零一二两三四五六七八九十百千]+)/g, (m, n: string) => `${chineseNumeral(n) ?? m}%`));
+    for (const n of text.match(/\d+(\.\d+)?/g) ?? []) set.add(n);
+  }
+  return set;
+})();
