@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../src/app.ts';
@@ -59,5 +59,21 @@ describe('a news page added by staff', () => {
     const r = await app.ask('新职伤要自己交钱吗？');
     expect(r.sources[0]?.title).toBe('常见问题：新职伤');
     expect(r.sources.map((s) => s.title)).toContain('江城骑手新职伤保费全由平台缴纳');
+  });
+
+  it('is one document when the same page is saved twice (the saved-from address), the later copy replacing the first', async () => {
+    const page = (views: number) => `<!DOCTYPE html>
+<!-- saved from url=(0052)http://www.jiangcheng.gov.cn/zwgk/20260901/a123.html -->
+<html><head><title>江城市骑手驿站新增20处_江城市人民政府</title></head><body><h1>江城市骑手驿站新增20处</h1>
+<div class="info">浏览次数：${views}</div><p>江城市总工会今年新建骑手驿站20处，全部免费开放。</p></body></html>`;
+    writeFileSync(join(t.dir, 'a123.html'), page(10));
+    mkdirSync(join(t.dir, 'again'), { recursive: true });
+    writeFileSync(join(t.dir, 'again', '江城市骑手驿站新增20处_江城市人民政府.html'), page(99));
+    const before = app.kb.docs.size;
+    await addFiles(app.kb, [join(t.dir, 'a123.html')], { maxBytes: 1e6 });
+    const second = await addFiles(app.kb, [join(t.dir, 'again')], { maxBytes: 1e6 });
+    expect(second.replaced).toBe(1);
+    expect(app.kb.docs.size).toBe(before + 1);
+    expect([...app.kb.docs.values()].filter((d) => d.title === '江城市骑手驿站新增20处')).toHaveLength(1);
   });
 });

@@ -50,6 +50,8 @@ export const answerTuning = {
 const LEAD_CHARS = 220;
 /** A sentence holding the kind of value asked for scores this share of the best sentence more. */
 const ASKED_BONUS = 0.6;
+/** …and the sentence with the very value asked for (文号, 电话, 几点) leads whatever else scores. */
+const WANTED_BONUS = 1.2;
 const MAX_SOURCES = 3;
 const RULE_CHARS = 150;
 /** A law article up to this many times the lead length is quoted whole. */
@@ -88,20 +90,16 @@ function sentences(text: string): string[] {
  * The sentences that answer: the passage whole when it is short (an article usually is), else the
  * best-matching sentences in their original order, up to about LEAD_CHARS characters.
  */
-export function lead(kb: KnowledgeBase, p: Passage, terms: string[], max = LEAD_CHARS, asked?: Pick<Understanding, 'asks' | 'wants'>): string {
+export function lead(kb: KnowledgeBase, p: Passage, query: Query, max = LEAD_CHARS, asked?: Pick<Understanding, 'asks' | 'wants'>): string {
   const text = p.chunk.text.replace(/\n+/g, '\n').trim();
   // An article is one rule: shown whole unless it is long, so its conditions are not cut off.
   if (text.length <= (p.doc.kind === 'law' ? max * LAW_WHOLE : max)) return text.replace(/\n/g, '');
-  const q = new Set(terms);
   const all = sentences(text);
-  const scored = all.map((s, i) => {
-    let score = 0;
-    for (const t of new Set(kb.tokenizer.words(fold(s)))) if (q.has(t)) score += kb.bm25.idf(t);
-    return { s, i, score: score - i * 0.01 };
-  });
+  // how much of the question each sentence holds (a long word and its parts counted once)
+  const scored = all.map((s, i) => ({ s, i, score: overlap(kb, query, p.chunk, s).matchedWeight - i * 0.01 }));
   // the sentence with the value asked for (多少/多久/哪里) goes first among those about the question
   const best = Math.max(0, ...scored.map((c) => c.score));
-  for (const c of scored) if ((c.score > 0 || asked?.wants) && asked && askedPattern(asked) && holdsAsked(c.s, asked)) c.score += best * ASKED_BONUS;
+  for (const c of scored) if ((c.score > 0 || asked?.wants) && asked && askedPattern(asked) && holdsAsked(c.s, asked)) c.score += best * (asked.wants ? WANTED_BONUS : ASKED_BONUS);
   const picked: typeof scored = [];
   let length = 0;
   for (const c of [...scored].sort((a, b) => b.score - a.score)) {
@@ -114,9 +112,10 @@ export function lead(kb: KnowledgeBase, p: Passage, terms: string[], max = LEAD_
   if (p.doc.kind === 'law' && !picked.some((c) => c.i === 0) && all[0] && length + all[0].length <= max * 1.3) {
     picked.push(scored[0]!);
   }
+  // a heading line ("三、办公时间") ends where the next sentence starts
   return picked
     .sort((a, b) => a.i - b.i)
-    .map((c) => c.s)
+    .map((c, k, all) => (k < all.length - 1 && !/[。！？；!?;：:]$/.test(c.s) ? `${c.s}。` : c.s))
     .join('');
 }
 
@@ -187,9 +186,17 @@ function faqFits(kb: KnowledgeBase, faq: Passage, u: Understanding): boolean {
   return true;
 }
 
+/** A page about the place the question names comes first: it answers before a general curated one. */
+function localFirst(r: Retrieval, u: Understanding): boolean {
+  const top = r.passages[0];
+  const region = top?.doc.region;
+  const { city, province } = u.facts;
+  return !!region && !!province && top.doc.kind !== 'faq' && ((!!city && region.includes(city)) || region.includes(province));
+}
+
 /** Composes the extractive answer, or an honest "not sure" with the human channels. */
 export function composeAnswer(kb: KnowledgeBase, r: Retrieval, u?: Understanding): Answer {
-  if (r.faq && (!u || faqFits(kb, r.faq.passage, u))) return curatedAnswer(kb, r);
+  if (r.faq && (!u || (faqFits(kb, r.faq.passage, u) && !localFirst(r, u)))) return curatedAnswer(kb, r);
   const top = r.passages[0];
   const strong = !!top && r.coverage >= answerTuning.minCoverage && r.matchedWeight >= answerTuning.minMatchedWeight;
   const related = !!top && r.coverage >= answerTuning.relatedCoverage && r.matchedWeight >= answerTuning.relatedWeight;
@@ -207,7 +214,7 @@ export function composeAnswer(kb: KnowledgeBase, r: Retrieval, u?: Understanding
   }
   plainWordsFirst(kb, r, cited);
   const first = cited[0]!;
-  const leading = lead(kb, first, r.terms, LEAD_CHARS, u);
+  const leading = lead(kb, first, r, LEAD_CHARS, u);
   let body = `${leading} [1]`;
   // Our own documents explain in plain words; when the rule behind them is at hand, quote it too:
   // one they cite, or one whose own words (not the worker questions shipped with it) fit the question
@@ -218,7 +225,7 @@ export function composeAnswer(kb: KnowledgeBase, r: Retrieval, u?: Understanding
       : cited.findIndex(
           (p) => p.doc.kind === 'law' && (itCites.has(p.chunk.id) || overlap(kb, r, p.chunk, indexText(p.chunk)).coverage >= answerTuning.minCoverage),
         );
-  if (rule > 0) body += `\n\n${citation(cited[rule]!)}：${lead(kb, cited[rule]!, r.terms, RULE_CHARS)} [${rule + 1}]`;
+  if (rule > 0) body += `\n\n${citation(cited[rule]!)}：${lead(kb, cited[rule]!, r, RULE_CHARS)} [${rule + 1}]`;
   const answer = withSources(body, cited);
   // sure only when what we lead with holds the kind of thing asked for (a number, a place …)
   // an article is sure only when its own words (not the worker questions shipped with it) fit
@@ -269,7 +276,13 @@ export async function answerQuestion(kb: KnowledgeBase, question: string, today:
   const understanding = understand(question, { pilot: kb.tables.pilot, today });
   const computed = structured(kb, understanding);
   const { context, facts } = understanding;
-  const retrieval = await retrieve(kb, question, 5, { context, province: facts.province, city: facts.city, lawFit: lawFit(understanding) });
+  const retrieval = await retrieve(kb, question, 5, {
+    context,
+    province: facts.province,
+    city: facts.city,
+    lawFit: lawFit(understanding),
+    value: understanding.wants && VALUE_PATTERN[understanding.wants],
+  });
   if (computed) {
     // room left: our own page on the same subject, for the worker who wants to read more
     const cited = [...computed.passages];

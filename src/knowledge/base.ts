@@ -14,7 +14,7 @@ import { applyEdits, editsOf, type Edits, type Prepared } from './ingest.ts';
 import { questionsFor, type LawQuestions } from './law-questions.ts';
 import type { Lexicon } from './lexicon.ts';
 import { split } from './split.ts';
-import { STOPWORDS_ID, type Tokenizer } from './tokenize.ts';
+import { TOKENIZER_ID, type Tokenizer } from './tokenize.ts';
 import { openHnsw, VectorIndex } from './vector.ts';
 
 /** What the index files were built from; any difference means they are rebuilt from the database. */
@@ -201,7 +201,7 @@ export class KnowledgeBase {
 
   /** What the indexes were built from besides the documents: lexicon and law questions. */
   private fingerprint(): string {
-    return `${this.deps.lexicon.fingerprint}:${STOPWORDS_ID}:${this.deps.lawQuestions?.fingerprint ?? ''}`;
+    return `${this.deps.lexicon.fingerprint}:${TOKENIZER_ID}:${this.deps.lawQuestions?.fingerprint ?? ''}`;
   }
 
   /** The text a chunk is indexed under, with the worker questions for a law article. */
@@ -280,11 +280,13 @@ export class KnowledgeBase {
     return { doc, status: existing ? 'replaced' : 'added', chunks: chunks.length };
   }
 
-  /** The document a file is another copy of: the same bytes, or the same law in the same version. */
+  /** The document a file is another copy of: the same bytes, the same law in the same version, or the same web page. */
   private copyOf(p: Prepared): DocumentRecord | undefined {
+    const url = typeof p.doc.meta.url === 'string' ? p.doc.meta.url : undefined;
     for (const d of this.docs.values()) {
       if (d.sha256 === p.doc.sha256) return d;
       if (p.doc.kind === 'law' && d.kind === 'law' && d.title === p.doc.title && d.version === p.doc.version) return d;
+      if (url && d.meta.url === url) return d;
     }
     return undefined;
   }

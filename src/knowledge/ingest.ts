@@ -5,6 +5,7 @@ import { CATEGORIES, DOCUMENT_FIELDS, type Category, type DocumentFields, type D
 import { formatOf, LoadError, loadFile } from './loaders/index.ts';
 import { renderPilot, loadPilot } from './pilot.ts';
 import { regionOfTitle } from './places.ts';
+import { fold } from './text.ts';
 import { isLegalText, split, type DocKind } from './split.ts';
 
 /** Turns files into documents ready to store: loaded, titled, categorised and split. */
@@ -88,7 +89,7 @@ export function buildDocument(args: {
       title,
       category,
       kind,
-      region: asString(meta.region) ?? regionOfTitle(title) ?? null,
+      region: asString(meta.region) ?? regionOfTitle(fold(title)) ?? (typeof meta.site === 'string' ? regionOfTitle(fold(meta.site)) : undefined) ?? null,
       effective: asString(meta.effective) ?? asString(meta.date),
       updated: asString(meta.updated),
       version: asString(meta.version) ?? asString(meta.effective) ?? asString(meta.date),

@@ -3,7 +3,7 @@ import { queryWeights } from './bm25.ts';
 import type { KnowledgeBase } from './base.ts';
 import type { FaqMatch } from './faq.ts';
 import { globalIdf } from './idf.ts';
-import { provinceOfPlaceName } from './places.ts';
+import { PROVINCES, provinceOfPlaceName } from './places.ts';
 import { fold, toChineseNumeral } from './text.ts';
 
 export interface Passage {
@@ -53,6 +53,10 @@ export const tuning = {
   /** A page about the place the question names, or about another place. */
   samePlace: 1.4,
   otherPlace: 0.6,
+  /** A passage about one province, for a question that names none. */
+  placeUnasked: 0.6,
+  /** A passage holding the kind of value asked for (a 文号, a phone number, opening hours). */
+  holdsValue: 1.5,
   lawForNewScheme: 0.4,
   lawForPlatform: 0.7,
 };
@@ -74,6 +78,8 @@ export interface Scene {
    * covers) or from a platform worker who names no employer ranks our own pages above them.
    */
   lawFit?: 'newScheme' | 'platform';
+  /** The kind of value that answers ("文号", "电话", "几点"): a passage that holds one goes up. */
+  value?: RegExp;
 }
 
 /** Hybrid retrieval: BM25 over jieba terms fused with vector search by reciprocal rank. */
@@ -85,7 +91,7 @@ export async function retrieve(kb: KnowledgeBase, question: string, k = 5, scene
   const rest = terms.filter((t) => !context.has(t));
   const weigh = (t: string) => evidenceWeight(kb, t) * (context.has(t) && rest.length ? tuning.contextWeight : 1);
   const query: Query = { terms, weigh };
-  const scored = rerank(kb, query, await fuse(kb, question, folded, query, scene));
+  const scored = rerank(kb, query, await fuse(kb, question, folded, query, scene), scene);
   const top = scored.slice(0, k);
   const chunks = new Map(kb.store.chunksByIds(top.map((t) => t.id)).map((c) => [c.id, c]));
   const ranked = top.flatMap((t) => {
@@ -158,13 +164,29 @@ function placeFactor(doc: DocumentRecord, scene: Scene): number {
   return provinceOfPlaceName(region) === scene.province ? tuning.samePlace : tuning.otherPlace;
 }
 
+/**
+ * A passage about one province answers a question about another one, or a question that names
+ * none, less well ("我在天津跑美团，有新职伤吗？" for a rider in 福州, or for "试点是哪年开始的").
+ * Laws and passages listing several provinces are general.
+ */
+function passagePlace(chunk: ChunkRecord, doc: DocumentRecord, scene: Scene): number {
+  if (doc.kind === 'law') return 1;
+  const text = fold(chunk.faq ? `${chunk.faq.question}${chunk.text}` : chunk.text);
+  const named = PROVINCES.filter((p) => text.includes(p));
+  if (!named.length || named.length > 2) return 1;
+  if (scene.province) return named.includes(scene.province) ? 1 : tuning.otherPlace;
+  return named.length === 1 ? tuning.placeUnasked : 1;
+}
+
 /** Lifts the passages that contain more of the question, among the first few. */
-function rerank(kb: KnowledgeBase, query: Query, scored: Scored[]): Scored[] {
+function rerank(kb: KnowledgeBase, query: Query, scored: Scored[], scene: Scene): Scored[] {
   const pool = scored.slice(0, tuning.rerankPool);
   const chunks = new Map(kb.store.chunksByIds(pool.map((t) => t.id)).map((c) => [c.id, c]));
   for (const t of pool) {
     const c = chunks.get(t.id);
-    if (c) t.score *= (0.5 + overlap(kb, query, c).coverage) ** tuning.rerank;
+    if (!c) continue;
+    t.score *= (0.5 + overlap(kb, query, c).coverage) ** tuning.rerank * passagePlace(c, t.doc, scene);
+    if (scene.value?.test(fold(c.text))) t.score *= tuning.holdsValue;
   }
   pool.sort((a, b) => b.score - a.score);
   return [...pool, ...scored.slice(pool.length)];

@@ -15,14 +15,16 @@ const STOPWORDS = new Set(
     '应该 得 地 着 过 等 等等 呢 吗 嘛 哎 唉 诶 喂 老 很 太 非常 特别 真的 到底 究竟 一直 总是 或者 ' +
     // question words and fillers of how workers ask: they say a question is asked, not what it is about
     '哪个 哪位 哪家 哪种 哪样 干嘛 干啥 咋整 咋弄 怎么弄 怎么整 来着 弄 搞 整 该 ' +
-    '俺 俺们 木有 啥样 能否 请教 大家 各位 师傅 谢谢 知道 了解 咨询 问问 一般 是啥 是什么 啥意思 什么样'
+    '不要 俺 俺们 木有 啥样 能否 请教 大家 各位 师傅 谢谢 知道 了解 咨询 问问 一般 是啥 是什么 啥意思 什么样'
   ).split(/\s+/),
 );
 
 const WORD = /[\p{L}\p{N}]/u;
 
-/** Part of what indexes were built with: a changed stopword list rebuilds them. */
-export const STOPWORDS_ID = createHash('sha1').update([...STOPWORDS].join(' ')).digest('hex').slice(0, 8);
+const PLACE_SUFFIX = /^(\p{Script=Han}{2,})(?:市|省|自治区|自治州)$/u;
+
+/** Part of what indexes were built with: a change of the stopwords or of these rules rebuilds them. */
+export const TOKENIZER_ID = createHash('sha1').update([...STOPWORDS].join(' ')).update(PLACE_SUFFIX.source).digest('hex').slice(0, 8);
 
 let known: Set<string> | undefined;
 
@@ -91,6 +93,9 @@ export class Tokenizer {
       const w = raw.trim();
       if (!w || !WORD.test(w) || STOPWORDS.has(w)) continue;
       out.push(this.canonical.get(w) ?? w);
+      // "乌鲁木齐市", "江苏省" are one word to jieba: the place is also its name alone, as people say it
+      const place = PLACE_SUFFIX.exec(w);
+      if (place) out.push(place[1]!);
     }
     return out;
   }

@@ -40,7 +40,7 @@ const WANTS: [Wants, RegExp][] = [
   ['date', /(哪天|哪一天|哪年|哪一年|几月|几号(签|发|出|定|开始|实施|施行)|什么时候(签|发|出|定|开始|实施|施行|印发|公布)|啥时候(签|发|出|定|开始|实施|施行|印发|公布)|何时|日期|哪个月)/],
   ['share', /(比例|百分之几|几成|多少倍|几倍|百分比)/],
   ['count', /(多少人|多少个|多少家|多少名|几家|几个省|多少万|覆盖多少|管多少|多少骑手|多少司机)/],
-  ['money', /(多少钱|赔多少|补多少|给多少|拿多少|几块|多少块|多少元|多钱|补贴多少|补多少)/],
+  ['money', /(多少钱|(赔|补|给|拿|领|发|报|付|交|扣|罚|挣|赚)了?多少|几块|多少块|多少元|多钱|补贴多少)/],
   ['duration', /(多久|多长时间|几天|几个工作日|多少天|几个月|几年|期限|时效|时限)/],
 ];
 
@@ -77,11 +77,11 @@ export interface Understanding {
   wants?: Wants;
 }
 
-/** First rule that fits wins: "多久之内" is a period even with "怎么", "多少天" a period, not an amount. */
+/** First rule that fits wins: "多久之内" is a period even with "怎么", "多少天" a period, not an amount, "是啥时候" not a definition. */
 const ASKS: [Asks, RegExp][] = [
-  ['definition', /(是什么|是啥|是干嘛|干什么的|啥是|什么是|什么叫|啥叫|指的是|是指|什么意思|啥意思|含义|定义)/],
   ['period', /(多久|多长时间|多长|多少时间|几天|多少天|几个工作日|几年|多少年|期限|时效|时限|什么时候|啥时候|何时|哪年|哪一年|截止|最晚|最迟|哪天|哪一天|几号|之内|以内|内要|内得|过期|超过.{0,4}(还能|能不能|还可以))/],
   ['amount', /(多少钱|多少|几倍|怎么算|咋算|如何计算|怎么计算|计算|标准|赔多少|补多少|几个月(的)?(工资|补偿)|补几个月|赔几个月|给几个月|比例|百分之几|金额|\bn\+1\b)/],
+  ['definition', /(是什么|是啥|是干嘛|干什么的|啥是|什么是|什么叫|啥叫|指的是|是指|什么意思|啥意思|含义|定义)/],
   ['place', /(去哪|到哪|在哪|哪里|哪儿|哪个部门|什么部门|啥部门|哪个单位|找谁|找哪|向谁|向哪|谁管|哪管|电话|热线|打什么|打啥|哪个机构|什么机构|什么地方|啥地方|入口|渠道|哪告|哪儿告|哪里告)/],
   ['yesno', /(能不能|能否|可不可以|可否|可以吗|是不是|有没有|算不算|属不属于|是否|合法吗|违法吗|行不行|要不要|需不需要|用不用|会不会|有无|允许|对不对|吗|嘛|么[?？]?$|[^要]不[?？]?$|没[?？]?$)/],
   ['procedure', /(怎么办|咋办|咋整|怎么弄|咋弄|怎么做|如何|怎样|怎么|咋|流程|步骤|手续|程序|办理|申请)/],
@@ -127,8 +127,8 @@ export function understand(question: string, opts: UnderstandOptions): Understan
   const other = OTHER_PLATFORMS.find((p) => folded.includes(fold(p)));
   if (platform) context.push(...[platform.name, ...platform.aliases].filter((n) => folded.includes(n)));
   else if (other) context.push(other);
+  // the place is not context: a page staff added about that place must match it fully
   const place = opts.pilot ? placeIn(opts.pilot, folded) : undefined;
-  if (place) context.push(place.words);
   const facts: Facts = {
     ...(platform ? { platform: platform.name } : other ? { otherPlatform: other } : {}),
     ...(place ? { province: place.province, ...(place.city ? { city: place.city } : {}) } : {}),

@@ -38,6 +38,10 @@ export function loadHtml(input: LoaderInput): LoaderOutput {
   const $ = cheerio.load(decodeHtml(input.bytes));
   const { title, el: titleEl } = findHeadline($);
   const meta = extractMeta($, title);
+  const site = siteName($);
+  if (site) meta.site = site;
+  const url = pageUrl($, input.bytes);
+  if (url) meta.url = url;
   removeBoilerplate($, titleEl);
   const root = pickMainContent($);
   const blocks = filterBoilerplateBlocks(toBlocks($, root, { boilerplate: true }));
@@ -73,6 +77,25 @@ const PAGE_LABEL =
 /** A site's own name, as its logo or <title> suffix shows it: "人民网 people.cn", "郑州市总工会". */
 function siteLike(text: string): boolean {
   return /(www\.|\.com|\.cn\b|\.net|\.org|http)/i.test(text) || (text.length <= 14 && SITE_LIKE.test(text.replace(/\s*[a-z' ]+$/i, '')));
+}
+
+/** The site's name after the headline in <title> ("…_无锡市12345政务服务便民热线"): where a page comes from. */
+function siteName($: CheerioAPI): string | undefined {
+  const raw = titleInline($('title').first().text());
+  const headline = stripSiteName(raw);
+  if (headline === raw || !raw.startsWith(headline)) return undefined;
+  return raw.slice(headline.length).replace(/^[\s_|｜\-–—]+/, '').trim() || undefined;
+}
+
+/**
+ * Where the page was saved from: its canonical link, og:url, or the browser's "saved from url"
+ * comment. The same page saved twice is one document.
+ */
+function pageUrl($: CheerioAPI, bytes: Uint8Array): string | undefined {
+  const canonical = $('link[rel="canonical"]').attr('href') ?? metaContent($, ['og:url']);
+  if (canonical && /^https?:\/\//i.test(canonical)) return canonical.trim();
+  const head = new TextDecoder('latin1').decode(bytes.subarray(0, 2048));
+  return /<!--\s*saved from url=\(\d+\)(https?:\/\/[^\s>]+)\s*-->/i.exec(head)?.[1];
 }
 
 /** "留言标题：…" on 留言板 pages: a labelled headline. */
