@@ -46,6 +46,8 @@ export const answerTuning = {
   plainWordsSlack: 0.2,
   /** A law article leads a sure answer only when its own text has this share of the question. */
   lawOwnCoverage: 0.4,
+  /** …and the sentences an answer leads with hold this share of the question. */
+  leadCoverage: 0.6,
 };
 const LEAD_CHARS = 220;
 /** A sentence holding the kind of value asked for scores this share of the best sentence more. */
@@ -230,7 +232,9 @@ export function composeAnswer(kb: KnowledgeBase, r: Retrieval, u?: Understanding
   // sure only when what we lead with holds the kind of thing asked for (a number, a place …)
   // an article is sure only when its own words (not the worker questions shipped with it) fit
   const ownWords = first.doc.kind !== 'law' || overlap(kb, r, first.chunk, indexText(first.chunk)).coverage >= answerTuning.lawOwnCoverage;
-  const confident = strong && ownWords && (!u || holdsAsked(leading, u));
+  // …and what the worker reads first holds the question too, not only the passage around it
+  const leadFits = first.doc.kind === 'law' || overlap(kb, r, first.chunk, `${first.chunk.path.join(' ')}\n${leading}`).coverage >= answerTuning.leadCoverage;
+  const confident = strong && ownWords && leadFits && (!u || holdsAsked(leading, u));
   // Half sure: show what was found, say so plainly, and still point to people who can help.
   return {
     answer: confident ? answer : replies.maybe(answer),

@@ -63,6 +63,8 @@ export function coverageAnswer(kb: KnowledgeBase, pilot: Pilot, t: CoverageTexts
         status: pilot.nationwide?.status ?? '以人社部门公布为准',
       }),
     );
+    const plan = pilot.plans.find((p) => p.province === province);
+    if (plan) parts.push(`${plan.note.replace(/。$/, '')} {1}。`);
   } else if (pv && pf) {
     cites.push(section(`${pv.name}有没有新职伤`), section('哪些平台已经纳入新职伤试点'));
     parts.push(fill(t.both, { province: pv.name, platform: pf.name, provinceStart: cnDay(pv.start), platformStart: cnDay(pf.start), industry: pf.industry }));

@@ -23,6 +23,8 @@ export const pilotSchema = z.object({
       notes: z.string().optional(),
     }),
   ),
+  /** Provinces outside the pilot with an announced plan (a draft), said as a plan. */
+  plans: z.array(z.object({ province: z.string(), note: z.string(), source: source.optional() })).default([]),
   nationwide: z.object({ plan: z.string(), status: z.string() }).partial().optional(),
   notes: z.array(z.string()).default([]),
 });
@@ -92,6 +94,7 @@ export function renderPilot(pilot: Pilot): { text: string; meta: Record<string, 
     lines.push(`### ${p.name}有没有新职伤`, '');
     lines.push(`${p.name}${also}从${cn(p.start)}起纳入新职伤试点。在${p.name}通过试点平台接单、执行订单时受伤，可以申请新职伤保障。`, '');
   }
+  for (const p of pilot.plans) lines.push(`### ${p.province}有没有新职伤`, '', `${p.province}目前不在新职伤试点省份里。${p.note}`, '');
   lines.push('## 哪些平台已经纳入新职伤试点', '');
   const industries = [...new Set(pilot.platforms.map((p) => p.industry))];
   for (const ind of industries) {
@@ -110,6 +113,6 @@ export function renderPilot(pilot: Pilot): { text: string; meta: Record<string, 
   if (pilot.notes.length) lines.push('## 补充说明', '', ...pilot.notes.flatMap((n) => [n, '']));
   return {
     text: lines.join('\n'),
-    meta: { title: pilot.title, category: '新职伤', region: '全国', updated: pilot.updated, sources: pilot.sources },
+    meta: { title: pilot.title, category: '新职伤', region: '全国', updated: pilot.updated, sources: [...pilot.sources, ...pilot.plans.flatMap((p) => (p.source ? [p.source] : []))] },
   };
 }

@@ -75,10 +75,18 @@ export function factSets(folder: string): { name: string; file: string }[] {
     .map((f) => ({ name: `${folder}/${f}`, file: join(dir, f) }));
 }
 
-/** What the worker reads as the answer: everything above the list of sources. */
+/** What the worker reads as the answer: everything but the list of sources (its titles do not count). */
 export function answerText(answer: string): string {
-  const i = answer.lastIndexOf(`\n${replies.sourcesHeading}\n`);
-  return i >= 0 ? answer.slice(0, i) : answer;
+  const lines = answer.split('\n');
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    if (lines[i] !== replies.sourcesHeading) {
+      out.push(lines[i]!);
+      continue;
+    }
+    while (i + 1 < lines.length && /^\[\d+\] /.test(lines[i + 1]!)) i++;
+  }
+  return out.join('\n');
 }
 
 const norm = (s: string) => fold(s).replace(/\s+/g, '');
