@@ -92,7 +92,7 @@ function sentences(text: string): string[] {
  * The sentences that answer: the passage whole when it is short (an article usually is), else the
  * best-matching sentences in their original order, up to about LEAD_CHARS characters.
  */
-export function lead(kb: KnowledgeBase, p: Passage, query: Query, max = LEAD_CHARS, asked?: Pick<Understanding, 'asks' | 'wants'>): string {
+export function lead(kb: KnowledgeBase, p: Passage, query: Query, max = LEAD_CHARS, asked?: Pick<Understanding, 'asks' | 'wants' | 'month'>): string {
   const text = p.chunk.text.replace(/\n+/g, '\n').trim();
   // An article is one rule: shown whole unless it is long, so its conditions are not cut off.
   if (text.length <= (p.doc.kind === 'law' ? max * LAW_WHOLE : max)) return text.replace(/\n/g, '');
@@ -163,14 +163,15 @@ const VALUE: Partial<Record<Asks, RegExp>> = {
 };
 
 /** The pattern a text must match to hold what is asked: the named kind of value, else one for the kind of question. */
-function askedPattern(u: Pick<Understanding, 'asks' | 'wants'>): RegExp | undefined {
+function askedPattern(u: Pick<Understanding, 'asks' | 'wants' | 'month'>): RegExp | undefined {
   return u.wants ? VALUE_PATTERN[u.wants] : VALUE[u.asks];
 }
 
 /** Whether a text holds the kind of value a question asks for: a number for 多少/多久, a body for 哪里. */
-function holdsAsked(text: string, u: Pick<Understanding, 'asks' | 'wants'>): boolean {
+function holdsAsked(text: string, u: Pick<Understanding, 'asks' | 'wants' | 'month'>): boolean {
   const re = askedPattern(u);
-  return !re || re.test(fold(text));
+  const t = fold(text);
+  return (!re || re.test(t)) && (!u.month || t.includes(u.month));
 }
 
 /**
@@ -286,6 +287,7 @@ export async function answerQuestion(kb: KnowledgeBase, question: string, today:
     city: facts.city,
     lawFit: lawFit(understanding),
     value: understanding.wants && VALUE_PATTERN[understanding.wants],
+    literal: understanding.month,
   });
   if (computed) {
     // room left: our own page on the same subject, for the worker who wants to read more

@@ -80,6 +80,8 @@ export interface Scene {
   lawFit?: 'newScheme' | 'platform';
   /** The kind of value that answers ("文号", "电话", "几点"): a passage that holds one goes up. */
   value?: RegExp;
+  /** Words the answer must hold ("2025年6月" in "到2025年6月…多少人"): a passage that has them goes up. */
+  literal?: string;
 }
 
 /** Hybrid retrieval: BM25 over jieba terms fused with vector search by reciprocal rank. */
@@ -165,13 +167,15 @@ function placeFactor(doc: DocumentRecord, scene: Scene): number {
 }
 
 /**
- * A passage about one province answers a question about another one, or a question that names
- * none, less well ("我在天津跑美团，有新职伤吗？" for a rider in 福州, or for "试点是哪年开始的").
+ * A passage about one province (its FAQ question or headings name it) answers a question about
+ * another one, or a question that names none, less well ("我在天津跑美团，有新职伤吗？" for a rider
+ * in 福州, or for "试点是哪年开始的").
  * Laws and passages listing several provinces are general.
  */
 function passagePlace(chunk: ChunkRecord, doc: DocumentRecord, scene: Scene): number {
   if (doc.kind === 'law') return 1;
-  const text = fold(chunk.faq ? `${chunk.faq.question}${chunk.text}` : chunk.text);
+  // what the passage is about: its FAQ question or its headings, not a place it mentions on the way
+  const text = fold(chunk.faq ? chunk.faq.question : chunk.path.join(' '));
   const named = PROVINCES.filter((p) => text.includes(p));
   if (!named.length || named.length > 2) return 1;
   if (scene.province) return named.includes(scene.province) ? 1 : tuning.otherPlace;
@@ -186,7 +190,9 @@ function rerank(kb: KnowledgeBase, query: Query, scored: Scored[], scene: Scene)
     const c = chunks.get(t.id);
     if (!c) continue;
     t.score *= (0.5 + overlap(kb, query, c).coverage) ** tuning.rerank * passagePlace(c, t.doc, scene);
-    if (scene.value?.test(fold(c.text))) t.score *= tuning.holdsValue;
+    const text = fold(c.text);
+    if (scene.value?.test(text)) t.score *= tuning.holdsValue;
+    if (scene.literal && text.includes(scene.literal)) t.score *= tuning.holdsValue;
   }
   pool.sort((a, b) => b.score - a.score);
   return [...pool, ...scored.slice(pool.length)];

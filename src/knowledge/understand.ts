@@ -75,6 +75,8 @@ export interface Understanding {
   context: string[];
   /** The kind of value that answers, when the question names one. */
   wants?: Wants;
+  /** A month the question asks about ("到2025年6月…多少人"): the answer must be about that month. */
+  month?: string;
 }
 
 /** First rule that fits wins: "多久之内" is a period even with "怎么", "多少天" a period, not an amount, "是啥时候" not a definition. */
@@ -125,8 +127,10 @@ export function understand(question: string, opts: UnderstandOptions): Understan
   const context: string[] = [];
   const platform = opts.pilot ? findPlatform(opts.pilot, folded) : undefined;
   const other = OTHER_PLATFORMS.find((p) => folded.includes(fold(p)));
-  if (platform) context.push(...[platform.name, ...platform.aliases].filter((n) => folded.includes(n)));
-  else if (other) context.push(other);
+  // a platform sets the scene when it says where the worker works ("跑美团", "美团骑手"), not when
+  // the question is about the platform itself ("美团跟骑手签的协议")
+  const names = platform ? [platform.name, ...platform.aliases] : other ? [other] : [];
+  context.push(...names.filter((n) => folded.includes(n) && workingFor(folded, n)));
   // the place is not context: a page staff added about that place must match it fully
   const place = opts.pilot ? placeIn(opts.pilot, folded) : undefined;
   const facts: Facts = {
@@ -138,7 +142,8 @@ export function understand(question: string, opts: UnderstandOptions): Understan
     const m = re.exec(folded);
     if (!m) continue;
     facts.work ??= w;
-    context.push(m[0]);
+    // the kind of work sets the scene; a platform named in it was judged above
+    if (!names.includes(m[0]) && !(opts.pilot && findPlatform(opts.pilot, m[0]))) context.push(m[0]);
   }
   if (NO_CONTRACT.test(folded)) facts.contract = false;
   else if (CONTRACT.test(folded)) facts.contract = true;
@@ -151,7 +156,25 @@ export function understand(question: string, opts: UnderstandOptions): Understan
   const wanted = WANTS.find(([, re]) => re.test(folded));
   // "文号", "电话", "几点" say what is asked for: they need not be in the passage, the value must
   if (wanted) context.push(wanted[1].exec(folded)![0]);
-  return { question, folded, asks, topic, facts, context, ...(wanted ? { wants: wanted[0] } : {}) };
+  // "到2025年6月", "2025年6月份": a figure as of that month, not another one
+  const month = /(\d{4})年(\d{1,2})月(?!\d{1,2}[日号])/.exec(folded);
+  return {
+    question,
+    folded,
+    asks,
+    topic,
+    facts,
+    context,
+    ...(wanted ? { wants: wanted[0] } : {}),
+    ...(month && (asks === 'amount' || wanted) ? { month: `${month[1]}年${Number(month[2])}月` } : {}),
+  };
+}
+
+function workingFor(folded: string, name: string): boolean {
+  const at = folded.indexOf(name);
+  const before = folded.slice(Math.max(0, at - 2), at);
+  const after = folded.slice(at + name.length, at + name.length + 3);
+  return /(跑|送|开|做|干|在|给|接|用)了?$/.test(before) || /^(的)?(骑手|司机|外卖|众包|专送|小哥|师傅|兼职|全职|快车|专车)/.test(after);
 }
 
 /** "2年零8个月" → 32, "3年半" → 42, "8个月" → 8, "半年" → 6; in folded text (numerals are digits). */
