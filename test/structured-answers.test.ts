@@ -68,6 +68,17 @@ describe('entitlements under a labour contract, computed and cited', () => {
     expect((await ask('工伤评了十级 我受伤前12个月平均缴费工资5000 一次性伤残补助金能拿多少')).text).toContain('7×5000=35000元');
   });
 
+  it('rights a worker cannot sign away, and what pay held back allows', async () => {
+    const pregnant = await ask('我在韵达网点干了两年了 合同也签了 刚跟老板说怀孕了 他就让我下个月别来了 我该咋办');
+    expect(pregnant.text).toContain('不得因女职工怀孕');
+    expect(pregnant.text).toContain('继续履行');
+    expect((await ask('老板让我签自愿放弃社保的声明 每月多给300块 签了以后出事算谁的')).text).toContain('无效');
+    expect((await ask('新入职两个月了 公司还没给交社保 说转正了再交')).text).toContain('30日内');
+    const unpaid = await ask('公司已经拖了我三个月工资了 我能直接不干了吗 还能要补偿不');
+    expect(unpaid.text).toContain('经济补偿');
+    expect(unpaid.text).not.toContain('提前30日');
+  });
+
   it('deadlines as calendar dates from the day the worker gives', async () => {
     const r = await ask('我3月5号在厂里被机器压伤了手，工伤认定什么时候之前要申请');
     expect(r.text).toContain('最晚2026年4月4日');

@@ -229,13 +229,16 @@ export function composeAnswer(kb: KnowledgeBase, r: Retrieval, u?: Understanding
           (p) => p.doc.kind === 'law' && (itCites.has(p.chunk.id) || overlap(kb, r, p.chunk, indexText(p.chunk)).coverage >= answerTuning.minCoverage),
         );
   if (rule > 0) body += `\n\n${citation(cited[rule]!)}：${lead(kb, cited[rule]!, r, RULE_CHARS)} [${rule + 1}]`;
-  const answer = withSources(body, cited);
   // sure only when what we lead with holds the kind of thing asked for (a number, a place …)
   // an article is sure only when its own words (not the worker questions shipped with it) fit
   const ownWords = first.doc.kind !== 'law' || overlap(kb, r, first.chunk, indexText(first.chunk)).coverage >= answerTuning.lawOwnCoverage;
   // …and what the worker reads first holds the question too, not only the passage around it
   const leadFits = first.doc.kind === 'law' || overlap(kb, r, first.chunk, `${first.chunk.path.join(' ')}\n${leading}`).coverage >= answerTuning.leadCoverage;
   const confident = strong && ownWords && leadFits && (!u || holdsAsked(leading, u));
+  // not sure: the next passage on the question is shown too, so the worker can see which fits
+  const next = confident || rule > 0 ? -1 : cited.findIndex((p, i) => i > 0 && p.doc.id !== first.doc.id && !p.citedBy);
+  if (next > 0) body += `\n\n${lead(kb, cited[next]!, r, RULE_CHARS, u)} [${next + 1}]`;
+  const answer = withSources(body, cited);
   // Half sure: show what was found, say so plainly, and still point to people who can help.
   return {
     answer: confident ? answer : replies.maybe(answer),

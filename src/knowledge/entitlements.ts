@@ -34,6 +34,9 @@ export const entitlementsSchema = z.object({
   resignation: rule({ notice: s, unpaid: s }),
   unemployment: rule({ yours: s, rule: s, amount: s, who: s }).extend({ tiers: z.array(z.object({ years: z.number(), months: z.number() })).min(1) }),
   disability: rule({ yours: s, amount: s }).extend({ months: z.array(z.number()).length(10) }),
+  socialInsurance: rule({ rule: s, arrears: s, quit: s }),
+  waiver: rule({ rule: s, insurance: s }),
+  pregnancy: rule({ rule: s, remedy: s }),
 });
 
 export type Entitlements = z.infer<typeof entitlementsSchema>;
@@ -282,19 +285,23 @@ const arbitrationDeadline: Calculator = (e, u, kb) => {
 const inspectionDeadline: Calculator = (e, u, kb) => {
   const f = u.folded;
   if (!/(劳动监察|监察|举报|投诉)/.test(f) || /(仲裁|受理|结果|办完|处理完|立案)/.test(f)) return undefined;
-  if (!/(时效|期限|几年(之内|以内|内)?|过期|晚了|还来得及|超过.{0,4}(年|个月)|(年|个月|去年|前年)(了|多了|前|以前)?.{0,14}(还能|还可以|还管|还受理))/.test(f)) return undefined;
+  if (!/(时效|期限|几年(之内|以内|内)?|过期|晚了|还来得及|超过.{0,4}(年|个月)|(年|个月|去年|前年)(半)?(了|多了|前|以前)?.{0,30}(还能|还可以|还管|还受理))/.test(f)) return undefined;
   const when = u.facts.dates[0];
   const parts: [string, Record<string, string>?][] = [['rule']];
   if (when) parts.push(['yours', { date: cnDay(when), by: cnDay(addYears(when, 2)) }]);
   return write(kb, 'inspectionDeadline', e.inspectionDeadline, parts);
 };
 
+/** Pay held back or social insurance not paid: what lets a worker quit with compensation (第三十八条). */
+const UNPAID = /((拖欠|欠|不发|克扣|没发|未发|拖)(了|我)?.{0,6}(工资|工钱|薪|钱)|(没|不|未)(给我?)?(交|缴|上)社保)/;
+
 const resignation: Calculator = (e, u, kb) => {
   const f = u.folded;
   if (!/(辞职|离职|不干了|不想干了|走人|跳槽|解除合同|解除劳动合同)/.test(f) || /(仲裁|违约金|培训|服务期|竞业|已经离职|离职了|离职.{0,2}(年|个月))/.test(f)) return undefined;
-  if (/(补偿|赔偿|试用期|年假|年休假)/.test(f) && !/(拖欠|欠|不发|克扣)/.test(f)) return undefined;
-  const unpaid = /((拖欠|欠|不发|克扣|没发|未发|拖)(了|我)?.{0,6}(工资|工钱|薪|钱)|(没|不|未)(给我)?(交|缴)社保)/.test(f);
-  if (unpaid) return write(kb, 'resignation', e.resignation, [['unpaid'], ['notice']]);
+  const unpaid = UNPAID.test(f);
+  if (/(补偿|赔偿|试用期|年假|年休假)/.test(f) && !unpaid) return undefined;
+  // held-back pay: the worker may leave at once (第三十八条), not after 30 days' notice
+  if (unpaid) return write(kb, 'resignation', e.resignation, [['unpaid']]);
   if (!/(提前|通知|打招呼|多久|几天|不让走|不批|不同意|不放人|押|扣)/.test(f)) return undefined;
   return write(kb, 'resignation', e.resignation, [['notice']]);
 };
@@ -328,9 +335,32 @@ const disability: Calculator = (e, u, kb) => {
   return write(kb, 'disability', e.disability, parts);
 };
 
+const socialInsurance: Calculator = (e, u, kb) => {
+  const f = u.folded;
+  if (!/((没|不|未|还没)(给我?|帮我)?(交|缴|上|买)社保|社保.{0,8}(转正|试用期|以后再|再交|不交|没交|断交|补交|补缴)|试用期.{0,6}社保)/.test(f) || /(自愿|放弃|声明|承诺)/.test(f)) return undefined;
+  const parts: [string][] = [['rule']];
+  if (/(补|欠|断)/.test(f)) parts.push(['arrears']);
+  if (/(辞职|离职|不干|走人|解除|补偿)/.test(f)) parts.push(['quit']);
+  return write(kb, 'socialInsurance', e.socialInsurance, parts, gigCaveat(e, u));
+};
+
+const waiver: Calculator = (e, u, kb) => {
+  const f = u.folded;
+  if (!/(自愿放弃|放弃.{0,6}(社保|加班费|补偿|工伤|年假|保险|权利)|(不交|不缴|不买)社保.{0,6}(协议|声明|承诺)|(协议|声明|承诺书?).{0,10}(放弃|不要|不交))/.test(f)) return undefined;
+  const parts: [string][] = [['rule']];
+  if (/社保|保险/.test(f)) parts.push(['insurance']);
+  return write(kb, 'waiver', e.waiver, parts, gigCaveat(e, u));
+};
+
+const pregnancy: Calculator = (e, u, kb) => {
+  const f = u.folded;
+  if (!/(怀孕|孕期|怀了|有了身孕|产期|哺乳|生孩子|生育)/.test(f) || !/(辞退|开除|解除|让我走|叫我走|别来了|不用来了|炒|裁|劝退|降工资|降薪|调岗|辞了)/.test(f)) return undefined;
+  return write(kb, 'pregnancy', e.pregnancy, [['rule'], ['remedy']]);
+};
+
 /** In order: the first that recognises the question answers it. */
 const CALCULATORS: Calculator[] = [
-  maternity, annualLeave, probation, overtime, doubleWage, severance, unemployment, disability,
+  pregnancy, waiver, socialInsurance, maternity, annualLeave, probation, overtime, doubleWage, severance, unemployment, disability,
   injuryDeadline, arbitrationDeadline, inspectionDeadline, resignation,
 ];
 

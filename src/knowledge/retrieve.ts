@@ -59,6 +59,7 @@ export const tuning = {
   holdsValue: 1.5,
   lawForNewScheme: 0.4,
   lawForPlatform: 0.7,
+  staffPage: 1.25,
 };
 
 /** "《工伤保险条例》第十七条" inside our own documents: the article it rests on. */
@@ -144,6 +145,8 @@ async function fuse(kb: KnowledgeBase, question: string, folded: string, query: 
     if (short.length >= 3 && folded.includes(short)) score *= tuning.titleMentionFactor;
     else if (rare.some((t) => foldedTitle(doc).includes(t))) score *= 1 + tuning.titleTermBoost;
     score *= placeFactor(doc, scene);
+    // a page the union added itself is newer and nearer the members than the built-in general text
+    if (doc.kind === 'doc' && !doc.source.startsWith('knowledge/')) score *= tuning.staffPage;
     if (scene.lawFit && doc.kind === 'law') score *= scene.lawFit === 'newScheme' ? tuning.lawForNewScheme : tuning.lawForPlatform;
     scored.push({ id, doc, score });
   }
