@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { App } from '../../src/app.ts';
 import { addFiles } from '../../src/staff/kb.ts';
-import { answerText, baselineFacts, evaluateFacts, factSets, readFactRows, type FactFigures } from './facts.ts';
+import { answerText, baselineFacts, evaluateFacts, factSets, readFactRows, type FactFigures, type FactMiss } from './facts.ts';
 import { HOLDOUT, UNSEEN, llmClassifierFromEnv, pipelineAccuracy, printIntentEval, readIntentCases } from './intents.ts';
 import { EVAL_DIR, evaluate, evaluateBaseline, lawsAvailable, openEvalApp, pct, readQuestions, type Figures } from './lib.ts';
 
@@ -37,17 +37,21 @@ async function withApp(laws: 'labour' | 'all' | 'none', fn: (app: App) => Promis
   }
 }
 
+/** With --misses, what a set we tune on missed; a blind set's misses are never shown. */
+function printMisses(folder: string, misses: FactMiss[]) {
+  if (!verbose || folder.includes('blind')) return;
+  for (const m of misses) {
+    console.log(`   miss ${m.id} ${m.confident ? 'CONFIDENT ' : ''}${m.verdict} ${m.q}\n        want ${m.want.join(' | ')}\n        got  ${answerText(m.answer).replace(/\s+/g, ' ').slice(0, 160)}`);
+  }
+}
+
 /** The fact sets of a folder; misses are listed only for sets we tune on. */
 async function facts(app: App, folder: string) {
   for (const { name, file } of factSets(folder)) {
     const rows = readFactRows(file);
     const { figures, misses } = await evaluateFacts(app, rows);
     console.log(factRow(name, figures, baselineFacts(app, rows)));
-    if (verbose && !folder.includes('blind')) {
-      for (const m of misses) {
-        console.log(`   miss ${m.id} ${m.confident ? 'CONFIDENT ' : ''}${m.verdict} ${m.q}\n        want ${m.want.join(' | ')}\n        got  ${answerText(m.answer).replace(/\s+/g, ' ').slice(0, 160)}`);
-      }
-    }
+    printMisses(folder, misses);
   }
 }
 
@@ -58,9 +62,7 @@ async function pages(folder: string) {
       const rows = readFactRows(file);
       const { figures, misses } = await evaluateFacts(app, rows);
       console.log(factRow(name, figures, baselineFacts(app, rows)));
-      if (verbose && !folder.includes('blind')) {
-        for (const m of misses) console.log(`   miss ${m.id} ${m.confident ? 'CONFIDENT ' : ''}${m.verdict} ${m.q}\n        want ${m.want.join(' | ')}\n        got  ${answerText(m.answer).replace(/\s+/g, ' ').slice(0, 160)}`);
-      }
+      printMisses(folder, misses);
     }, [join(EVAL_DIR, folder)]);
   }
 }
@@ -88,8 +90,9 @@ await withApp('none', async (app) => {
   console.log('-- blind: written without seeing knowledge/, never tuned on');
   await facts(app, 'blind');
 });
-await pages('pages/dev');
-await pages('pages/blind');
+// every folder of pages/, the blind ones last
+const pageSets = readdirSync(join(EVAL_DIR, 'pages')).sort((a, b) => Number(a.includes('blind')) - Number(b.includes('blind')) || a.localeCompare(b));
+for (const folder of pageSets) await pages(`pages/${folder}`);
 
 if (!lawsAvailable()) console.log('\n(../shared/corpus/laws not found: law sets skipped)');
 console.log(`\n== retrieval: ${lawsAvailable() ? 'built-in knowledge + 15 labour laws' : 'built-in knowledge'}`);
