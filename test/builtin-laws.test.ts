@@ -67,6 +67,18 @@ describe('the built-in labour laws', () => {
   });
 });
 
+describe('questions the knowledge base cannot answer', () => {
+  it('are in scope when they are about work, and go to the gap list without the phone number in them', async () => {
+    const { app } = await fresh();
+    const r = await app.ask('我是13812345678，公司年底的十三薪一般发几个月');
+    expect(r.intent).toBe('qa');
+    expect(r.confident).toBe(false);
+    const gap = app.kb.store.listGaps()[0]!;
+    expect(gap.question).toContain('138****5678');
+    expect(gap.question).not.toContain('13812345678');
+  });
+});
+
 describe('pages about a place', () => {
   it('go first when the question names that place, ahead of the general built-in pages', async () => {
     const { app, dir } = await fresh();
