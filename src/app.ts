@@ -19,7 +19,7 @@ import { configuredVectorStore } from './knowledge/configured.ts';
 import { loadCoverageTexts } from './knowledge/coverage.ts';
 import { loadEntitlements } from './knowledge/entitlements.ts';
 import { createEmbeddings } from './knowledge/embed.ts';
-import { loadLawQuestions } from './knowledge/law-questions.ts';
+import { loadWorkerQuestions } from './knowledge/worker-questions.ts';
 import { loadLexicon } from './knowledge/lexicon.ts';
 import { Tokenizer } from './knowledge/tokenize.ts';
 import { LlmAnswerWriter } from './llm/answer.ts';
@@ -72,7 +72,7 @@ export async function openApp(config: Config, opts: { log?: Logger; seed?: boole
     embedderId: config.vectorStore === 'hnswlib' ? id : `${id}|${config.vectorStore}|${JSON.stringify(config.vectorStoreOptions)}`,
     // another LangChain vector store when VECTOR_STORE names one; hnswlib in the data dir otherwise
     vectorStore: config.vectorStore === 'hnswlib' ? undefined : await configuredVectorStore(config.vectorStore, config.vectorStoreOptions, embeddings),
-    lawQuestions: loadLawQuestions(join(ROOT, 'knowledge/law-questions')),
+    workerQuestions: loadWorkerQuestions(join(ROOT, 'knowledge/law-questions'), join(ROOT, 'knowledge/doc-questions')),
     vectorWeight: weight,
     tables: { pilot, entitlements: loadEntitlements(), coverage: loadCoverageTexts() },
     indexDir: join(config.dataDir, 'index'),

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KnowledgeBase } from '../src/knowledge/base.ts';
 import { ExactVectorStore } from './fixtures/langchain/exact-vector-store.ts';
-import { loadLawQuestions } from '../src/knowledge/law-questions.ts';
+import { loadWorkerQuestions } from '../src/knowledge/worker-questions.ts';
 import { retrieve } from '../src/knowledge/retrieve.ts';
 import { HashingEmbeddings } from '../src/knowledge/embed.ts';
 import { loadLexicon } from '../src/knowledge/lexicon.ts';
@@ -214,7 +214,7 @@ describe('worker questions for law articles', () => {
     const embeddings = new HashingEmbeddings(tokenizer);
     const open = async (questions: boolean) => {
       if (questions) writeFileSync(join(qdir, 'q.yaml'), 'law: 某某条例\narticles:\n  第二条:\n    - 站长不给报，我自己能去申请吗\n');
-      return KnowledgeBase.open({ store, tokenizer, lexicon, embeddings, embedderId: 'x', lawQuestions: loadLawQuestions(qdir), indexDir: join(data, 'index') });
+      return KnowledgeBase.open({ store, tokenizer, lexicon, embeddings, embedderId: 'x', workerQuestions: loadWorkerQuestions(qdir), indexDir: join(data, 'index') });
     };
     const without = await open(false);
     await addFiles(without, [join(files, 'law.md')], { maxBytes: MAX });

@@ -11,7 +11,7 @@ import type { Entitlements } from './entitlements.ts';
 import type { Pilot } from './pilot.ts';
 import { FaqMatcher } from './faq.ts';
 import { applyEdits, editsOf, type Edits, type Prepared } from './ingest.ts';
-import { questionsFor, type LawQuestions } from './law-questions.ts';
+import { questionsFor, type WorkerQuestions } from './worker-questions.ts';
 import type { Lexicon } from './lexicon.ts';
 import { split } from './split.ts';
 import { TOKENIZER_ID, type Tokenizer } from './tokenize.ts';
@@ -33,8 +33,8 @@ export interface KnowledgeBaseDeps {
   embedderId: string;
   /** Weight of vector ranks against BM25 ranks in the fusion (see createEmbeddings). */
   vectorWeight?: number;
-  /** Worker-style questions indexed with the law articles they ask about. */
-  lawQuestions?: LawQuestions;
+  /** Worker-style questions indexed with the law articles and document sections they ask about. */
+  workerQuestions?: WorkerQuestions;
   /** Where index files live; undefined keeps them in memory only. */
   indexDir?: string;
   /** A vector store other than the default HNSW (any LangChain VectorStore). */
@@ -201,13 +201,13 @@ export class KnowledgeBase {
 
   /** What the indexes were built from besides the documents: lexicon and law questions. */
   private fingerprint(): string {
-    return `${this.deps.lexicon.fingerprint}:${TOKENIZER_ID}:${this.deps.lawQuestions?.fingerprint ?? ''}`;
+    return `${this.deps.lexicon.fingerprint}:${TOKENIZER_ID}:${this.deps.workerQuestions?.fingerprint ?? ''}`;
   }
 
   /** The text a chunk is indexed under, with the worker questions for a law article. */
   indexTextOf(chunk: ChunkRecord): string {
     const doc = this.docs.get(chunk.docId);
-    const questions = doc?.kind === 'law' ? questionsFor(this.deps.lawQuestions, doc.title, chunk.section) : [];
+    const questions = doc && doc.kind !== 'faq' ? questionsFor(this.deps.workerQuestions, doc.title, chunk.section) : [];
     const text = indexText(chunk);
     return questions.length ? `${text}\n${questions.join('\n')}` : text;
   }
