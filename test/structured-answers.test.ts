@@ -79,6 +79,17 @@ describe('entitlements under a labour contract, computed and cited', () => {
     expect(unpaid.text).not.toContain('提前30日');
   });
 
+  it('time worked from the days given, and the extra pay for annual leave not taken', async () => {
+    const r = await ask('在重庆一家火锅店当服务员 2025年6月1号开始上班 老板一直不签合同 12月31号我辞职了 二倍工资能主张几个月');
+    expect(r.text).toContain('干了7个月');
+    expect(r.text).toContain('大约是6个月');
+    expect((await ask('去年3月1号进的物流园 一直没签合同 今年2月底我走了 能要几个月的双倍工资？')).text).toContain('大约是11个月');
+    const leave = await ask('月工资4350 去年有3天年假公司没安排我休 除了正常工资以外还要额外补我多少钱');
+    expect(leave.text).toContain('另外要补1200元');
+    expect((await ask('我工资一个月5220 上个月有两个周六被叫去厂里加班 也没给补休 加班费按法律最少是多少钱')).text).toContain('960元');
+    expect((await ask('滴滴网约车跟司机协商过抽成这些事没 签协议了吗')).text).not.toContain('2倍的工资');
+  });
+
   it('deadlines as calendar dates from the day the worker gives', async () => {
     const r = await ask('我3月5号在厂里被机器压伤了手，工伤认定什么时候之前要申请');
     expect(r.text).toContain('最晚2026年4月4日');

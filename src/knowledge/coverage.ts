@@ -29,7 +29,7 @@ const COVERED =
   /(有没有|有吗|有么|有不|有没|有木有|有没得|没有吗|有.{0,8}(吗|么|不|没)$|能不能(参加|享受|保|有|上|买|报|参保)|能(参加|享受|保|有|参保)|可以(参加|享受|有|参保)|算不算|在不在|纳入|试点|名单|覆盖|开始|什么时候|啥时候|哪年|几时|管不管|保不保|包括|包不包括|全国|推开|推广|扩大|铺开|是真的)/;
 /** …but not one about something else there: its documents, money, who does what, part-time work. */
 const OTHER_ASPECT =
-  /(文件|文号|几号|通知|办法|规定|细则|规程|谁|多少|交钱|掏钱|缴费|交费|费用|兼职|众包|全职|专送|劳动合同|劳动关系|调查|确认|材料|流程|怎么|咋|如何|待遇|赔|报案|电话|热线|年龄|岁|多久|几天)/;
+  /((算不算|算|属于|属不属于|能不能算)(是)?(职业伤害|工伤|职伤)|文件|文号|几号|通知|办法|规定|细则|规程|谁|多少|交钱|掏钱|缴费|交费|费用|兼职|众包|全职|专送|劳动合同|劳动关系|调查|确认|材料|流程|怎么|咋|如何|待遇|赔|报案|电话|热线|年龄|岁|多久|几天)/;
 
 export function coverageAnswer(kb: KnowledgeBase, pilot: Pilot, t: CoverageTexts, u: Understanding): Computed | undefined {
   const { province, platform, otherPlatform, work } = u.facts;

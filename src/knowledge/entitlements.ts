@@ -23,7 +23,7 @@ export const entitlementsSchema = z.object({
   severance: rule({ yours: s, amount: s, illegal: s, rule: s, wage: s, when: s }),
   doubleWage: rule({ rule: s, span: s, yours: s }),
   overtime: rule({ amount: s, holiday: s, restDay: s, extended: s, rule: s, limit: s }),
-  annualLeave: rule({ yours: s, tooSoon: s, rule: s, unused: s, joined: s, leaving: s }).extend({
+  annualLeave: rule({ yours: s, tooSoon: s, rule: s, unused: s, joined: s, leaving: s, unusedPay: s }).extend({
     tiers: z.array(z.object({ years: z.number(), days: z.number() })).min(1),
   }),
   maternity: rule({ yours: s, rule: s, miscarriage: s, pay: s, local: s }).extend({ base: z.number(), extra: z.number() }),
@@ -36,7 +36,7 @@ export const entitlementsSchema = z.object({
   disability: rule({ yours: s, amount: s }).extend({ months: z.array(z.number()).length(10) }),
   socialInsurance: rule({ rule: s, arrears: s, quit: s }),
   waiver: rule({ rule: s, insurance: s }),
-  pregnancy: rule({ rule: s, remedy: s }),
+  pregnancy: rule({ rule: s, remedy: s, probation: s }),
 });
 
 export type Entitlements = z.infer<typeof entitlementsSchema>;
@@ -118,7 +118,7 @@ const severance: Calculator = (e, u, kb) => {
   const worked = u.facts.monthsWorked;
   // how much, or whether with the time worked given; not part-time work (no compensation, 第七十一条)
   const asked = u.asks === 'amount' || (worked !== undefined && dismissed && (u.asks === 'yesno' || u.asks === 'other'));
-  if (!(named || dismissed) || !asked || INJURY.test(f) || /(兼职|非全日制|小时工)/.test(f)) return undefined;
+  if (!(named || dismissed) || !asked || INJURY.test(f) || /(兼职|非全日制|小时工|竞业)/.test(f)) return undefined;
   const parts: [string, Record<string, string>?][] = [];
   const wage = u.facts.wage;
   const illegal = /(赔偿金|违法(解除|辞退|开除)|无缘无故|没有理由|没理由|随便(开|辞|炒)|说开就开|2倍|二倍|双倍)/.test(f);
@@ -137,7 +137,7 @@ const severance: Calculator = (e, u, kb) => {
 const doubleWage: Calculator = (e, u, kb) => {
   const f = u.folded;
   const named = /(二倍工资|双倍工资|2倍工资|两倍工资|2倍的工资)/.test(f);
-  const unsigned = /(没签|没有签|未签|不签|不跟我签|没给我签|没和我签|不给签|没有(书面|劳动)?合同|没合同)/.test(f);
+  const unsigned = /((没|没有|未|不|不跟我|没跟我|没给我|没和我|不给|一直没|一直不)签(订)?(书面|劳动|正式)?(的)?合同|没有(书面|劳动)?合同|没合同)/.test(f);
   // not when the worker is the one who would not sign (实施条例第五条)
   const refused = /(叫我签|让我签|要我签|我(一直)?(没签|不签|不想签|不愿签|不肯签))/.test(f) || OTHER_SUBJECT.test(f);
   if (refused || (!named && !(unsigned && u.asks !== 'place' && u.asks !== 'procedure' && !INJURY.test(f)))) return undefined;
@@ -214,6 +214,13 @@ const annualLeave: Calculator = (e, u, kb) => {
     parts.push([joined ? 'joined' : 'leaving', vars]);
   } else if (worked !== undefined) {
     parts.push(tier ? ['yours', { worked: duration(worked), days: `${tier.days}天` }] : ['tooSoon', { worked: duration(worked) }]);
+  }
+  const days = /(\d+)天(?:的)?(?:年假|年休假)|(?:年假|年休假)(?:还)?(?:有|剩|剩下|没休)?(\d+)天/.exec(f);
+  const wage = u.facts.wage;
+  if (unused && days && wage !== undefined) {
+    const n = Number(days[1] ?? days[2]);
+    const daily = wage / 21.75;
+    parts.unshift(['unusedPay', { wage: yuan(wage), daily: yuan(daily), days: String(n), total: yuan(daily * n * 3), extra: yuan(daily * n * 2) }]);
   }
   if (unused && !parts.length) parts.push(['unused']);
   parts.push(['rule']);
@@ -354,8 +361,11 @@ const waiver: Calculator = (e, u, kb) => {
 
 const pregnancy: Calculator = (e, u, kb) => {
   const f = u.folded;
-  if (!/(怀孕|孕期|怀了|有了身孕|产期|哺乳|生孩子|生育)/.test(f) || !/(辞退|开除|解除|让我走|叫我走|别来了|不用来了|炒|裁|劝退|降工资|降薪|调岗|辞了)/.test(f)) return undefined;
-  return write(kb, 'pregnancy', e.pregnancy, [['rule'], ['remedy']]);
+  if (!/(怀孕|孕期|怀了|有了身孕|产期|哺乳|生孩子|生育)/.test(f) || !/(辞退|开除|解除|让.{0,2}走|叫.{0,2}走|走人|别来了|不用来了|炒|裁|劝退|降工资|降薪|调岗|辞了)/.test(f)) return undefined;
+  const parts: [string][] = [['rule']];
+  if (/试用期/.test(f)) parts.push(['probation']);
+  parts.push(['remedy']);
+  return write(kb, 'pregnancy', e.pregnancy, parts);
 };
 
 /** In order: the first that recognises the question answers it. */

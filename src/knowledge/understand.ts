@@ -147,7 +147,7 @@ export function understand(question: string, opts: UnderstandOptions): Understan
   }
   if (NO_CONTRACT.test(folded)) facts.contract = false;
   else if (CONTRACT.test(folded)) facts.contract = true;
-  const worked = monthsWorked(folded);
+  const worked = monthsWorked(folded) ?? monthsBetweenDates(folded, facts.dates);
   if (worked !== undefined) facts.monthsWorked = worked;
   const wage = monthlyWage(folded);
   if (wage !== undefined) facts.wage = wage;
@@ -205,12 +205,24 @@ function monthsWorked(folded: string): number | undefined {
 
 /** Monthly pay: "月薪5000", "平均每月6000", "工资4350元", "一个月5000块", "5000一个月", "月工资1.2万". */
 function monthlyWage(folded: string): number | undefined {
+  // "工资1个月5220": the 1 of "1个月" is not the pay; "拖了3个月工资" is no pay at all
   const m =
-    /(?:月薪|月工资|月收入|月均|底薪|工资|每个?月|一个月|平均每月|平均每个月|每月平均|本人工资|缴费工资)[^\d]{0,6}?(\d+(?:\.\d+)?)(万|千|k)?(?:元|块)?/i.exec(folded) ??
-    /(\d+(?:\.\d+)?)(万|千|k)?(?:元|块)?(?:钱)?(?:一个月|每月|\/月|的月薪|月薪)/i.exec(folded);
+    /(?:月薪|月工资|月收入|月均|底薪|工资|每个?月|1个月|平均每月|平均每个月|每月平均|本人工资|缴费工资)(?:是|有|为|才|大概|大约|差不多|拿|1个月|每个?月)?[^\d]{0,4}?(\d+(?:\.\d+)?)(万|千|k)?(?:元|块)?(?!\.?\d|个|月|年|天|日|号|小时|%)/i.exec(folded) ??
+    /(\d+(?:\.\d+)?)(万|千|k)?(?:元|块)?(?:钱)?(?:1个月|每月|\/月|的月薪|月薪)/i.exec(folded);
   if (!m) return undefined;
   const n = Number(m[1]) * (m[2] === '万' ? 10000 : m[2] ? 1000 : 1);
   return n >= 500 && n <= 200000 ? n : undefined;
+}
+
+/** "去年3月1号进的…今年2月底走了": the time worked from a start day and an end day (or today). */
+function monthsBetweenDates(folded: string, dates: string[]): number | undefined {
+  if (!dates.length || !/(进的|入职|进厂|进公司|开始上班|开始干|来上班|上班的|干起)/.test(folded)) return undefined;
+  const [start, end] = [dates[0]!, dates[1]];
+  if (!end || end <= start) return undefined;
+  // whole months from the first day to the day after the last (3月1日 to 次年2月28日 is 12)
+  const [y1, m1, d1] = start.split('-').map(Number) as [number, number, number];
+  const [y2, m2, d2] = addDays(end, 1).split('-').map(Number) as [number, number, number];
+  return (y2 - y1) * 12 + (m2 - m1) - (d2 < d1 ? 1 : 0);
 }
 
 /** The contract's agreed term: "签了三年合同", "合同期2年", "一年的合同"; 无固定期限 is Infinity. */
@@ -243,6 +255,14 @@ export function datesIn(folded: string, today: string): string[] {
   for (const m of text.matchAll(/(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})[日号]?/g)) {
     taken.push([m.index!, m.index! + m[0].length]);
     push(iso(+m[1]!, +m[2]!, +m[3]!));
+  }
+  for (const m of text.matchAll(/(去年|前年|今年)(\d{1,2})月(\d{1,2}[日号]|底|末|初|中旬|中)?/g)) {
+    if (!free(m.index!, m[0].length)) continue;
+    taken.push([m.index!, m.index! + m[0].length]);
+    const y = ty - (m[1] === '去年' ? 1 : m[1] === '前年' ? 2 : 0);
+    const month = +m[2]!;
+    const day = /^\d/.test(m[3] ?? '') ? parseInt(m[3]!, 10) : /底|末/.test(m[3] ?? '') ? new Date(Date.UTC(y, month, 0)).getUTCDate() : /中/.test(m[3] ?? '') ? 15 : 1;
+    push(iso(y, month, day));
   }
   for (const m of text.matchAll(/(上个?月|这个?月|本月)?(\d{1,2})月(\d{1,2})[日号]|(上个?月|这个?月|本月)(\d{1,2})[日号]/g)) {
     if (!free(m.index!, m[0].length)) continue;
