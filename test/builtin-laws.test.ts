@@ -77,6 +77,12 @@ describe('questions the knowledge base cannot answer', () => {
     expect(gap.question).toContain('138****5678');
     expect(gap.question).not.toContain('13812345678');
   });
+
+  it('a question that ends in 有人吗 is a question, not a hello', async () => {
+    const { app } = await fresh();
+    expect((await app.ask('你好')).intent).toBe('greeting');
+    expect((await app.ask('洛阳西工区法援站周六有人吗')).intent).toBe('qa');
+  });
 });
 
 describe('pages about a place', () => {

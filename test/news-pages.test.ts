@@ -76,4 +76,24 @@ describe('a news page added by staff', () => {
     expect(app.kb.docs.size).toBe(before + 1);
     expect([...app.kb.docs.values()].filter((d) => d.title === '江城市骑手驿站新增20处')).toHaveLength(1);
   });
+
+  it('knows the region of a page whose headline names no place, from its site or its opening lines', async () => {
+    const dir = join(t.dir, 'region');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      join(dir, 'art_1.shtml'),
+      `<html><head><meta name="SiteName" content="江苏省人力资源和社会保障厅"><title>江苏省人力资源和社会保障厅 政策问答｜职业伤害保障十问十答</title></head>
+<body><h1>政策问答｜职业伤害保障十问十答</h1><p>问：职业伤害保障有问题打什么电话？答：可拨打12333，或到省社会保险基金管理中心咨询，电话025-83276510。</p></body></html>`,
+    );
+    writeFileSync(
+      join(dir, 'news.html'),
+      `<html><head><title>286名小哥集体入会</title></head><body><h1>286名小哥集体入会</h1>
+<p>5月20日，呼和浩特市新城区总工会举行新就业形态劳动者集体入会仪式，286名快递员、外卖骑手加入工会。</p></body></html>`,
+    );
+    const added = await addFiles(app.kb, [dir], { maxBytes: 1e6 });
+    expect(added.results.map((r) => r.doc.region).sort()).toEqual(['呼和浩特', '江苏']);
+    // so a question about another province does not get 江苏's phone number
+    const r = await app.ask('辽宁职业伤害保障有没有省里的咨询电话');
+    expect(r.answer).not.toContain('025-83276510');
+  });
 });

@@ -4,7 +4,7 @@ import { dayOf } from '../lib/dates.ts';
 import type { AnswerWriter } from '../llm/answer.ts';
 import type { Exchange, QuestionRewriter } from '../llm/rewrite.ts';
 import { replies } from '../replies.ts';
-import { DOMAIN, normaliseForIntent, type Intent, type IntentClassifier } from './intent.ts';
+import { DOMAIN, looksLikeQuestion, normaliseForIntent, type Intent, type IntentClassifier } from './intent.ts';
 import { maskPhone } from './privacy.ts';
 
 export interface AskResult {
@@ -45,8 +45,10 @@ export async function ask(
   const q = asked && opts.rewriter && opts.history?.length ? (await opts.rewriter.rewrite(asked, opts.history)).trim() || asked : asked;
   if (!q) return { intent: 'qa', answer: replies.emptyQuestion, confident: false, sources: [] };
   let intent = await classifier.classify(q);
-  if (intent === 'greeting') return { intent, answer: replies.greeting, confident: true, sources: [] };
   const domain = DOMAIN.test(normaliseForIntent(q));
+  // "…法援站周六有人吗" is a question, not a hello
+  if (intent === 'greeting' && domain && looksLikeQuestion(q)) intent = 'qa';
+  if (intent === 'greeting') return { intent, answer: replies.greeting, confident: true, sources: [] };
   // "12351能干啥", "工会能帮我做什么": a question about our field, not about the assistant, when answered
   const extractive = intent === 'help' && !domain ? undefined : (await answerQuestion(kb, q, dayOf(opts.now ?? new Date()))).answer;
   if (!extractive || (intent === 'help' && !extractive.confident)) return { intent, answer: replies.help, confident: true, sources: [] };

@@ -101,7 +101,12 @@ export function lead(kb: KnowledgeBase, p: Passage, query: Query, max = LEAD_CHA
   const scored = all.map((s, i) => ({ s, i, score: overlap(kb, query, p.chunk, s).matchedWeight - i * 0.01 }));
   // the sentence with the value asked for (多少/多久/哪里) goes first among those about the question
   const best = Math.max(0, ...scored.map((c) => c.score));
-  for (const c of scored) if ((c.score > 0 || asked?.wants) && asked && askedPattern(asked) && holdsAsked(c.s, asked)) c.score += best * (asked.wants ? WANTED_BONUS : ASKED_BONUS);
+  for (const c of scored) {
+    if (!asked || !(c.score > 0 || asked.wants) || !askedPattern(asked) || !holdsAsked(c.s, asked)) continue;
+    // "去哪办": a street address answers best
+    const exact = asked.wants || (asked.asks === 'place' && VALUE_PATTERN.address.test(fold(c.s)));
+    c.score += best * (exact ? WANTED_BONUS : ASKED_BONUS);
+  }
   const picked: typeof scored = [];
   let length = 0;
   for (const c of [...scored].sort((a, b) => b.score - a.score)) {

@@ -4,7 +4,7 @@ import { basename, extname, join, relative } from 'node:path';
 import { CATEGORIES, DOCUMENT_FIELDS, type Category, type DocumentFields, type DocumentRecord, type NewDocument } from '../store/types.ts';
 import { formatOf, LoadError, loadFile } from './loaders/index.ts';
 import { renderPilot, loadPilot } from './pilot.ts';
-import { regionOfTitle } from './places.ts';
+import { regionOfText, regionOfTitle } from './places.ts';
 import { fold } from './text.ts';
 import { isLegalText, split, type DocKind } from './split.ts';
 
@@ -66,6 +66,12 @@ export function applyEdits(p: Prepared, previous: DocumentRecord | undefined): P
   return { ...p, doc: { ...(doc as Prepared['doc']), meta: { ...p.doc.meta, _edits: kept } }, chunks };
 }
 
+/** The region a document is about: from its title, the site it was saved from, or a page's opening lines. */
+function regionOf(title: string, meta: Record<string, unknown>, page?: string): string | undefined {
+  const site = typeof meta.site === 'string' ? meta.site : typeof meta.source === 'string' ? meta.source : '';
+  return regionOfTitle(fold(title)) ?? (site ? regionOfTitle(fold(site)) : undefined) ?? (page ? regionOfText(fold(page.slice(0, 400))) : undefined);
+}
+
 export function buildDocument(args: {
   source: string;
   format: string;
@@ -89,7 +95,7 @@ export function buildDocument(args: {
       title,
       category,
       kind,
-      region: asString(meta.region) ?? regionOfTitle(fold(title)) ?? (typeof meta.site === 'string' ? regionOfTitle(fold(meta.site)) : undefined) ?? null,
+      region: asString(meta.region) ?? regionOf(title, meta, args.format === 'html' ? args.text : undefined) ?? null,
       effective: asString(meta.effective) ?? asString(meta.date),
       updated: asString(meta.updated),
       version: asString(meta.version) ?? asString(meta.effective) ?? asString(meta.date),

@@ -76,3 +76,20 @@ export function regionOfTitle(title: string): string | undefined {
   const place = placeIn(shipped, title);
   return place && (place.city ?? place.province);
 }
+
+/**
+ * The region a page's opening is about, when it names places of one province only ("…新城区总工会…
+ * 呼和浩特…" → 呼和浩特); none when it names several (a national report) or none.
+ */
+export function regionOfText(text: string): string | undefined {
+  shipped ??= loadPilot(join(ROOT, 'knowledge/tables/xinzhishang-pilot.yaml'));
+  const found = new Map<string, string | undefined>();
+  for (const [city, province] of CITIES) if (text.includes(city)) found.set(province, found.get(province) ?? city);
+  for (const p of shipped.provinces) {
+    for (const n of [p.name, ...p.aliases]) if (text.includes(n)) found.set(p.name, found.get(p.name) ?? (n.startsWith(p.name) ? undefined : n));
+  }
+  for (const p of PROVINCES) if (text.includes(p) && !found.has(p)) found.set(p, undefined);
+  if (found.size !== 1) return undefined;
+  const [province, city] = [...found][0]!;
+  return city ?? province;
+}

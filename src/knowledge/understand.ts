@@ -21,7 +21,8 @@ export type Wants = 'docno' | 'phone' | 'address' | 'hours' | 'date' | 'duration
 /** What the answer must hold for each kind of value (in folded text). */
 export const VALUE_PATTERN: Record<Wants, RegExp> = {
   docno: /〔\d{4}〕\d+号|\[\d{4}\]\d+号|第\d+号令/,
-  phone: /\d{3,4}-\d{7,8}|(?<!\d)1[3-9]\d{9}(?!\d)|(?<!\d)(12\d{3}|95\d{3,4}|400-?\d{3}-?\d{4})(?!\d)|\d{3,4}-12\d{3}/,
+  // a landline, a mobile, or a public hotline (12333, 12351 …): not any number that starts with 12
+  phone: /\d{3,4}-\d{7,8}|(?<!\d)1[3-9]\d{9}(?!\d)|(?<!\d)(12333|12351|12348|12345|12315|12366|12368|12309|12380|95\d{3,4}|400-?\d{3}-?\d{4})(?!\d)|\d{3,4}-12\d{3}/,
   address: /[路街道巷弄里]\d+号|\d+号(楼|院|大厦)?|大厦|大楼|\d+(楼|层)|服务大厅|办事大厅/,
   hours: /\d{1,2}[:：]\d{2}|[上下]午\d{1,2}点|\d{1,2}点/,
   date: /\d{4}年|\d{1,2}月\d{1,2}日|\d{4}-\d{1,2}-\d{1,2}/,

@@ -38,7 +38,7 @@ export function loadHtml(input: LoaderInput): LoaderOutput {
   const $ = cheerio.load(decodeHtml(input.bytes));
   const { title, el: titleEl } = findHeadline($);
   const meta = extractMeta($, title);
-  const site = siteName($);
+  const site = metaContent($, ['SiteName', 'og:site_name', 'application-name']) ?? siteName($, title);
   if (site) meta.site = site;
   const url = pageUrl($, input.bytes);
   if (url) meta.url = url;
@@ -79,12 +79,12 @@ function siteLike(text: string): boolean {
   return /(www\.|\.com|\.cn\b|\.net|\.org|http)/i.test(text) || (text.length <= 14 && SITE_LIKE.test(text.replace(/\s*[a-z' ]+$/i, '')));
 }
 
-/** The site's name after the headline in <title> ("…_无锡市12345政务服务便民热线"): where a page comes from. */
-function siteName($: CheerioAPI): string | undefined {
+/** The site's name around the headline in <title> ("…_无锡市12345政务服务便民热线"): where a page comes from. */
+function siteName($: CheerioAPI, title: string | undefined): string | undefined {
   const raw = titleInline($('title').first().text());
-  const headline = stripSiteName(raw);
-  if (headline === raw || !raw.startsWith(headline)) return undefined;
-  return raw.slice(headline.length).replace(/^[\s_|｜\-–—]+/, '').trim() || undefined;
+  const headline = title && raw.includes(title) ? title : stripSiteName(raw);
+  if (headline === raw || !raw.includes(headline)) return undefined;
+  return raw.replace(headline, ' ').replace(/^[\s_|｜\-–—]+|[\s_|｜\-–—]+$/g, '').trim() || undefined;
 }
 
 /**
