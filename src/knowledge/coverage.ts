@@ -91,5 +91,5 @@ export function coverageAnswer(kb: KnowledgeBase, pilot: Pilot, t: CoverageTexts
   }
   if (!(province && !pv)) parts.push(t.confirm);
   const { body, passages } = numberCitations(parts.join(''), cites);
-  return passages.length ? { body, passages, rule: 'coverage' } : undefined;
+  return passages.length ? { body, passages, rule: 'coverage', ignored: false } : undefined;
 }

@@ -5,7 +5,7 @@ import { fill, readTexts } from '../lib/texts.ts';
 import { ROOT } from '../paths.ts';
 import type { KnowledgeBase } from './base.ts';
 import { lawArticle, type Passage } from './retrieve.ts';
-import type { Understanding } from './understand.ts';
+import type { Facts, Understanding } from './understand.ts';
 
 /**
  * Entitlements of a worker with a labour contract, computed from the law's own rules
@@ -52,7 +52,28 @@ export interface Computed {
   passages: Passage[];
   /** Which rule answered (for tests and the console). */
   rule: string;
+  /** The worker told what the rule computes from (their months, wage, dates), and it was not used. */
+  ignored: boolean;
 }
+
+/** What each rule computes from, when the worker tells it. */
+const USES: Partial<Record<keyof Entitlements, (keyof Facts)[]>> = {
+  severance: ['monthsWorked', 'wage'],
+  doubleWage: ['monthsWorked'],
+  overtime: ['wage'],
+  annualLeave: ['monthsWorked', 'dates', 'wage'],
+  probation: ['contractMonths'],
+  unemployment: ['monthsWorked'],
+  disability: ['wage'],
+  injuryDeadline: ['dates'],
+  arbitrationDeadline: ['dates'],
+  inspectionDeadline: ['dates'],
+};
+
+const given = (v: unknown) => (Array.isArray(v) ? v.length > 0 : v !== undefined);
+
+/** The texts that are computed from the worker's own facts. */
+const SPECIFIC = new Set(['yours', 'amount', 'illegal', 'joined', 'leaving', 'unusedPay']);
 
 /**
  * Replaces the {1} {2} … marks of a text with [n] numbers of the passages they name, numbered in
@@ -72,11 +93,13 @@ export function numberCitations(text: string, cites: (Passage | undefined)[]): {
 }
 
 /** Writes the chosen texts of a rule, citing the articles it names. */
-function write(kb: KnowledgeBase, name: keyof Entitlements, r: Rule, parts: [string, Record<string, string | number>?][], caveat?: string): Computed | undefined {
+function write(kb: KnowledgeBase, u: Understanding, name: keyof Entitlements, r: Rule, parts: [string, Record<string, string | number>?][], caveat?: string): Computed | undefined {
+  const facts = u.facts;
   const articles = r.cites.map((c) => lawArticle(kb, c.law, c.article));
   if (!articles[0]) return undefined;
   const { body, passages } = numberCitations(parts.map(([key, vars]) => fill(r.texts[key]!, vars ?? {})).join(''), articles);
-  return { body: caveat ? `${body}\n\n${caveat}` : body, passages, rule: name };
+  const specific = parts.some(([key]) => SPECIFIC.has(key));
+  return { body: caveat ? `${body}\n\n${caveat}` : body, passages, rule: name, ignored: !specific && (USES[name] ?? []).some((k) => given(facts[k])) };
 }
 
 /** "2年8个月", "8个月", "3年". */
@@ -131,7 +154,7 @@ const severance: Calculator = (e, u, kb) => {
     }
   }
   parts.push(['rule'], ['wage'], ['when']);
-  return write(kb, 'severance', e.severance, parts, gigCaveat(e, u));
+  return write(kb, u, 'severance', e.severance, parts, gigCaveat(e, u));
 };
 
 const doubleWage: Calculator = (e, u, kb) => {
@@ -145,7 +168,7 @@ const doubleWage: Calculator = (e, u, kb) => {
   const parts: [string, Record<string, string>?][] = [];
   if (worked !== undefined && worked >= 2) parts.push(['yours', { worked: duration(worked), months: `${Math.min(worked, 12) - 1}个月` }]);
   parts.push(['rule'], ['span']);
-  return write(kb, 'doubleWage', e.doubleWage, parts, gigCaveat(e, u));
+  return write(kb, u, 'doubleWage', e.doubleWage, parts, gigCaveat(e, u));
 };
 
 const HOLIDAY = /(春节|大年|过年|国庆|元旦|五一|劳动节|端午|中秋|清明|法定(节)?假日|法定休假日|节假日|过节|三倍)/;
@@ -168,7 +191,7 @@ const overtime: Calculator = (e, u, kb) => {
     if (kind !== 'extended') parts.push([kind]);
     parts.push(['rule']);
   }
-  return write(kb, 'overtime', e.overtime, parts, gigCaveat(e, u));
+  return write(kb, u, 'overtime', e.overtime, parts, gigCaveat(e, u));
 };
 
 const TIMES = { holiday: 3, restDay: 2, extended: 1.5 } as const;
@@ -225,7 +248,7 @@ const annualLeave: Calculator = (e, u, kb) => {
   if (unused && !parts.length) parts.push(['unused']);
   parts.push(['rule']);
   if (unused && !parts.some(([k]) => k === 'unused')) parts.push(['unused']);
-  return write(kb, 'annualLeave', e.annualLeave, parts, gigCaveat(e, u));
+  return write(kb, u, 'annualLeave', e.annualLeave, parts, gigCaveat(e, u));
 };
 
 const maternity: Calculator = (e, u, kb) => {
@@ -244,13 +267,13 @@ const maternity: Calculator = (e, u, kb) => {
   parts.push(['rule']);
   if (pay && parts[0]![0] !== 'pay') parts.push(['pay']);
   parts.push(['local']);
-  return write(kb, 'maternity', e.maternity, parts, gigCaveat(e, u));
+  return write(kb, u, 'maternity', e.maternity, parts, gigCaveat(e, u));
 };
 
 const probation: Calculator = (e, u, kb) => {
   const f = u.folded;
   if (!/试用/.test(f)) return undefined;
-  if (/(再|又|重新|第二次|二次|两次|续签|再次).{0,6}试用/.test(f)) return write(kb, 'probation', e.probation, [['once'], ['rule']]);
+  if (/(再|又|重新|第二次|二次|两次|续签|再次).{0,6}试用/.test(f)) return write(kb, u, 'probation', e.probation, [['once'], ['rule']]);
   const pay = /(工资|钱|80|八折|打折|最低)/.test(f);
   const quit = /(辞职|离职|走人|不干|不想干|提前|跳槽)/.test(f);
   if (!pay && !quit && u.asks !== 'period' && u.facts.contractMonths === undefined) return undefined;
@@ -263,7 +286,7 @@ const probation: Calculator = (e, u, kb) => {
   if (pay) parts.unshift(['pay']);
   if (quit) parts.push(['quit']);
   if ((!quit && !pay) || u.asks === 'period') parts.push(['rule']);
-  return write(kb, 'probation', e.probation, parts, gigCaveat(e, u));
+  return write(kb, u, 'probation', e.probation, parts, gigCaveat(e, u));
 };
 
 const injuryDeadline: Calculator = (e, u, kb) => {
@@ -275,7 +298,7 @@ const injuryDeadline: Calculator = (e, u, kb) => {
   if (when) parts.push(['yours', { date: cnDay(when), employerBy: cnDay(addDays(when, 30)), workerBy: cnDay(addYears(when, 1)) }]);
   else parts.push(['rule']);
   if (!when || /(结果|决定|出来|下来|认定要|认定需要)/.test(f)) parts.push(['decision']);
-  return write(kb, 'injuryDeadline', e.injuryDeadline, parts);
+  return write(kb, u, 'injuryDeadline', e.injuryDeadline, parts);
 };
 
 const arbitrationDeadline: Calculator = (e, u, kb) => {
@@ -286,7 +309,7 @@ const arbitrationDeadline: Calculator = (e, u, kb) => {
   const parts: [string, Record<string, string>?][] = [['rule']];
   if (when) parts.push(['yours', { date: cnDay(when), by: cnDay(addYears(when, 1)) }]);
   if (/(工资|欠薪|拖欠|工钱|欠钱)/.test(f)) parts.push(['wages']);
-  return write(kb, 'arbitrationDeadline', e.arbitrationDeadline, parts);
+  return write(kb, u, 'arbitrationDeadline', e.arbitrationDeadline, parts);
 };
 
 const inspectionDeadline: Calculator = (e, u, kb) => {
@@ -296,7 +319,7 @@ const inspectionDeadline: Calculator = (e, u, kb) => {
   const when = u.facts.dates[0];
   const parts: [string, Record<string, string>?][] = [['rule']];
   if (when) parts.push(['yours', { date: cnDay(when), by: cnDay(addYears(when, 2)) }]);
-  return write(kb, 'inspectionDeadline', e.inspectionDeadline, parts);
+  return write(kb, u, 'inspectionDeadline', e.inspectionDeadline, parts);
 };
 
 /** Pay held back or social insurance not paid: what lets a worker quit with compensation (第三十八条). */
@@ -308,9 +331,9 @@ const resignation: Calculator = (e, u, kb) => {
   const unpaid = UNPAID.test(f);
   if (/(补偿|赔偿|试用期|年假|年休假)/.test(f) && !unpaid) return undefined;
   // held-back pay: the worker may leave at once (第三十八条), not after 30 days' notice
-  if (unpaid) return write(kb, 'resignation', e.resignation, [['unpaid']]);
+  if (unpaid) return write(kb, u, 'resignation', e.resignation, [['unpaid']]);
   if (!/(提前|通知|打招呼|多久|几天|不让走|不批|不同意|不放人|押|扣)/.test(f)) return undefined;
-  return write(kb, 'resignation', e.resignation, [['notice']]);
+  return write(kb, u, 'resignation', e.resignation, [['notice']]);
 };
 
 const unemployment: Calculator = (e, u, kb) => {
@@ -324,7 +347,7 @@ const unemployment: Calculator = (e, u, kb) => {
   if (amount) parts.push(['amount']);
   if (!tier || u.asks === 'period') parts.push(['rule']);
   if (/(条件|能不能领|能领吗|可以领吗|谁能领|有资格|辞职)/.test(f)) parts.push(['who']);
-  return write(kb, 'unemployment', e.unemployment, parts);
+  return write(kb, u, 'unemployment', e.unemployment, parts);
 };
 
 const LEVEL = /(?:^|[^\d])(10|[1-9])级|([一二三四五六七八九十])级/;
@@ -339,7 +362,7 @@ const disability: Calculator = (e, u, kb) => {
   const parts: [string, Record<string, string>?][] = [['yours', { level: String(level), months: String(months), cite: level <= 4 ? '{1}' : level <= 6 ? '{2}' : '{3}' }]];
   const wage = u.facts.wage;
   if (wage !== undefined) parts.push(['amount', { wage: yuan(wage), formula: `${months}×${yuan(wage)}=${yuan(months * wage)}` }]);
-  return write(kb, 'disability', e.disability, parts);
+  return write(kb, u, 'disability', e.disability, parts);
 };
 
 const socialInsurance: Calculator = (e, u, kb) => {
@@ -348,7 +371,7 @@ const socialInsurance: Calculator = (e, u, kb) => {
   const parts: [string][] = [['rule']];
   if (/(补|欠|断)/.test(f)) parts.push(['arrears']);
   if (/(辞职|离职|不干|走人|解除|补偿)/.test(f)) parts.push(['quit']);
-  return write(kb, 'socialInsurance', e.socialInsurance, parts, gigCaveat(e, u));
+  return write(kb, u, 'socialInsurance', e.socialInsurance, parts, gigCaveat(e, u));
 };
 
 const waiver: Calculator = (e, u, kb) => {
@@ -356,7 +379,7 @@ const waiver: Calculator = (e, u, kb) => {
   if (!/(自愿放弃|放弃.{0,6}(社保|加班费|补偿|工伤|年假|保险|权利)|(不交|不缴|不买)社保.{0,6}(协议|声明|承诺)|(协议|声明|承诺书?).{0,10}(放弃|不要|不交))/.test(f)) return undefined;
   const parts: [string][] = [['rule']];
   if (/社保|保险/.test(f)) parts.push(['insurance']);
-  return write(kb, 'waiver', e.waiver, parts, gigCaveat(e, u));
+  return write(kb, u, 'waiver', e.waiver, parts, gigCaveat(e, u));
 };
 
 const pregnancy: Calculator = (e, u, kb) => {
@@ -365,7 +388,7 @@ const pregnancy: Calculator = (e, u, kb) => {
   const parts: [string][] = [['rule']];
   if (/试用期/.test(f)) parts.push(['probation']);
   parts.push(['remedy']);
-  return write(kb, 'pregnancy', e.pregnancy, parts);
+  return write(kb, u, 'pregnancy', e.pregnancy, parts);
 };
 
 /** In order: the first that recognises the question answers it. */
