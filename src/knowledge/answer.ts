@@ -2,7 +2,7 @@ import { indexText, type KnowledgeBase } from './base.ts';
 import { coverageAnswer } from './coverage.ts';
 import { computeEntitlement, type Computed } from './entitlements.ts';
 import { citedArticles, overlap, retrieve, type Passage, type Query, type Retrieval, type Scene } from './retrieve.ts';
-import { understand, VALUE_PATTERN, type Asks, type Understanding } from './understand.ts';
+import { NEW_SCHEME, understand, VALUE_PATTERN, type Asks, type Understanding } from './understand.ts';
 import { PROVINCES } from './places.ts';
 import { fold } from './text.ts';
 import { replies, hotlineList } from '../replies.ts';
@@ -203,8 +203,8 @@ function localFirst(r: Retrieval, u: Understanding): boolean {
 }
 
 /** Composes the extractive answer, or an honest "not sure" with the human channels. */
-export function composeAnswer(kb: KnowledgeBase, r: Retrieval, u?: Understanding): Answer {
-  if (r.faq && (!u || (faqFits(kb, r.faq.passage, u) && !localFirst(r, u)))) return curatedAnswer(kb, r);
+export function composeAnswer(kb: KnowledgeBase, r: Retrieval, u: Understanding): Answer {
+  if (r.faq && faqFits(kb, r.faq.passage, u) && !localFirst(r, u)) return curatedAnswer(kb, r);
   const top = r.passages[0];
   const strong = !!top && r.coverage >= answerTuning.minCoverage && r.matchedWeight >= answerTuning.minMatchedWeight;
   const related = !!top && r.coverage >= answerTuning.relatedCoverage && r.matchedWeight >= answerTuning.relatedWeight;
@@ -239,7 +239,7 @@ export function composeAnswer(kb: KnowledgeBase, r: Retrieval, u?: Understanding
   const ownWords = first.doc.kind !== 'law' || overlap(kb, r, first.chunk, indexText(first.chunk)).coverage >= answerTuning.lawOwnCoverage;
   // …and what the worker reads first holds the question too, not only the passage around it
   const leadFits = first.doc.kind === 'law' || overlap(kb, r, first.chunk, `${first.chunk.path.join(' ')}\n${leading}`).coverage >= answerTuning.leadCoverage;
-  const confident = strong && ownWords && leadFits && (!u || holdsAsked(leading, u));
+  const confident = strong && ownWords && leadFits && holdsAsked(leading, u);
   // not sure: the next passage on the question is shown too, so the worker can see which fits
   const next = confident || rule > 0 ? -1 : cited.findIndex((p, i) => i > 0 && p.doc.id !== first.doc.id && !p.citedBy);
   if (next > 0) body += `\n\n${lead(kb, cited[next]!, r, RULE_CHARS, u)} [${next + 1}]`;
@@ -327,7 +327,7 @@ const EMPLOYER = /(单位|公司|老板|厂|劳动合同|合同|用人|员工|�
 
 /** How well law texts fit the asker: not at all for the 新职伤 scheme, less for a platform worker with no employer. */
 function lawFit(u: Understanding): Scene['lawFit'] {
-  if (/(新职伤|职业伤害|职伤)/.test(u.folded)) return 'newScheme';
+  if (NEW_SCHEME.test(u.folded)) return 'newScheme';
   const platformWorker = (u.facts.work && PLATFORM_WORK.has(u.facts.work)) || u.facts.platform !== undefined;
   return platformWorker && u.facts.contract !== true && !EMPLOYER.test(u.folded) ? 'platform' : undefined;
 }

@@ -7,7 +7,7 @@ import type { KnowledgeBase } from './base.ts';
 import { numberCitations, type Computed } from './entitlements.ts';
 import { coverage, type Pilot } from './pilot.ts';
 import { lawArticle, type Passage } from './retrieve.ts';
-import type { Understanding } from './understand.ts';
+import { NEW_SCHEME, type Understanding } from './understand.ts';
 
 /**
  * 新职伤 coverage from the pilot table (province × platform × date): "我在杭州跑滴滴有没有新职伤",
@@ -22,7 +22,6 @@ export type CoverageTexts = z.infer<typeof textsSchema>;
 
 export const loadCoverageTexts = (file = join(ROOT, 'prompts/coverage.yaml')): CoverageTexts => readTexts(file, textsSchema);
 
-const SCHEME = /(新职伤|职业伤害|职伤)/;
 const INSURED = /(工伤|保险|保障)/;
 /** Asking whether it is there: 有没有, 能不能参加, 在不在名单里, 什么时候开始… */
 const COVERED =
@@ -34,7 +33,7 @@ const OTHER_ASPECT =
 export function coverageAnswer(kb: KnowledgeBase, pilot: Pilot, t: CoverageTexts, u: Understanding): Computed | undefined {
   const { province, platform, otherPlatform, work } = u.facts;
   const f = u.folded;
-  const about = SCHEME.test(f) || (INSURED.test(f) && (platform || otherPlatform) && u.asks === 'yesno') || (/(试点|名单)/.test(f) && (platform || province));
+  const about = NEW_SCHEME.test(f) || (INSURED.test(f) && (platform || otherPlatform) && u.asks === 'yesno') || (/(试点|名单)/.test(f) && (platform || province));
   // whether (or since when) a place or platform is covered, not another question about the scheme there
   if (!about || !['yesno', 'period', 'other'].includes(u.asks) || !COVERED.test(f) || OTHER_ASPECT.test(f)) return undefined;
   const courier = work === '快递' && !platform;

@@ -5,7 +5,7 @@ import { fill, readTexts } from '../lib/texts.ts';
 import { ROOT } from '../paths.ts';
 import type { KnowledgeBase } from './base.ts';
 import { lawArticle, type Passage } from './retrieve.ts';
-import type { Facts, Understanding } from './understand.ts';
+import { NEW_SCHEME, type Facts, type Understanding } from './understand.ts';
 
 /**
  * Entitlements of a worker with a labour contract, computed from the law's own rules
@@ -103,28 +103,27 @@ function write(kb: KnowledgeBase, u: Understanding, name: keyof Entitlements, r:
 }
 
 /** "2年8个月", "8个月", "3年". */
-export function duration(months: number): string {
+function duration(months: number): string {
   const y = Math.floor(months / 12);
   const m = Math.round(months % 12);
   return `${y ? `${y}年` : ''}${m ? `${m}个月` : ''}` || '不满1个月';
 }
 
 /** Months of pay: each full year one, a rest of six months or more one, less than six months half. */
-export function severanceMonths(worked: number): number {
+function severanceMonths(worked: number): number {
   const years = Math.floor(worked / 12);
   const rest = worked - years * 12;
   return years + (rest >= 6 ? 1 : rest > 0 ? 0.5 : 0);
 }
 
 /** 36000 → "36000", 1234.5 → "1234.5", 600.0001 → "600": yuan as people write them. */
-export const yuan = (n: number) => String(Math.round(n * 100) / 100);
+const yuan = (n: number) => String(Math.round(n * 100) / 100);
 
 const monthsOfPay = (n: number) => (n === 0.5 ? '半个月' : Number.isInteger(n) ? `${n}个月` : `${Math.floor(n)}个半月`);
 
 const INJURY = /(工伤|伤残|职业伤害|新职伤|职伤|车祸|受伤|撞)/;
 /** A question about the union or the 新职伤 scheme is not one about labour-law pay. */
 const OTHER_SUBJECT = /(工会|入会|新职伤|职业伤害|职伤|社保|保险)/;
-const NEW_SCHEME = /(新职伤|职业伤害|职伤)/;
 const GIG = new Set(['即时配送', '出行', '货运']);
 
 /** The caveat for a worker who may have no labour contract (a platform rider or driver). */

@@ -91,10 +91,10 @@ export async function retrieve(kb: KnowledgeBase, question: string, k = 5, scene
   const terms = kb.tokenizer.termsOfFolded(folded);
   const context = new Set(scene.context.flatMap((c) => kb.tokenizer.termsOfFolded(fold(c))));
   // when the question is all scene ("美团有没有新职伤" is not), the scene is what it asks about
-  const rest = terms.filter((t) => !context.has(t));
-  const weigh = (t: string) => evidenceWeight(kb, t) * (context.has(t) && rest.length ? tuning.contextWeight : 1);
+  const scenic = (t: string) => context.has(t) && terms.some((x) => !context.has(x));
+  const weigh = (t: string) => evidenceWeight(kb, t) * (scenic(t) ? tuning.contextWeight : 1);
   const query: Query = { terms, weigh };
-  const scored = rerank(kb, query, await fuse(kb, question, folded, query, scene), scene);
+  const scored = rerank(kb, query, await fuse(kb, question, folded, terms, scenic, scene), scene);
   const top = scored.slice(0, k);
   const chunks = new Map(kb.store.chunksByIds(top.map((t) => t.id)).map((c) => [c.id, c]));
   const ranked = top.flatMap((t) => {
@@ -113,12 +113,11 @@ export async function retrieve(kb: KnowledgeBase, question: string, k = 5, scene
 }
 
 /** BM25 (domain words weighted up, expansions added lightly) and vectors, fused by reciprocal rank. */
-async function fuse(kb: KnowledgeBase, question: string, folded: string, query: Query, scene: Scene): Promise<Scored[]> {
-  const { terms } = query;
+async function fuse(kb: KnowledgeBase, question: string, folded: string, terms: string[], scenic: (t: string) => boolean, scene: Scene): Promise<Scored[]> {
   const weights = queryWeights(terms);
   for (const [t, w] of weights) {
     const domain = kb.tokenizer.isDomainWord(t) ? tuning.domainBoost : 1;
-    weights.set(t, w * domain * (query.weigh(t) < evidenceWeight(kb, t) ? tuning.contextWeight : 1));
+    weights.set(t, w * domain * (scenic(t) ? tuning.contextWeight : 1));
   }
   for (const w of kb.tokenizer.expand(terms)) weights.set(w, tuning.expansionWeight);
   const lexical = kb.bm25.search(weights, tuning.candidates);
@@ -193,6 +192,7 @@ function rerank(kb: KnowledgeBase, query: Query, scored: Scored[], scene: Scene)
     const c = chunks.get(t.id);
     if (!c) continue;
     t.score *= (0.5 + overlap(kb, query, c).coverage) ** tuning.rerank * passagePlace(c, t.doc, scene);
+    if (!scene.value && !scene.literal) continue;
     const text = fold(c.text);
     if (scene.value?.test(text)) t.score *= tuning.holdsValue;
     if (scene.literal && text.includes(scene.literal)) t.score *= tuning.holdsValue;

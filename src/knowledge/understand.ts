@@ -11,7 +11,8 @@ import { chineseNumeral, fold } from './text.ts';
 /** What kind of answer would answer it. */
 export type Asks = 'yesno' | 'amount' | 'period' | 'place' | 'procedure' | 'definition' | 'other';
 
-export type Topic = '新职伤' | '工会' | '平台规则' | '维权' | '劳动法' | '其他';
+/** The 新职伤 scheme named: no labour-law rule or text on employees answers for it. */
+export const NEW_SCHEME = /(新职伤|职业伤害|职伤)/;
 
 export type Work = '即时配送' | '出行' | '货运' | '快递';
 
@@ -70,7 +71,6 @@ export interface Understanding {
   question: string;
   folded: string;
   asks: Asks;
-  topic: Topic;
   facts: Facts;
   /** The words that only set the scene: the place, the platform, the kind of work. */
   context: string[];
@@ -90,13 +90,6 @@ const ASKS: [Asks, RegExp][] = [
   ['procedure', /(怎么办|咋办|咋整|怎么弄|咋弄|怎么做|如何|怎样|怎么|咋|流程|步骤|手续|程序|办理|申请)/],
 ];
 
-const TOPICS: [Topic, RegExp][] = [
-  ['新职伤', /(新职伤|职业伤害|职伤|职业伤害保障|一键报案|伤残|工亡)/],
-  ['工会', /(工会|入会|会员|会费|12351|驿站|职工之家)/],
-  ['平台规则', /(算法|平台规则|劳动规则|超时|派单|抽成|抽佣|封号|停号|限流|差评|恳谈|协商|协议|时长|配送时间|罚款|扣款)/],
-  ['维权', /(仲裁|投诉|举报|监察|维权|法律援助|起诉|告他|告平台|告公司|打官司|律师|12348|12333|调解|支付令)/],
-  ['劳动法', /(劳动合同|合同|加班|年假|年休假|带薪|产假|怀孕|哺乳|试用期|经济补偿|赔偿金|辞退|开除|解除|裁员|辞职|离职|社保|五险|最低工资|工资|工伤|工作时间|休息日|节假日|竞业|违约金)/],
-];
 
 const WORK: [Work, RegExp][] = [
   ['快递', /(快递|快件|揽件|派件|网点|中通|圆通|申通|韵达|极兔|邮政|ems|京东快递|顺丰快递|菜鸟)/],
@@ -124,7 +117,6 @@ export interface UnderstandOptions {
 export function understand(question: string, opts: UnderstandOptions): Understanding {
   const folded = fold(question).replace(/\s+/g, '');
   const asks = ASKS.find(([, re]) => re.test(folded))?.[0] ?? 'other';
-  const topic = TOPICS.find(([, re]) => re.test(folded))?.[0] ?? '其他';
   const context: string[] = [];
   const platform = opts.pilot ? findPlatform(opts.pilot, folded) : undefined;
   const other = OTHER_PLATFORMS.find((p) => folded.includes(fold(p)));
@@ -163,7 +155,6 @@ export function understand(question: string, opts: UnderstandOptions): Understan
     question,
     folded,
     asks,
-    topic,
     facts,
     context,
     ...(wanted ? { wants: wanted[0] } : {}),
@@ -179,7 +170,7 @@ function workingFor(folded: string, name: string): boolean {
 }
 
 /** "2年零8个月" → 32, "3年半" → 42, "8个月" → 8, "半年" → 6; in folded text (numerals are digits). */
-export function months(text: string): number | undefined {
+function months(text: string): number | undefined {
   let m: RegExpExecArray | null;
   if ((m = /(\d+(?:\.\d+)?)年(?:零|又)?(\d+)个?月/.exec(text))) return Math.round(Number(m[1]) * 12) + Number(m[2]);
   if ((m = /(\d+)年半/.exec(text))) return Number(m[1]) * 12 + 6;
