@@ -97,6 +97,48 @@ describe('entitlements under a labour contract, computed and cited', () => {
     expect(r.cited).toContain('工伤保险条例第十七条');
   });
 
+  it('流产 or 引产 by the months pregnant, not the 98 days of a birth', async () => {
+    const late = await ask('怀孕5个多月引产了，能休几天产假');
+    expect(late.text).toContain('产假是42天');
+    expect(late.text).not.toContain('98天');
+    expect((await ask('怀孕两个月流产了 有产假吗')).text).toContain('产假是15天');
+  });
+
+  it('a pregnant worker whose contract ends: it runs on until the pregnancy, birth and nursing are over', async () => {
+    const r = await ask('怀孕了合同这个月到期 公司说不续了让我走');
+    expect(r.text).toMatch(/^合同到期时你在孕期/);
+    expect(r.text).toContain('续延');
+    expect(r.cited).toContain('中华人民共和国劳动合同法第四十五条');
+  });
+
+  it('试用期: none in a job under 3 months; an over-long one already served earns 赔偿金', async () => {
+    const short = await ask('干两个月的短期工 老板说前一个月算试用期');
+    expect(short.text).toMatch(/^合同期限不满3个月的，不能约定试用期/);
+    const long = await ask('合同一年 公司约了四个月试用期 我已经干满了 能要求赔偿吗');
+    expect(long.text).toContain('试用期最长2个月');
+    expect(long.text).toContain('以你试用期满月工资为标准');
+    expect(long.cited).toContain('中华人民共和国劳动合同法第八十三条');
+  });
+
+  it('年休假: 300% includes the normal day\'s pay; a leaver without a date gets the proration rule', async () => {
+    expect((await ask('年假没休公司说给300% 是正常工资之外再给三倍吗')).text).toContain('其中包含正常工作期间的工资');
+    expect((await ask('年中辞职走人 今年的年假一天没休 能折成钱吗')).text).toMatch(/^离职时当年没休完的年休假.*已过日历天数÷365天/);
+  });
+
+  it('dismissal for not being up to the job: training first, 30 days\' notice or a month\'s pay, compensation', async () => {
+    const r = await ask('公司说我不能胜任 要辞退我 合法吗');
+    expect(r.text).toContain('培训或者调整工作岗位');
+    expect(r.text).toContain('提前30日');
+    expect(r.text).toContain('经济补偿');
+    expect(r.cited).toContain('中华人民共和国劳动合同法第四十条');
+  });
+
+  it('仲裁时效: what interrupts it and how it counts again', async () => {
+    const r = await ask('劳动争议仲裁时效在何种情形下中断？中断后怎么算');
+    expect(r.text).toContain('重新计算');
+    expect(r.text).toContain('主张权利');
+  });
+
   it('says the rule does not apply to a platform worker without a labour contract', async () => {
     expect((await ask('众包骑手 国庆节跑单 加班费怎么算')).text).toContain('新职伤');
   });
@@ -130,6 +172,22 @@ describe('新职伤 coverage from the pilot table', () => {
     const r = await ask('京东快递员有新职伤吗');
     expect(r.text).toContain('京东不在目前新职伤试点的11家平台名单里');
     expect(r.text).toContain('快递不在目前的试点行业');
+  });
+
+  it('which industries, platforms or provinces, asked without naming one', async () => {
+    const industries = await ask('新职伤试点覆盖哪些行业');
+    expect(industries.text).toContain('出行、即时配送、同城货运');
+    const platforms = await ask('新职伤试点一开始有几个平台 都是哪些');
+    expect(platforms.text).toContain('首批7家：曹操出行、美团、饿了么、达达、闪送、货拉拉、快狗打车');
+    const provinces = await ask('新职伤现在有哪些省份');
+    expect(provinces.text).toContain('目前共17个');
+    // a question about what the scheme pays is not a list of industries
+    expect((await ask('新就业形态人员职业伤害保障待遇包括哪些项目')).text).not.toContain('同城货运');
+  });
+
+  it('a platform named with its 众包 or 专送 line is still that platform', async () => {
+    const r = await ask('深圳跑美团众包的 有没有职业伤害保障');
+    expect(r.text).toContain('广东和美团都在新职伤试点里');
   });
 
   it('not when the question asks something else about the scheme there', async () => {

@@ -7,6 +7,7 @@ import type { KnowledgeBase } from './base.ts';
 import { numberCitations, type Computed } from './entitlements.ts';
 import { coverage, type Pilot } from './pilot.ts';
 import { lawArticle, type Passage } from './retrieve.ts';
+import { fold } from './text.ts';
 import { NEW_SCHEME, type Understanding } from './understand.ts';
 
 /**
@@ -17,6 +18,7 @@ import { NEW_SCHEME, type Understanding } from './understand.ts';
 const s = z.string();
 const textsSchema = z.object({
   both: s, onDay: s, beforeStart: s, province: s, provinceOut: s, platform: s, platformOut: s, courier: s, contract: s, confirm: s,
+  industries: s, platforms: s, provinces: s,
 });
 export type CoverageTexts = z.infer<typeof textsSchema>;
 
@@ -30,20 +32,26 @@ const COVERED =
 const OTHER_ASPECT =
   /((算不算|算|属于|属不属于|能不能算)(是)?(职业伤害|工伤|职伤)|文件|文号|几号|通知|办法|规定|细则|规程|谁|多少|交钱|掏钱|缴费|交费|费用|兼职|众包|全职|专送|劳动合同|劳动关系|调查|确认|材料|流程|怎么|咋|如何|待遇|赔|报案|电话|热线|年龄|岁|多久|几天)/;
 
+/** Which industries, platforms or provinces the pilot takes in, asked without naming one. */
+const LISTING = /(哪些|哪几|几个|几家|多少个|多少家|都是|都有|有什么|是什么)(行业|平台|省|地区|地方|城市)|(行业|平台|省份|地区)(有哪些|是哪些|都有|有几|有多少|都是|包括)|(覆盖|包括|纳入)(了)?(哪些|什么|哪几)(行业|平台|省|地区|地方|城市)/;
+
 export function coverageAnswer(kb: KnowledgeBase, pilot: Pilot, t: CoverageTexts, u: Understanding): Computed | undefined {
   const { province, platform, otherPlatform, work } = u.facts;
   const f = u.folded;
-  const about = NEW_SCHEME.test(f) || (INSURED.test(f) && (platform || otherPlatform) && u.asks === 'yesno') || (/(试点|名单)/.test(f) && (platform || province));
-  // whether (or since when) a place or platform is covered, not another question about the scheme there
-  if (!about || !['yesno', 'period', 'other'].includes(u.asks) || !COVERED.test(f) || OTHER_ASPECT.test(f)) return undefined;
-  const courier = work === '快递' && !platform;
-  if (!province && !platform && !otherPlatform && !courier) return undefined;
   const doc = [...kb.docs.values()].find((d) => d.title === pilot.title && d.status === 'active');
   if (!doc) return undefined;
   const section = (name: string): Passage | undefined => {
     const chunk = kb.store.chunkBySection(doc.id, name);
     return chunk ? { chunk, doc, score: 1 } : undefined;
   };
+  if (NEW_SCHEME.test(f) && !province && !platform && !otherPlatform && LISTING.test(f)) return listing(pilot, t, f, section);
+  // the platform's own name ("美团众包") says nothing about what is asked
+  const rest = platform ? platformNames(pilot, platform).reduce((x, n) => x.replaceAll(fold(n), ''), f) : f;
+  const about = NEW_SCHEME.test(f) || (INSURED.test(f) && (platform || otherPlatform) && u.asks === 'yesno') || (/(试点|名单)/.test(f) && (platform || province));
+  // whether (or since when) a place or platform is covered, not another question about the scheme there
+  if (!about || !['yesno', 'period', 'other'].includes(u.asks) || !COVERED.test(f) || OTHER_ASPECT.test(rest)) return undefined;
+  const courier = work === '快递' && !platform;
+  if (!province && !platform && !otherPlatform && !courier) return undefined;
   const pv = province ? pilot.provinces.find((p) => p.name === province) : undefined;
   const pf = platform ? pilot.platforms.find((p) => p.name === platform) : undefined;
   const provinceList = pilot.provinces.map((p) => p.name).join('、');
@@ -90,5 +98,40 @@ export function coverageAnswer(kb: KnowledgeBase, pilot: Pilot, t: CoverageTexts
   }
   if (!(province && !pv)) parts.push(t.confirm);
   const { body, passages } = numberCitations(parts.join(''), cites);
+  return passages.length ? { body, passages, rule: 'coverage', ignored: false } : undefined;
+}
+
+/** The platform's name and aliases, longest first. */
+function platformNames(pilot: Pilot, name: string): string[] {
+  const p = pilot.platforms.find((x) => x.name === name);
+  return p ? [p.name, ...p.aliases].sort((a, b) => b.length - a.length) : [];
+}
+
+/** "2022年7月1日起首批7家：曹操出行、美团…；2025年7月1日起新增4家：…". */
+function byStart(items: { name: string; start: string }[], unit: string): string {
+  const groups = new Map<string, string[]>();
+  for (const i of items) groups.set(i.start, [...(groups.get(i.start) ?? []), i.name]);
+  return [...groups]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([start, names], i) => `${cnDay(start)}起${i ? '新增' : '首批'}${names.length}${unit}：${names.join('、')}`)
+    .join('；');
+}
+
+function listing(pilot: Pilot, t: CoverageTexts, f: string, section: (name: string) => Passage | undefined): Computed | undefined {
+  const industries = [...new Set(pilot.platforms.map((p) => p.industry))];
+  let text: string;
+  let cite: Passage | undefined;
+  if (/(行业|工种)/.test(f)) {
+    const each = industries.map((i) => `${i}（${pilot.platforms.filter((p) => p.industry === i).map((p) => p.name).join('、')}）`).join('；');
+    text = fill(t.industries, { industries: industries.join('、'), each });
+    cite = section('哪些平台已经纳入新职伤试点');
+  } else if (/(省|地区|地方|城市)/.test(f)) {
+    text = fill(t.provinces, { groups: byStart(pilot.provinces, '个'), count: pilot.provinces.length, plan: pilot.nationwide?.plan ?? '', status: pilot.nationwide?.status ?? '以人社部门公布为准' });
+    cite = section('哪些省份已经纳入新职伤试点');
+  } else {
+    text = fill(t.platforms, { groups: byStart(pilot.platforms, '家'), count: pilot.platforms.length });
+    cite = section('哪些平台已经纳入新职伤试点');
+  }
+  const { body, passages } = numberCitations(text, [undefined, cite]);
   return passages.length ? { body, passages, rule: 'coverage', ignored: false } : undefined;
 }

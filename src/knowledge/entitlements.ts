@@ -21,22 +21,23 @@ const s = z.string();
 export const entitlementsSchema = z.object({
   noContract: s,
   severance: rule({ yours: s, amount: s, illegal: s, rule: s, wage: s, when: s }),
+  noFault: rule({ rule: s, unfit: s, severance: s, union: s, protected: s }),
   doubleWage: rule({ rule: s, span: s, yours: s }),
   overtime: rule({ amount: s, holiday: s, restDay: s, extended: s, rule: s, limit: s }),
-  annualLeave: rule({ yours: s, tooSoon: s, rule: s, unused: s, joined: s, leaving: s, unusedPay: s }).extend({
+  annualLeave: rule({ yours: s, tooSoon: s, rule: s, unused: s, joined: s, leaving: s, leavingRule: s, unusedPay: s }).extend({
     tiers: z.array(z.object({ years: z.number(), days: z.number() })).min(1),
   }),
-  maternity: rule({ yours: s, rule: s, miscarriage: s, pay: s, local: s }).extend({ base: z.number(), extra: z.number() }),
-  probation: rule({ yours: s, none: s, rule: s, pay: s, quit: s, once: s }).extend({ tiers: z.array(z.object({ months: z.number(), max: s })).min(1) }),
+  maternity: rule({ yours: s, rule: s, miscarriage: s, lost: s, pay: s, local: s }).extend({ base: z.number(), extra: z.number() }),
+  probation: rule({ yours: s, none: s, rule: s, pay: s, quit: s, once: s, illegal: s }).extend({ tiers: z.array(z.object({ months: z.number(), max: s })).min(1) }),
   injuryDeadline: rule({ yours: s, rule: s, decision: s }),
-  arbitrationDeadline: rule({ yours: s, rule: s, wages: s }),
+  arbitrationDeadline: rule({ yours: s, rule: s, wages: s, interrupt: s }),
   inspectionDeadline: rule({ rule: s, yours: s }),
   resignation: rule({ notice: s, unpaid: s }),
   unemployment: rule({ yours: s, rule: s, amount: s, who: s }).extend({ tiers: z.array(z.object({ years: z.number(), months: z.number() })).min(1) }),
   disability: rule({ yours: s, amount: s }).extend({ months: z.array(z.number()).length(10) }),
   socialInsurance: rule({ rule: s, arrears: s, quit: s }),
   waiver: rule({ rule: s, insurance: s }),
-  pregnancy: rule({ rule: s, remedy: s, probation: s }),
+  pregnancy: rule({ rule: s, remedy: s, probation: s, expiry: s }),
 });
 
 export type Entitlements = z.infer<typeof entitlementsSchema>;
@@ -73,7 +74,7 @@ const USES: Partial<Record<keyof Entitlements, (keyof Facts)[]>> = {
 const given = (v: unknown) => (Array.isArray(v) ? v.length > 0 : v !== undefined);
 
 /** The texts that are computed from the worker's own facts. */
-const SPECIFIC = new Set(['yours', 'amount', 'illegal', 'joined', 'leaving', 'unusedPay']);
+const SPECIFIC = new Set(['yours', 'amount', 'illegal', 'joined', 'leaving', 'unusedPay', 'lost', 'none']);
 
 /**
  * Replaces the {1} {2} … marks of a text with [n] numbers of the passages they name, numbered in
@@ -156,6 +157,17 @@ const severance: Calculator = (e, u, kb) => {
   return write(kb, u, 'severance', e.severance, parts, gigCaveat(e, u));
 };
 
+/** Dismissal without fault (第四十条): 30 days' notice or a month's pay, with compensation. */
+const noFault: Calculator = (e, u, kb) => {
+  const f = u.folded;
+  const ground = /(不能胜任|不胜任|胜任不了|医疗期满|客观情况.{0,6}(重大)?变化)/.exec(f);
+  if (!ground || /末位淘汰/.test(f) || INJURY.test(f) || !/(解除|辞退|开除|炒|走人|让我走|叫我走|程序|手续|要求|条件|合法|可以|能不能|能否)/.test(f)) return undefined;
+  const parts: [string][] = [[/胜任/.test(ground[0]) ? 'unfit' : 'rule']];
+  parts.push(['severance'], ['union']);
+  if (/(怀孕|孕期|产期|哺乳|职业病|工伤)/.test(f)) parts.push(['protected']);
+  return write(kb, u, 'noFault', e.noFault, parts, gigCaveat(e, u));
+};
+
 const doubleWage: Calculator = (e, u, kb) => {
   const f = u.folded;
   const named = /(二倍工资|双倍工资|2倍工资|两倍工资|2倍的工资)/.test(f);
@@ -213,6 +225,8 @@ function overtimePay(f: string, kind: keyof typeof TIMES, wage: number): Record<
   return { ...common, what: `${what}${n}天`, formula: `${yuan(daily)}×${n}×${times * 100}%=${yuan(daily * n * times)}` };
 }
 
+const LEAVING = /(离职|辞职|走人|解除|不干了|合同到期|被辞|被裁)/;
+
 const annualLeave: Calculator = (e, u, kb) => {
   const f = u.folded;
   // not the cases that lose the year's leave (sick or personal leave: 第四条)
@@ -225,7 +239,7 @@ const annualLeave: Calculator = (e, u, kb) => {
   const yearly = stated ? Number(stated[4]) : tier?.days;
   const day = u.facts.dates[0];
   const joined = day && /(入职|跳槽|新单位|新公司|新进|换了?(工作|单位|公司)|刚来|进的?(公司|单位))/.test(f);
-  const leaving = day && /(离职|辞职|走人|解除|不干了|合同到期|被辞|被裁)/.test(f);
+  const leaving = day && LEAVING.test(f);
   if (yearly && day && (joined || leaving)) {
     const year = Number(day.slice(0, 4));
     const yearDays = (Date.UTC(year + 1, 0, 1) - Date.UTC(year, 0, 1)) / 86400000;
@@ -237,6 +251,7 @@ const annualLeave: Calculator = (e, u, kb) => {
   } else if (worked !== undefined) {
     parts.push(tier ? ['yours', { worked: duration(worked), days: `${tier.days}天` }] : ['tooSoon', { worked: duration(worked) }]);
   }
+  if (!day && LEAVING.test(f)) parts.push(['leavingRule']);
   const days = /(\d+)天(?:的)?(?:年假|年休假)|(?:年假|年休假)(?:还)?(?:有|剩|剩下|没休)?(\d+)天/.exec(f);
   const wage = u.facts.wage;
   if (unused && days && wage !== undefined) {
@@ -244,26 +259,32 @@ const annualLeave: Calculator = (e, u, kb) => {
     const daily = wage / 21.75;
     parts.unshift(['unusedPay', { wage: yuan(wage), daily: yuan(daily), days: String(n), total: yuan(daily * n * 3), extra: yuan(daily * n * 2) }]);
   }
+  const leavingOnly = parts.some(([k]) => k === 'leavingRule');
   if (unused && !parts.length) parts.push(['unused']);
   parts.push(['rule']);
-  if (unused && !parts.some(([k]) => k === 'unused')) parts.push(['unused']);
+  if (unused && !leavingOnly && !parts.some(([k]) => k === 'unused')) parts.push(['unused']);
   return write(kb, u, 'annualLeave', e.annualLeave, parts, gigCaveat(e, u));
 };
 
 const maternity: Calculator = (e, u, kb) => {
   const f = u.folded;
-  if (!/(产假|生育假|坐月子|流产|小产|胎停|难产|双胞胎|双胎|龙凤胎|三胞胎|(生孩子|生娃|生宝宝|生小孩|生二胎|生三胎|怀孕).{0,8}(假|休|几天|多少天|多久))/.test(f)) return undefined;
+  if (!/(产假|生育假|坐月子|流产|引产|小产|胎停|难产|双胞胎|双胎|龙凤胎|三胞胎|(生孩子|生娃|生宝宝|生小孩|生二胎|生三胎|怀孕).{0,8}(假|休|几天|多少天|多久))/.test(f)) return undefined;
   const more = /三胞胎/.test(f) ? 2 : /(双胞胎|双胎|龙凤胎|双生)/.test(f) ? 1 : 0;
   const hard = /难产/.test(f) ? 1 : 0;
   const pay = /(工资|钱|津贴|生育保险|发不发|待遇|报销)/.test(f);
   const parts: [string, Record<string, string>?][] = pay && !/(几天|多少天|多久|多长)/.test(f) ? [['pay']] : [];
-  if (/(流产|小产|胎停)/.test(f)) parts.push(['miscarriage']);
-  else if (more || hard) {
+  const lost = /(流产|引产|小产|胎停)/.test(f);
+  if (lost) {
+    // 第七条: under 4 months 15 days, from 4 months 42 days
+    const m = /(?:怀孕|怀了|孕)(\d+)(?:个)?(多)?月/.exec(f) ?? /(\d+)(?:个)?(多)?月.{0,6}(?:流产|引产|小产|胎停)/.exec(f);
+    if (m) parts.push(['lost', { months: `${m[1]}个${m[2] ? '多' : ''}月`, days: Number(m[1]) >= 4 ? '42天' : '15天' }]);
+    parts.push(['miscarriage']);
+  } else if (more || hard) {
     const why = [hard ? '难产' : '', more ? `多生育${more}个婴儿` : ''].filter(Boolean).join('、');
     const extra = (more + hard) * e.maternity.extra;
     parts.push(['yours', { why, days: `${e.maternity.base + extra}天`, extra: `${extra}天` }]);
   }
-  parts.push(['rule']);
+  if (!lost) parts.push(['rule']);
   if (pay && parts[0]![0] !== 'pay') parts.push(['pay']);
   parts.push(['local']);
   return write(kb, u, 'maternity', e.maternity, parts, gigCaveat(e, u));
@@ -281,8 +302,12 @@ const probation: Calculator = (e, u, kb) => {
   if (term !== undefined) {
     const max = [...e.probation.tiers].reverse().find((t) => term >= t.months);
     parts.push(max ? ['yours', { term: term === Infinity ? '无固定期限' : duration(term), max: max.max }] : ['none']);
+    // a probation longer than the law allows, or any for a contract under 3 months (第八十三条)
+    const agreed = /(\d+)(?:个)?(?:多)?月(?:的)?试用期|试用期(?:是|为|有|定了|约了|签了)?(\d+)(?:个)?(?:多)?月/.exec(f);
+    const months = agreed ? Number(agreed[1] ?? agreed[2]) : undefined;
+    if ((months !== undefined && (!max || months > parseInt(max.max, 10))) || /(赔偿|违法|超过|超出|超了)/.test(f)) parts.push(['illegal']);
   }
-  if (pay) parts.unshift(['pay']);
+  if (pay) parts[term !== undefined ? 'push' : 'unshift'](['pay']);
   if (quit) parts.push(['quit']);
   if ((!quit && !pay) || u.asks === 'period') parts.push(['rule']);
   return write(kb, u, 'probation', e.probation, parts, gigCaveat(e, u));
@@ -307,6 +332,7 @@ const arbitrationDeadline: Calculator = (e, u, kb) => {
   const when = u.facts.dates[0];
   const parts: [string, Record<string, string>?][] = [['rule']];
   if (when) parts.push(['yours', { date: cnDay(when), by: cnDay(addYears(when, 1)) }]);
+  if (/(中断|中止|重新计算|重新算|催过|要过|讨过)/.test(f)) parts.push(['interrupt']);
   if (/(工资|欠薪|拖欠|工钱|欠钱)/.test(f)) parts.push(['wages']);
   return write(kb, u, 'arbitrationDeadline', e.arbitrationDeadline, parts);
 };
@@ -383,8 +409,9 @@ const waiver: Calculator = (e, u, kb) => {
 
 const pregnancy: Calculator = (e, u, kb) => {
   const f = u.folded;
-  if (!/(怀孕|孕期|怀了|有了身孕|产期|哺乳|生孩子|生育)/.test(f) || !/(辞退|开除|解除|让.{0,2}走|叫.{0,2}走|走人|别来了|不用来了|炒|裁|劝退|降工资|降薪|调岗|辞了)/.test(f)) return undefined;
+  if (!/(怀孕|孕期|怀了|有了身孕|产期|哺乳|生孩子|生育)/.test(f) || !/(辞退|开除|解除|让.{0,2}走|叫.{0,2}走|走人|别来了|不用来了|炒|裁|劝退|降工资|降薪|调岗|辞了|到期|期满|不续)/.test(f)) return undefined;
   const parts: [string][] = [['rule']];
+  if (/(到期|期满|不续|续签|续约)/.test(f)) parts.unshift(['expiry']);
   if (/试用期/.test(f)) parts.push(['probation']);
   parts.push(['remedy']);
   return write(kb, u, 'pregnancy', e.pregnancy, parts);
@@ -392,7 +419,7 @@ const pregnancy: Calculator = (e, u, kb) => {
 
 /** In order: the first that recognises the question answers it. */
 const CALCULATORS: Calculator[] = [
-  pregnancy, waiver, socialInsurance, maternity, annualLeave, probation, overtime, doubleWage, severance, unemployment, disability,
+  pregnancy, waiver, socialInsurance, maternity, annualLeave, probation, overtime, doubleWage, severance, noFault, unemployment, disability,
   injuryDeadline, arbitrationDeadline, inspectionDeadline, resignation,
 ];
 

@@ -217,12 +217,14 @@ function monthsBetweenDates(folded: string, dates: string[]): number | undefined
   return (y2 - y1) * 12 + (m2 - m1) - (d2 < d1 ? 1 : 0);
 }
 
-/** The contract's agreed term: "签了三年合同", "合同期2年", "一年的合同"; 无固定期限 is Infinity. */
+/** The contract's agreed term: "签了三年合同", "合同期2年", "一年的合同", "两个月的短期工"; 无固定期限 is Infinity. */
 function contractTerm(folded: string): number | undefined {
   if (/无固定期限/.test(folded)) return Infinity;
   const m =
     /合同(?:期|期限)?(?:是|签了|签的|为|签)?(\d+(?:\.\d+)?(?:多)?年(?:零|又)?(?:\d+个?月)?|\d+年半|\d+个月|半年)/.exec(folded) ??
-    /(\d+(?:\.\d+)?年(?:零|又)?(?:\d+个?月)?|\d+年半|\d+个月|半年)(?:的|期)?(?:劳动)?合同/.exec(folded);
+    /(\d+(?:\.\d+)?年(?:零|又)?(?:\d+个?月)?|\d+年半|\d+个月|半年)(?:的|期)?(?:劳动)?合同/.exec(folded) ??
+    // "干两个月的短期工": a short job's length is its term
+    /(\d+(?:多)?个月|半年)(?:的)?(?:短期工|临时工|短工|短期活|短期)/.exec(folded);
   return m ? months(m[1]!) : undefined;
 }
 
