@@ -293,6 +293,7 @@ export async function answerQuestion(kb: KnowledgeBase, question: string, today:
     context,
     province: facts.province,
     city: facts.city,
+    platform: facts.platform,
     lawFit: lawFit(understanding),
     value: understanding.wants && VALUE_PATTERN[understanding.wants],
     literal: understanding.month,

@@ -3,6 +3,7 @@ import { queryWeights } from './bm25.ts';
 import type { KnowledgeBase } from './base.ts';
 import type { FaqMatch } from './faq.ts';
 import { globalIdf } from './idf.ts';
+import type { Pilot } from './pilot.ts';
 import { PROVINCES, provinceOfPlaceName } from './places.ts';
 import { fold, toChineseNumeral } from './text.ts';
 
@@ -53,6 +54,8 @@ export const tuning = {
   /** A page about the place the question names, or about another place. */
   samePlace: 1.4,
   otherPlace: 0.6,
+  /** A passage about another platform than the one the question names. */
+  otherPlatform: 0.6,
   /** A passage about one province, for a question that names none. */
   placeUnasked: 0.6,
   /** A passage holding the kind of value asked for (a 文号, a phone number, opening hours). */
@@ -74,6 +77,8 @@ export interface Scene {
   /** The province the question names, and the city when it names one. */
   province?: string;
   city?: string;
+  /** The 新职伤 pilot platform the question names (its name in the pilot table). */
+  platform?: string;
   /**
    * Law texts speak of employees and employers: a question about the 新职伤 scheme (which no law text
    * covers) or from a platform worker who names no employer ranks our own pages above them.
@@ -184,6 +189,20 @@ function passagePlace(chunk: ChunkRecord, doc: DocumentRecord, scene: Scene): nu
   return named.length === 1 ? tuning.placeUnasked : 1;
 }
 
+/**
+ * A passage that names other pilot platforms but not the one asked about answers for them
+ * ("饿了么签协议时有几个骑手代表" is not answered by 美团's agreement).
+ */
+function passagePlatform(kb: KnowledgeBase, chunk: ChunkRecord, scene: Scene): number {
+  const pilot = kb.tables.pilot;
+  if (!scene.platform || !pilot) return 1;
+  const text = fold(chunk.text);
+  const names = (p: Pilot['platforms'][number]) => [p.name, ...p.aliases].some((n) => text.includes(fold(n)));
+  const asked = pilot.platforms.find((p) => p.name === scene.platform);
+  if (!asked || names(asked)) return 1;
+  return pilot.platforms.some((p) => p !== asked && names(p)) ? tuning.otherPlatform : 1;
+}
+
 /** Lifts the passages that contain more of the question, among the first few. */
 function rerank(kb: KnowledgeBase, query: Query, scored: Scored[], scene: Scene): Scored[] {
   const pool = scored.slice(0, tuning.rerankPool);
@@ -191,7 +210,7 @@ function rerank(kb: KnowledgeBase, query: Query, scored: Scored[], scene: Scene)
   for (const t of pool) {
     const c = chunks.get(t.id);
     if (!c) continue;
-    t.score *= (0.5 + overlap(kb, query, c).coverage) ** tuning.rerank * passagePlace(c, t.doc, scene);
+    t.score *= (0.5 + overlap(kb, query, c).coverage) ** tuning.rerank * passagePlace(c, t.doc, scene) * passagePlatform(kb, c, scene);
     if (!scene.value && !scene.literal) continue;
     const text = fold(c.text);
     if (scene.value?.test(text)) t.score *= tuning.holdsValue;
