@@ -3,7 +3,7 @@ import { coverageAnswer } from './coverage.ts';
 import { computeEntitlement, type Computed } from './entitlements.ts';
 import { citedArticles, overlap, retrieve, type Passage, type Query, type Retrieval, type Scene } from './retrieve.ts';
 import { NEW_SCHEME, understand, VALUE_PATTERN, type Asks, type Understanding } from './understand.ts';
-import { PROVINCES } from './places.ts';
+import { PROVINCES, valueAfterPlace } from './places.ts';
 import { fold } from './text.ts';
 import { replies, hotlineList } from '../replies.ts';
 
@@ -92,7 +92,13 @@ function sentences(text: string): string[] {
  * The sentences that answer: the passage whole when it is short (an article usually is), else the
  * best-matching sentences in their original order, up to about LEAD_CHARS characters.
  */
-export function lead(kb: KnowledgeBase, p: Passage, query: Query, max = LEAD_CHARS, asked?: Pick<Understanding, 'asks' | 'wants' | 'month'>): string {
+/** The value asked for comes right after the place the question names. */
+function placedValue(sentence: string, asked: Pick<Understanding, 'wants'> & { facts?: Understanding['facts'] }): boolean {
+  const value = asked.wants && VALUE_PATTERN[asked.wants];
+  return !!value && !!asked.facts?.province && valueAfterPlace(fold(sentence), value, [asked.facts.city, asked.facts.province]);
+}
+
+export function lead(kb: KnowledgeBase, p: Passage, query: Query, max = LEAD_CHARS, asked?: Pick<Understanding, 'asks' | 'wants' | 'month'> & { facts?: Understanding['facts'] }): string {
   const text = p.chunk.text.replace(/\n+/g, '\n').trim();
   // An article is one rule: shown whole unless it is long, so its conditions are not cut off.
   if (text.length <= (p.doc.kind === 'law' ? max * LAW_WHOLE : max)) return text.replace(/\n/g, '');
@@ -105,7 +111,7 @@ export function lead(kb: KnowledgeBase, p: Passage, query: Query, max = LEAD_CHA
     if (!asked || !(c.score > 0 || asked.wants) || !askedPattern(asked) || !holdsAsked(c.s, asked)) continue;
     // "去哪办": a street address answers best
     const exact = asked.wants || (asked.asks === 'place' && VALUE_PATTERN.address.test(fold(c.s)));
-    c.score += best * (exact ? WANTED_BONUS : ASKED_BONUS);
+    c.score += best * (exact ? WANTED_BONUS : ASKED_BONUS) * (exact && placedValue(c.s, asked) ? 2 : 1);
   }
   const picked: typeof scored = [];
   let length = 0;

@@ -93,3 +93,11 @@ export function regionOfText(text: string): string | undefined {
   const [province, city] = [...found][0]!;
   return city ?? province;
 }
+
+/** "湖北的鄂人社发〔2025〕19号": a value of the kind asked for comes right after one of the place names (folded text). */
+export function valueAfterPlace(folded: string, value: RegExp, names: (string | undefined)[]): boolean {
+  return names.some((name) => {
+    const at = name ? folded.indexOf(name) : -1;
+    return at >= 0 && value.test(folded.slice(at, at + name!.length + 30));
+  });
+}

@@ -4,7 +4,7 @@ import type { KnowledgeBase } from './base.ts';
 import type { FaqMatch } from './faq.ts';
 import { globalIdf } from './idf.ts';
 import type { Pilot } from './pilot.ts';
-import { PROVINCES, provinceOfPlaceName } from './places.ts';
+import { PROVINCES, provinceOfPlaceName, valueAfterPlace } from './places.ts';
 import { fold, toChineseNumeral } from './text.ts';
 
 export interface Passage {
@@ -203,6 +203,17 @@ function passagePlatform(kb: KnowledgeBase, chunk: ChunkRecord, scene: Scene): n
   return pilot.platforms.some((p) => p !== asked && names(p)) ? tuning.otherPlatform : 1;
 }
 
+/**
+ * The value asked for belongs to the place the question names: the page is about that place, or the
+ * value follows the place's name ("湖北的鄂人社发〔2025〕19号"), not a list of other places' values.
+ */
+function localValue(doc: DocumentRecord, text: string, scene: Scene): boolean {
+  if (!scene.province || !scene.value) return false;
+  const region = doc.region ? fold(doc.region) : '';
+  if (region && !/全国|国家/.test(region) && ((scene.city && region.includes(scene.city)) || region.includes(scene.province))) return true;
+  return valueAfterPlace(text, scene.value, [scene.city, scene.province]);
+}
+
 /** Lifts the passages that contain more of the question, among the first few. */
 function rerank(kb: KnowledgeBase, query: Query, scored: Scored[], scene: Scene): Scored[] {
   const pool = scored.slice(0, tuning.rerankPool);
@@ -213,7 +224,7 @@ function rerank(kb: KnowledgeBase, query: Query, scored: Scored[], scene: Scene)
     t.score *= (0.5 + overlap(kb, query, c).coverage) ** tuning.rerank * passagePlace(c, t.doc, scene) * passagePlatform(kb, c, scene);
     if (!scene.value && !scene.literal) continue;
     const text = fold(c.text);
-    if (scene.value?.test(text)) t.score *= tuning.holdsValue;
+    if (scene.value?.test(text)) t.score *= tuning.holdsValue * (localValue(t.doc, text, scene) ? tuning.holdsValue : 1);
     if (scene.literal && text.includes(scene.literal)) t.score *= tuning.holdsValue;
   }
   pool.sort((a, b) => b.score - a.score);
