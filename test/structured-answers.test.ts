@@ -133,6 +133,16 @@ describe('entitlements under a labour contract, computed and cited', () => {
     expect(r.cited).toContain('中华人民共和国劳动合同法第四十条');
   });
 
+  it('dismissed while ill within the medical period: not allowed (第四十二条)', async () => {
+    const r = await ask('生病请了病假 公司说我请假太多要开除我');
+    expect(r.text).toContain('还在规定的医疗期内的，单位不得');
+    expect(r.cited).toContain('中华人民共和国劳动合同法第四十二条');
+  });
+
+  it('仲裁: "最晚啥时候" is a deadline, computed from the day given', async () => {
+    expect((await ask('我是2026年1月15号被公司辞退的最晚啥时候之前要申请劳动仲裁')).text).toContain('最晚2027年1月15日');
+  });
+
   it('仲裁时效: what interrupts it and how it counts again', async () => {
     const r = await ask('劳动争议仲裁时效在何种情形下中断？中断后怎么算');
     expect(r.text).toContain('重新计算');

@@ -37,6 +37,7 @@ export const entitlementsSchema = z.object({
   disability: rule({ yours: s, amount: s }).extend({ months: z.array(z.number()).length(10) }),
   socialInsurance: rule({ rule: s, arrears: s, quit: s }),
   waiver: rule({ rule: s, insurance: s }),
+  sick: rule({ rule: s, remedy: s }),
   pregnancy: rule({ rule: s, remedy: s, probation: s, expiry: s }),
 });
 
@@ -328,7 +329,7 @@ const injuryDeadline: Calculator = (e, u, kb) => {
 const arbitrationDeadline: Calculator = (e, u, kb) => {
   const f = u.folded;
   if (!/仲裁/.test(f) || /(受理|裁决|结果|不服|起诉|上诉|法院|开庭|审理|多少钱|费用|收费|法律援助|律师)/.test(f)) return undefined;
-  if (!/(时效|过期|晚了|还来得及|期限|多久(之内|以内|内)|多长时间(之内|以内|内)|几年(之内|以内|内)?|超过.{0,4}(年|个月)|(年|个月|去年|前年)(了|多了|前|以前)?.{0,12}还(能|可以|管)|还(能|可以)(申请|去|要|找)?.{0,4}仲裁)/.test(f)) return undefined;
+  if (!/(时效|过期|晚了|还来得及|期限|最晚|最迟|截止|(什么|啥)时候(之前|以前|前)?(要|得|能|可以)?(去)?(申请|提|告)|多久(之内|以内|内)|多长时间(之内|以内|内)|几年(之内|以内|内)?|超过.{0,4}(年|个月)|(年|个月|去年|前年)(了|多了|前|以前)?.{0,12}还(能|可以|管)|还(能|可以)(申请|去|要|找)?.{0,4}仲裁)/.test(f)) return undefined;
   const when = u.facts.dates[0];
   const parts: [string, Record<string, string>?][] = [['rule']];
   if (when) parts.push(['yours', { date: cnDay(when), by: cnDay(addYears(when, 1)) }]);
@@ -417,9 +418,17 @@ const pregnancy: Calculator = (e, u, kb) => {
   return write(kb, u, 'pregnancy', e.pregnancy, parts);
 };
 
+/** Dismissed while ill or hurt off work, within the medical period (第四十二条). */
+const sick: Calculator = (e, u, kb) => {
+  const f = u.folded;
+  if (!/(住院|生病|得了.{0,6}病|病了|治病|在治疗|还在治|病假|医疗期|做手术|动手术)/.test(f) || INJURY.test(f)) return undefined;
+  if (!/(辞退|开除|解除|让.{0,2}走|叫.{0,2}走|别来了|不用来了|炒|劝退|辞了)/.test(f)) return undefined;
+  return write(kb, u, 'sick', e.sick, [['rule'], ['remedy']], gigCaveat(e, u));
+};
+
 /** In order: the first that recognises the question answers it. */
 const CALCULATORS: Calculator[] = [
-  pregnancy, waiver, socialInsurance, maternity, annualLeave, probation, overtime, doubleWage, severance, noFault, unemployment, disability,
+  pregnancy, sick, waiver, socialInsurance, maternity, annualLeave, probation, overtime, doubleWage, severance, noFault, unemployment, disability,
   injuryDeadline, arbitrationDeadline, inspectionDeadline, resignation,
 ];
 
