@@ -63,6 +63,8 @@ export const tuning = {
   lawForNewScheme: 0.4,
   lawForPlatform: 0.7,
   staffPage: 1.25,
+  localTitle: 2.0,
+  localTitleShare: 0.5,
 };
 
 /** "《工伤保险条例》第十七条" inside our own documents: the article it rests on. */
@@ -148,13 +150,30 @@ async function fuse(kb: KnowledgeBase, question: string, folded: string, terms: 
     const short = fold(doc.title.replace(/^中华人民共和国/, ''));
     if (short.length >= 3 && folded.includes(short)) score *= tuning.titleMentionFactor;
     else if (rare.some((t) => foldedTitle(doc).includes(t))) score *= 1 + tuning.titleTermBoost;
-    score *= placeFactor(doc, scene);
+    const place = placeFactor(doc, scene);
+    score *= place;
+    // a page about the place asked, whose headline holds most of what is asked ("上海…经办规程")
+    if (place > 1 && titleShare(kb, doc, terms, scenic) >= tuning.localTitleShare) score *= tuning.localTitle;
     // a page the union added itself is newer and nearer the members than the built-in general text
     if (doc.kind === 'doc' && !doc.source.startsWith('knowledge/')) score *= tuning.staffPage;
     if (scene.lawFit && doc.kind === 'law') score *= scene.lawFit === 'newScheme' ? tuning.lawForNewScheme : tuning.lawForPlatform;
     scored.push({ id, doc, score });
   }
   return scored.sort((a, b) => b.score - a.score);
+}
+
+/** The share of the question's weight (scene words aside) that the document's headline holds. */
+function titleShare(kb: KnowledgeBase, doc: DocumentRecord, terms: string[], scenic: (t: string) => boolean): number {
+  const title = foldedTitle(doc);
+  let all = 0;
+  let held = 0;
+  for (const t of new Set(terms)) {
+    if (scenic(t)) continue;
+    const w = evidenceWeight(kb, t);
+    all += w;
+    if (title.includes(t)) held += w;
+  }
+  return all ? held / all : 0;
 }
 
 const titleCache = new WeakMap<DocumentRecord, string>();
