@@ -143,6 +143,28 @@ describe('entitlements under a labour contract, computed and cited', () => {
     expect((await ask('我是2026年1月15号被公司辞退的最晚啥时候之前要申请劳动仲裁')).text).toContain('最晚2027年1月15日');
   });
 
+  it('dismissed without a reason: 赔偿金 in months of pay, without the wage given', async () => {
+    const r = await ask('在苏州一家物流公司开了三年叉车 上礼拜经理说明天不用来了 也没说啥理由 这能赔多少');
+    expect(r.text).toContain('经济补偿是3个月的工资');
+    expect(r.text).toContain('也就是6个月的工资');
+  });
+
+  it('非全日制: what it is, ending it at any time without compensation', async () => {
+    const r = await ask('在超市兼职每天干三个钟头 老板说随时可以不要我 还不给补偿 合法吗');
+    expect(r.text).toContain('每周累计不超过24小时');
+    expect(r.text).toContain('不向劳动者支付经济补偿');
+    expect(r.cited).toContain('中华人民共和国劳动合同法第七十一条');
+  });
+
+  it('death at work, a site boss gone with the wages, night shifts late in pregnancy', async () => {
+    expect((await ask('工友在工地出事故没了 家属能拿的一次性工亡补助金咋算')).text).toContain('上一年度全国城镇居民人均可支配收入的20倍');
+    const site = await ask('工地包工头卷钱跑了 我们的工钱找谁要');
+    expect(site.text).toContain('由建设单位或者施工总承包单位清偿');
+    // whether it is a crime is another question
+    expect((await ask('包工头卷钱跑了 欠了我们一年工钱 这算犯罪吗')).text).not.toContain('施工总承包单位清偿');
+    expect((await ask('怀孕七个多月了 厂里还让我上夜班 这合法吗')).text).toContain('不得延长劳动时间或者安排夜班劳动');
+  });
+
   it('仲裁时效: what interrupts it and how it counts again', async () => {
     const r = await ask('劳动争议仲裁时效在何种情形下中断？中断后怎么算');
     expect(r.text).toContain('重新计算');

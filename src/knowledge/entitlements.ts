@@ -20,7 +20,11 @@ const s = z.string();
 
 export const entitlementsSchema = z.object({
   noContract: s,
-  severance: rule({ yours: s, amount: s, illegal: s, rule: s, wage: s, when: s }),
+  severance: rule({ yours: s, amount: s, illegal: s, illegalMonths: s, rule: s, wage: s, when: s }),
+  partTime: rule({ what: s, end: s, pay: s }),
+  death: rule({ rule: s }),
+  contractor: rule({ rule: s, how: s }),
+  pregnantWork: rule({ late: s, rule: s }),
   noFault: rule({ rule: s, unfit: s, severance: s, union: s, protected: s }),
   doubleWage: rule({ rule: s, span: s, yours: s }),
   overtime: rule({ amount: s, holiday: s, restDay: s, extended: s, rule: s, limit: s }),
@@ -75,7 +79,7 @@ const USES: Partial<Record<keyof Entitlements, (keyof Facts)[]>> = {
 const given = (v: unknown) => (Array.isArray(v) ? v.length > 0 : v !== undefined);
 
 /** The texts that are computed from the worker's own facts. */
-const SPECIFIC = new Set(['yours', 'amount', 'illegal', 'joined', 'leaving', 'unusedPay', 'lost', 'none']);
+const SPECIFIC = new Set(['yours', 'amount', 'illegal', 'illegalMonths', 'joined', 'leaving', 'unusedPay', 'lost', 'none']);
 
 /**
  * Replaces the {1} {2} … marks of a text with [n] numbers of the passages they name, numbered in
@@ -138,21 +142,21 @@ type Calculator = (e: Entitlements, u: Understanding, kb: KnowledgeBase) => Comp
 const severance: Calculator = (e, u, kb) => {
   const f = u.folded;
   const named = /(经济补偿|补偿金|遣散|n\+1|赔偿金|补偿)/.test(f);
-  const dismissed = /(裁员|被裁|裁了|辞退|开除|解除|炒了|炒鱿鱼|不续签|不续约|不续了|合同到期|倒闭|搬迁|让我走|叫我走|劝退)/.test(f) && /(补|赔|钱|给多少|几个月)/.test(f);
+  const dismissed = /(裁员|被裁|裁了|辞退|开除|解除|炒了|炒鱿鱼|不续签|不续约|不续了|合同到期|倒闭|搬迁|让我走|叫我走|劝退|不用来了|别来了|不要来了)/.test(f) && /(补|赔|钱|给多少|几个月)/.test(f);
   const worked = u.facts.monthsWorked;
   // how much, or whether with the time worked given; not part-time work (no compensation, 第七十一条)
   const asked = u.asks === 'amount' || (worked !== undefined && dismissed && (u.asks === 'yesno' || u.asks === 'other'));
   if (!(named || dismissed) || !asked || INJURY.test(f) || /(兼职|非全日制|小时工|竞业)/.test(f)) return undefined;
   const parts: [string, Record<string, string>?][] = [];
   const wage = u.facts.wage;
-  const illegal = /(赔偿金|违法(解除|辞退|开除)|无缘无故|没有理由|没理由|随便(开|辞|炒)|说开就开|2倍|二倍|双倍)/.test(f);
+  const illegal = /(赔偿金|违法(解除|辞退|开除)|无缘无故|没有理由|没理由|没说.{0,3}理由|不说.{0,3}理由|随便(开|辞|炒)|说开就开|2倍|二倍|双倍)/.test(f);
   if (worked !== undefined) {
     const n = severanceMonths(worked);
     parts.push(['yours', { worked: duration(worked), months: monthsOfPay(n) }]);
     if (wage !== undefined) {
       parts.push(['amount', { wage: yuan(wage), formula: `${n}×${yuan(wage)}=${yuan(n * wage)}` }]);
       if (illegal) parts.push(['illegal', { formula: `${yuan(n * wage)}×2=${yuan(2 * n * wage)}` }]);
-    }
+    } else if (illegal) parts.push(['illegalMonths', { months: monthsOfPay(2 * n) }]);
   }
   parts.push(['rule'], ['wage'], ['when']);
   return write(kb, u, 'severance', e.severance, parts, gigCaveat(e, u));
@@ -172,7 +176,7 @@ const noFault: Calculator = (e, u, kb) => {
 const doubleWage: Calculator = (e, u, kb) => {
   const f = u.folded;
   const named = /(二倍工资|双倍工资|2倍工资|两倍工资|2倍的工资)/.test(f);
-  const unsigned = /((没|没有|未|不|不跟我|没跟我|没给我|没和我|不给|一直没|一直不)签(订)?(书面|劳动|正式)?(的)?合同|没有(书面|劳动)?合同|没合同)/.test(f);
+  const unsigned = /((没|没有|木有|未|不|不跟我|没跟我|没给我|没和我|不给|一直没|一直不)签(订)?(书面|劳动|正式)?(的)?合同|没有(书面|劳动)?合同|没合同)/.test(f);
   // not when the worker is the one who would not sign (实施条例第五条)
   const refused = /(叫我签|让我签|要我签|我(一直)?(没签|不签|不想签|不愿签|不肯签))/.test(f) || OTHER_SUBJECT.test(f);
   if (refused || (!named && !(unsigned && u.asks !== 'place' && u.asks !== 'procedure' && !INJURY.test(f)))) return undefined;
@@ -355,10 +359,10 @@ const resignation: Calculator = (e, u, kb) => {
   const f = u.folded;
   if (!/(辞职|离职|不干了|不想干了|走人|跳槽|解除合同|解除劳动合同)/.test(f) || /(仲裁|违约金|培训|服务期|竞业|已经离职|离职了|离职.{0,2}(年|个月))/.test(f)) return undefined;
   const unpaid = UNPAID.test(f);
-  if (/(补偿|赔偿|试用期|年假|年休假)/.test(f) && !unpaid) return undefined;
+  if (/(补偿|赔偿|试用期|年假|年休假)/.test(f.replace(/(非|不在|过了)试用期/g, '')) && !unpaid) return undefined;
   // held-back pay: the worker may leave at once (第三十八条), not after 30 days' notice
   if (unpaid) return write(kb, u, 'resignation', e.resignation, [['unpaid']]);
-  if (!/(提前|通知|打招呼|多久|几天|不让走|不批|不同意|不放人|押|扣)/.test(f)) return undefined;
+  if (!/(提前|预告|通知|打招呼|多久|几天|不让走|不批|不同意|不放人|押|扣)/.test(f)) return undefined;
   return write(kb, u, 'resignation', e.resignation, [['notice']]);
 };
 
@@ -418,6 +422,43 @@ const pregnancy: Calculator = (e, u, kb) => {
   return write(kb, u, 'pregnancy', e.pregnancy, parts);
 };
 
+/** Part-time work (非全日制): what it is, ending it at any time without compensation, hourly pay. */
+const partTime: Calculator = (e, u, kb) => {
+  const f = u.folded;
+  if (!/(兼职|非全日制|小时工|钟点工|按小时)/.test(f) || INJURY.test(f) || OTHER_SUBJECT.test(f)) return undefined;
+  const parts: [string][] = [];
+  if (/(算不算|算是|是不是|属不属于|属于|算非全日制|几个小时|几个钟|多少小时|每天干|一天干)/.test(f)) parts.push(['what']);
+  if (/(随时|辞退|不用来|别来了|终止|补偿|开除|炒|不要我|让我走|叫我走)/.test(f)) parts.push(['end']);
+  if (/(工资|时薪|多少钱|最低|结算|几天发|多久发|拖)/.test(f)) parts.push(['pay']);
+  return parts.length ? write(kb, u, 'partTime', e.partTime, parts) : undefined;
+};
+
+/** Death at work: the three benefits of 第三十九条 (not the 新职伤 scheme's). */
+const death: Calculator = (e, u, kb) => {
+  const f = u.folded;
+  if (!/(工亡|因工死亡|死亡|死了|去世|人没了|身亡|遇难|过世)/.test(f) || !/(工伤|工地|上班|工作|干活|出事|事故|单位|公司|厂)/.test(f)) return undefined;
+  if (!/(补助|抚恤|丧葬|赔|能拿|给多少|多少钱|待遇|咋算|怎么算|标准)/.test(f) || NEW_SCHEME.test(f)) return undefined;
+  return write(kb, u, 'death', e.death, [['rule']], gigCaveat(e, u));
+};
+
+/** A site boss gone with the wages: the main contractor pays (保障农民工工资支付条例第三十六条). */
+const contractor: Calculator = (e, u, kb) => {
+  const f = u.folded;
+  if (!/(包工头|工头|包头|分包|班组长)/.test(f) || !/(跑|卷|联系不上|找不到|失联|不见|打不通|不给|拖|欠)/.test(f) || !/(工钱|工资|钱|薪)/.test(f)) return undefined;
+  // whether it is a crime (拒不支付劳动报酬罪) is another question
+  if (/(犯罪|坐牢|判刑|刑事|报警|公安|抓)/.test(f)) return undefined;
+  return write(kb, u, 'contractor', e.contractor, [['rule'], ['how']]);
+};
+
+/** Work while pregnant: no overtime or night shifts from the 7th month, lighter work, check-ups (第六条). */
+const pregnantWork: Calculator = (e, u, kb) => {
+  const f = u.folded;
+  if (!/(怀孕|孕期|怀了|孕妇)/.test(f) || !/(夜班|晚班|加班|延长|上夜|通宵|产检|太累|干不动|减轻|轻松|休息)/.test(f)) return undefined;
+  const months = /(?:怀孕|怀了|孕)(\d+)(?:个)?(?:多)?月/.exec(f);
+  const late = /(夜班|晚班|加班|延长|上夜|通宵)/.test(f) || (months && Number(months[1]) >= 7);
+  return write(kb, u, 'pregnantWork', e.pregnantWork, late ? [['late'], ['rule']] : [['rule']]);
+};
+
 /** Dismissed while ill or hurt off work, within the medical period (第四十二条). */
 const sick: Calculator = (e, u, kb) => {
   const f = u.folded;
@@ -428,7 +469,7 @@ const sick: Calculator = (e, u, kb) => {
 
 /** In order: the first that recognises the question answers it. */
 const CALCULATORS: Calculator[] = [
-  pregnancy, sick, waiver, socialInsurance, maternity, annualLeave, probation, overtime, doubleWage, severance, noFault, unemployment, disability,
+  pregnancy, pregnantWork, sick, waiver, socialInsurance, maternity, annualLeave, probation, partTime, death, contractor, overtime, doubleWage, severance, noFault, unemployment, disability,
   injuryDeadline, arbitrationDeadline, inspectionDeadline, resignation,
 ];
 
