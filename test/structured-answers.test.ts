@@ -165,6 +165,19 @@ describe('entitlements under a labour contract, computed and cited', () => {
     expect((await ask('怀孕七个多月了 厂里还让我上夜班 这合法吗')).text).toContain('不得延长劳动时间或者安排夜班劳动');
   });
 
+  it('经济补偿 above three times the local average wage: capped at 3 times and 12 years', async () => {
+    const r = await ask('我月薪4万 当地上年职工月平均工资1万 在公司干了15年被裁 经济补偿最多能拿多少钱');
+    expect(r.text).toContain('12×30000=360000元');
+    expect(r.text).not.toContain('600000');
+  });
+
+  it('哺乳时间 for twins, the year\'s public holidays summed from the holiday rules, 伤残津贴 by level', async () => {
+    expect((await ask('生的双胞胎 哺乳时间每天能有几个小时')).text).toContain('每天一共有2小时哺乳时间');
+    expect((await ask('现在全体公民的法定节假日一年一共几天')).text).toContain('一共13天');
+    expect((await ask('一级伤残每个月的伤残津贴是本人工资的百分之多少')).text).toContain('本人工资的90%');
+    expect((await ask('八级伤残有伤残津贴吗')).text).toContain('没有按月的伤残津贴');
+  });
+
   it('仲裁时效: what interrupts it and how it counts again', async () => {
     const r = await ask('劳动争议仲裁时效在何种情形下中断？中断后怎么算');
     expect(r.text).toContain('重新计算');
@@ -215,6 +228,12 @@ describe('新职伤 coverage from the pilot table', () => {
     expect(provinces.text).toContain('目前共17个');
     // a question about what the scheme pays is not a list of industries
     expect((await ask('新就业形态人员职业伤害保障待遇包括哪些项目')).text).not.toContain('同城货运');
+  });
+
+  it('names some provinces and asks for the rest; asks about other insurance or whether an injury counts', async () => {
+    expect((await ask('新职伤首批7个试点省市 除了北京上海广东 还有哪几个')).text).toContain('首批7个：北京、上海、江苏、广东、海南、重庆、四川');
+    expect((await ask('美团专送骑手除了新职伤 还有别的保险没')).text).not.toContain('都在新职伤试点里');
+    expect((await ask('我在成都跑美团 上周送餐爬楼梯的时候一脚踩空摔了 这种新职伤保不保啊')).text).not.toContain('都在新职伤试点里');
   });
 
   it('a platform named with its 众包 or 专送 line is still that platform', async () => {

@@ -20,7 +20,9 @@ const s = z.string();
 
 export const entitlementsSchema = z.object({
   noContract: s,
-  severance: rule({ yours: s, amount: s, illegal: s, illegalMonths: s, rule: s, wage: s, when: s }),
+  severance: rule({ yours: s, amount: s, capped: s, illegal: s, illegalMonths: s, rule: s, wage: s, when: s }),
+  nursing: rule({ rule: s, yours: s }),
+  holidays: rule({ total: s }),
   partTime: rule({ what: s, end: s, pay: s }),
   death: rule({ rule: s }),
   contractor: rule({ rule: s, how: s }),
@@ -38,7 +40,7 @@ export const entitlementsSchema = z.object({
   inspectionDeadline: rule({ rule: s, yours: s }),
   resignation: rule({ notice: s, unpaid: s }),
   unemployment: rule({ yours: s, rule: s, amount: s, who: s }).extend({ tiers: z.array(z.object({ years: z.number(), months: z.number() })).min(1) }),
-  disability: rule({ yours: s, amount: s }).extend({ months: z.array(z.number()).length(10) }),
+  disability: rule({ yours: s, amount: s, allowance: s, noAllowance: s }).extend({ months: z.array(z.number()).length(10), allowance: z.array(z.number()).length(6) }),
   socialInsurance: rule({ rule: s, arrears: s, quit: s }),
   waiver: rule({ rule: s, insurance: s }),
   sick: rule({ rule: s, remedy: s }),
@@ -79,7 +81,7 @@ const USES: Partial<Record<keyof Entitlements, (keyof Facts)[]>> = {
 const given = (v: unknown) => (Array.isArray(v) ? v.length > 0 : v !== undefined);
 
 /** The texts that are computed from the worker's own facts. */
-const SPECIFIC = new Set(['yours', 'amount', 'illegal', 'illegalMonths', 'joined', 'leaving', 'unusedPay', 'lost', 'none']);
+const SPECIFIC = new Set(['yours', 'amount', 'capped', 'allowance', 'total', 'illegal', 'illegalMonths', 'joined', 'leaving', 'unusedPay', 'lost', 'none']);
 
 /**
  * Replaces the {1} {2} … marks of a text with [n] numbers of the passages they name, numbered in
@@ -152,8 +154,14 @@ const severance: Calculator = (e, u, kb) => {
   const illegal = /(赔偿金|违法(解除|辞退|开除)|无缘无故|没有理由|没理由|没说.{0,3}理由|不说.{0,3}理由|随便(开|辞|炒)|说开就开|2倍|二倍|双倍)/.test(f);
   if (worked !== undefined) {
     const n = severanceMonths(worked);
-    parts.push(['yours', { worked: duration(worked), months: monthsOfPay(n) }]);
-    if (wage !== undefined) {
+    const average = localAverageWage(f);
+    const capped = wage !== undefined && average !== undefined && wage > 3 * average;
+    if (!capped) parts.push(['yours', { worked: duration(worked), months: monthsOfPay(n) }]);
+    if (capped) {
+      // 第四十七条: pay above three times the local average counts as three times, for at most 12 years
+      const m = Math.min(n, 12);
+      parts.push(['capped', { wage: yuan(wage!), average: yuan(average!), base: yuan(3 * average!), formula: `${m}×${yuan(3 * average!)}=${yuan(m * 3 * average!)}` }]);
+    } else if (wage !== undefined) {
       parts.push(['amount', { wage: yuan(wage), formula: `${n}×${yuan(wage)}=${yuan(n * wage)}` }]);
       if (illegal) parts.push(['illegal', { formula: `${yuan(n * wage)}×2=${yuan(2 * n * wage)}` }]);
     } else if (illegal) parts.push(['illegalMonths', { months: monthsOfPay(2 * n) }]);
@@ -172,6 +180,14 @@ const noFault: Calculator = (e, u, kb) => {
   if (/(怀孕|孕期|产期|哺乳|职业病|工伤)/.test(f)) parts.push(['protected']);
   return write(kb, u, 'noFault', e.noFault, parts, gigCaveat(e, u));
 };
+
+/** "当地上年职工月平均工资1万", "社平工资8000": the local average monthly wage, in yuan. */
+function localAverageWage(f: string): number | undefined {
+  const m = /(?:社平(?:工资)?|(?:当地|本地|本市|上年度?|职工)[^\d，。]{0,8}平均(?:月)?工资)(?:是|为|才|有|大概)?[^\d，。]{0,3}(\d+(?:\.\d+)?)(万|千|k)?/i.exec(f);
+  if (!m) return undefined;
+  const n = Number(m[1]) * (m[2] === '万' ? 10000 : m[2] ? 1000 : 1);
+  return n >= 500 && n <= 100000 ? n : undefined;
+}
 
 const doubleWage: Calculator = (e, u, kb) => {
   const f = u.folded;
@@ -386,10 +402,18 @@ const disability: Calculator = (e, u, kb) => {
   const f = u.folded;
   const m = LEVEL.exec(f);
   // a disability level and how much: 第三十五条 to 第三十七条 (not 停工留薪, 护理费 or what 本人工资 is)
-  if (!m || !/(伤残|工伤)/.test(f) || NEW_SCHEME.test(f) || u.facts.contract === false || !/(一次性|补助金|多少钱|能拿|赔多少|多少|几个月)/.test(f)) return undefined;
+  if (!m || !/(伤残|工伤)/.test(f) || NEW_SCHEME.test(f) || u.facts.contract === false || !/(一次性|补助金|多少钱|能拿|赔多少|多少|几个月|津贴)/.test(f)) return undefined;
   const level = m[1] ? Number(m[1]) : '一二三四五六七八九十'.indexOf(m[2]!) + 1;
+  const cite = level <= 4 ? '{1}' : level <= 6 ? '{2}' : '{3}';
+  // the monthly 伤残津贴 (levels 1 to 6), not the one-off 补助金
+  if (/(津贴|每个?月|按月|百分之|%|比例)/.test(f) && !/(一次性|补助金)/.test(f)) {
+    const share = e.disability.allowance[level - 1];
+    if (share === undefined) return write(kb, u, 'disability', e.disability, [['noAllowance']]);
+    const payer = level <= 4 ? '由工伤保险基金按月支付' : '单位难以安排工作的，由单位按月发给';
+    return write(kb, u, 'disability', e.disability, [['allowance', { level: String(level), share: String(share), payer, cite }]]);
+  }
   const months = e.disability.months[level - 1]!;
-  const parts: [string, Record<string, string>?][] = [['yours', { level: String(level), months: String(months), cite: level <= 4 ? '{1}' : level <= 6 ? '{2}' : '{3}' }]];
+  const parts: [string, Record<string, string>?][] = [['yours', { level: String(level), months: String(months), cite }]];
   const wage = u.facts.wage;
   if (wage !== undefined) parts.push(['amount', { wage: yuan(wage), formula: `${months}×${yuan(wage)}=${yuan(months * wage)}` }]);
   return write(kb, u, 'disability', e.disability, parts);
@@ -420,6 +444,29 @@ const pregnancy: Calculator = (e, u, kb) => {
   if (/试用期/.test(f)) parts.push(['probation']);
   parts.push(['remedy']);
   return write(kb, u, 'pregnancy', e.pregnancy, parts);
+};
+
+/** 哺乳时间: an hour a day, one more for each further baby (女职工劳动保护特别规定第九条). */
+const nursing: Calculator = (e, u, kb) => {
+  const f = u.folded;
+  if (!/哺乳/.test(f) || !/(时间|小时|几个钟|多久|夜班|加班|喂奶)/.test(f)) return undefined;
+  const babies = /三胞胎/.test(f) ? 3 : /(双胞胎|双胎|龙凤胎|双生)/.test(f) ? 2 : 1;
+  const parts: [string, Record<string, string>?][] = [['rule']];
+  if (babies > 1) parts.push(['yours', { babies: String(babies), hours: String(babies) }]);
+  return write(kb, u, 'nursing', e.nursing, parts);
+};
+
+/** How many days of public holidays a year: summed from the holiday rules' own article. */
+const holidays: Calculator = (e, u, kb) => {
+  const f = u.folded;
+  if (!/(法定节假日|法定假日|法定节日|法定休假日|全体公民放假)/.test(f) || !/(几天|多少天|一共|总共|多少个|加起来)/.test(f)) return undefined;
+  const cite = e.holidays.cites[0]!;
+  const article = lawArticle(kb, cite.law, cite.article);
+  if (!article) return undefined;
+  const days = [...article.chunk.text.matchAll(/）([^，,（）]{2,6})，放假(\d+)天/g)].map((m) => ({ name: m[1]!, n: Number(m[2]) }));
+  if (!days.length) return undefined;
+  const total = days.reduce((a, d) => a + d.n, 0);
+  return write(kb, u, 'holidays', e.holidays, [['total', { total: String(total), list: days.map((d) => `${d.name}${d.n}天`).join('、') }]]);
 };
 
 /** Part-time work (非全日制): what it is, ending it at any time without compensation, hourly pay. */
@@ -469,7 +516,7 @@ const sick: Calculator = (e, u, kb) => {
 
 /** In order: the first that recognises the question answers it. */
 const CALCULATORS: Calculator[] = [
-  pregnancy, pregnantWork, sick, waiver, socialInsurance, maternity, annualLeave, probation, partTime, death, contractor, overtime, doubleWage, severance, noFault, unemployment, disability,
+  pregnancy, pregnantWork, nursing, holidays, sick, waiver, socialInsurance, maternity, annualLeave, probation, partTime, death, contractor, overtime, doubleWage, severance, noFault, unemployment, disability,
   injuryDeadline, arbitrationDeadline, inspectionDeadline, resignation,
 ];
 
