@@ -17,6 +17,9 @@ describe('fold', () => {
     expect(fold('一年内')).toBe('1年内');
     expect(fold('第十七条')).toBe('第17条');
     expect(fold('支付二倍的工资')).toBe('支付2倍的工资');
+    // a 万 after digits is their unit, not a numeral of its own (was "最高20元")
+    expect(fold('最高2万元')).toBe('最高2万元');
+    expect(fold('1.5万元')).toBe('1.5万元');
   });
 
   it('leaves words that merely contain numerals alone', () => {
