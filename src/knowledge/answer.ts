@@ -92,19 +92,26 @@ function sentences(text: string): string[] {
  * The sentences that answer: the passage whole when it is short (an article usually is), else the
  * best-matching sentences in their original order, up to about LEAD_CHARS characters.
  */
+/** A plan ("下一步…力争…") is not what is now; a worker's own letter ("我是…骑手") is not the reply. */
+const PLAN = /(下一步|力争|计划|将要|拟|预计|目标|明年|今后|将在|将于)/;
+const PLAN_ASKED = /(打算|计划|准备|将|目标|力争|明年|今后|以后|下一步|预计|要建|要发展|多少年)/;
+const LETTER = /^(问[：:]|我是|我在|我们是|俺是|俺在|本人是)/;
+const aside = (sentence: string, plans: boolean) => (plans && PLAN.test(sentence) ? 0.5 : 1) * (LETTER.test(sentence.trim()) ? 0.5 : 1);
+
 /** The value asked for comes right after the place the question names. */
-function placedValue(sentence: string, asked: Pick<Understanding, 'wants'> & { facts?: Understanding['facts'] }): boolean {
+function placedValue(sentence: string, asked: Pick<Understanding, 'wants'> & Partial<Pick<Understanding, 'facts'>>): boolean {
   const value = asked.wants && VALUE_PATTERN[asked.wants];
   return !!value && !!asked.facts?.province && valueAfterPlace(fold(sentence), value, [asked.facts.city, asked.facts.province]);
 }
 
-export function lead(kb: KnowledgeBase, p: Passage, query: Query, max = LEAD_CHARS, asked?: Pick<Understanding, 'asks' | 'wants' | 'month'> & { facts?: Understanding['facts'] }): string {
+export function lead(kb: KnowledgeBase, p: Passage, query: Query, max = LEAD_CHARS, asked?: Pick<Understanding, 'asks' | 'wants' | 'month'> & Partial<Pick<Understanding, 'facts' | 'folded'>>): string {
   const text = p.chunk.text.replace(/\n+/g, '\n').trim();
   // An article is one rule: shown whole unless it is long, so its conditions are not cut off.
   if (text.length <= (p.doc.kind === 'law' ? max * LAW_WHOLE : max)) return text.replace(/\n/g, '');
   const all = sentences(text);
   // how much of the question each sentence holds (a long word and its parts counted once)
-  const scored = all.map((s, i) => ({ s, i, score: overlap(kb, query, p.chunk, s).matchedWeight - i * 0.01 }));
+  const plans = !!asked && !PLAN_ASKED.test(asked.folded ?? '');
+  const scored = all.map((s, i) => ({ s, i, score: (overlap(kb, query, p.chunk, s).matchedWeight - i * 0.01) * aside(s, plans) }));
   // the sentence with the value asked for (多少/多久/哪里) goes first among those about the question
   const best = Math.max(0, ...scored.map((c) => c.score));
   for (const c of scored) {
@@ -228,7 +235,12 @@ export function composeAnswer(kb: KnowledgeBase, r: Retrieval, u: Understanding)
   }
   plainWordsFirst(kb, r, cited);
   const first = cited[0]!;
-  const leading = lead(kb, first, r, LEAD_CHARS, u);
+  // a page staff saved is cut into passages where its paragraphs fall: the sentence that answers may
+  // be in the next one found, so the lead is chosen from all its passages found, in page order
+  const saved = first.doc.kind === 'doc' && !first.doc.source.startsWith('knowledge/');
+  const same = saved ? r.passages.filter((p) => p.doc.id === first.doc.id).sort((a, b) => a.chunk.id - b.chunk.id) : [];
+  const page = same.length > 1 ? { ...first, chunk: { ...first.chunk, text: same.map((p) => p.chunk.text).join('\n') } } : first;
+  const leading = lead(kb, page, r, LEAD_CHARS, u);
   let body = `${leading} [1]`;
   // Our own documents explain in plain words; when the rule behind them is at hand, quote it too:
   // one they cite, or one whose own words (not the worker questions shipped with it) fit the question
