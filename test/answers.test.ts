@@ -29,6 +29,12 @@ describe('answers on the built-in knowledge base', () => {
     expect(r.answer).toContain('010-12351');
     expect(r.sources[0]?.section).not.toBe('12351能投诉平台吗？');
   });
+
+  it('is not sure when the curated answer says whether (能。) and the worker asked what or where', async () => {
+    const r = await app.ask('工会加检察的一函两书是啥');
+    expect(r.confident).toBe(false);
+    expect(r.answer).toMatch(/^我不太确定/);
+  });
 });
 
 describe('an article asked for by law and number', () => {

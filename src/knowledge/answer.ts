@@ -196,9 +196,15 @@ function holdsAsked(text: string, u: Pick<Understanding, 'asks' | 'wants' | 'mon
  * A curated answer answers this question: it has the kind of value asked for, and when the
  * question names a province or platform, the answer is not about another one instead.
  */
+/** A curated answer that opens with 能。/有。/不用。 answers whether, not what, where or how. */
+const YES_NO_OPENING = /^(能|不能|有|没有|可以|不可以|算|不算|是真的|不是|会|不会|要|不用|不要|该|管)[。，！]/;
+
+const answersWhether = (p: Passage, u: Understanding) => ['definition', 'place', 'procedure'].includes(u.asks) && YES_NO_OPENING.test(p.chunk.text.trim());
+
 function faqFits(kb: KnowledgeBase, faq: Passage, u: Understanding): boolean {
   const text = fold(faq.chunk.text);
   if (!holdsAsked(text, u)) return false;
+  if (answersWhether(faq, u)) return false;
   const { province, platform, otherPlatform } = u.facts;
   const pilot = kb.tables.pilot;
   if (province && !text.includes(province) && PROVINCES.some((p) => p !== province && text.includes(p))) return false;
@@ -257,7 +263,7 @@ export function composeAnswer(kb: KnowledgeBase, r: Retrieval, u: Understanding)
   const ownWords = first.doc.kind !== 'law' || overlap(kb, r, first.chunk, indexText(first.chunk)).coverage >= answerTuning.lawOwnCoverage;
   // …and what the worker reads first holds the question too, not only the passage around it
   const leadFits = first.doc.kind === 'law' || overlap(kb, r, first.chunk, `${first.chunk.path.join(' ')}\n${leading}`).coverage >= answerTuning.leadCoverage;
-  const confident = strong && ownWords && leadFits && holdsAsked(leading, u);
+  const confident = strong && ownWords && leadFits && holdsAsked(leading, u) && !answersWhether(first, u);
   // not sure: the next passage on the question is shown too, so the worker can see which fits
   const next = confident || rule > 0 ? -1 : cited.findIndex((p, i) => i > 0 && p.doc.id !== first.doc.id && !p.citedBy);
   if (next > 0) body += `\n\n${lead(kb, cited[next]!, r, RULE_CHARS, u)} [${next + 1}]`;
