@@ -30,6 +30,11 @@ describe('answers on the built-in knowledge base', () => {
     expect(r.sources[0]?.section).not.toBe('12351能投诉平台吗？');
   });
 
+  it('answers a question about 新职伤 with a curated answer about 新职伤, not one about contracts in general', async () => {
+    const r = await app.ask('没跟平台签劳动合同 能有新职伤吗');
+    expect(r.answer).toContain('新职伤不以劳动关系为前提');
+  });
+
   it('is not sure when the curated answer says whether (能。) and the worker asked what or where', async () => {
     const r = await app.ask('工会加检察的一函两书是啥');
     expect(r.confident).toBe(false);

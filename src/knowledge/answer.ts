@@ -205,6 +205,8 @@ function faqFits(kb: KnowledgeBase, faq: Passage, u: Understanding): boolean {
   const text = fold(faq.chunk.text);
   if (!holdsAsked(text, u)) return false;
   if (answersWhether(faq, u)) return false;
+  // a question about the 新职伤 scheme is not answered by a curated answer that never names it
+  if (NEW_SCHEME.test(u.folded) && !NEW_SCHEME.test(`${text}${fold(faq.chunk.faq?.question ?? '')}`)) return false;
   const { province, platform, otherPlatform } = u.facts;
   const pilot = kb.tables.pilot;
   if (province && !text.includes(province) && PROVINCES.some((p) => p !== province && text.includes(p))) return false;
