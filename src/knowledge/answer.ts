@@ -92,6 +92,19 @@ function sentences(text: string): string[] {
  * The sentences that answer: the passage whole when it is short (an article usually is), else the
  * best-matching sentences in their original order, up to about LEAD_CHARS characters.
  */
+/** "参保人数：截至2023年9月…；2025年6月…1234.57万人；…" → "参保人数：2025年6月…1234.57万人。" */
+function monthClause(all: string[], month: string): string | undefined {
+  for (const sentence of all) {
+    const clauses = sentence.split('；');
+    if (clauses.length < 2) continue;
+    const at = clauses.findIndex((c) => fold(c).includes(month));
+    if (at < 0) continue;
+    const topic = at > 0 && /^[^：]{2,20}：/.test(clauses[0]!) ? clauses[0]!.slice(0, clauses[0]!.indexOf('：') + 1) : '';
+    return `${topic}${clauses[at]!.replace(/[。；]$/, '')}。`;
+  }
+  return undefined;
+}
+
 /** A plan ("下一步…力争…") is not what is now; a worker's own letter ("我是…骑手") is not the reply. */
 const PLAN = /(下一步|力争|计划|将要|拟|预计|目标|明年|今后|将在|将于)/;
 const PLAN_ASKED = /(打算|计划|准备|将|目标|力争|明年|今后|以后|下一步|预计|要建|要发展|多少年)/;
@@ -106,6 +119,9 @@ function placedValue(sentence: string, asked: Pick<Understanding, 'wants'> & Par
 
 export function lead(kb: KnowledgeBase, p: Passage, query: Query, max = LEAD_CHARS, asked?: Pick<Understanding, 'asks' | 'wants' | 'month'> & Partial<Pick<Understanding, 'facts' | 'folded'>>): string {
   const text = p.chunk.text.replace(/\n+/g, '\n').trim();
+  // "到2025年6月…多少人": of a list of figures by month, the one for that month
+  const dated = asked?.month && p.doc.kind !== 'law' ? monthClause(text.split(/(?<=[。\n])/), asked.month) : undefined;
+  if (dated) return dated;
   // An article is one rule: shown whole unless it is long, so its conditions are not cut off.
   if (text.length <= (p.doc.kind === 'law' ? max * LAW_WHOLE : max)) return text.replace(/\n/g, '');
   const all = sentences(text);
