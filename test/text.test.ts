@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chineseNumeral, fold } from '../src/knowledge/text.ts';
+import { chineseNumeral, fixSlips, fold } from '../src/knowledge/text.ts';
 import { Tokenizer } from '../src/knowledge/tokenize.ts';
 import { parseSynonyms } from '../src/knowledge/lexicon.ts';
 
@@ -57,5 +57,11 @@ describe('Tokenizer', () => {
   it('maps synonyms to one word, so different wordings meet', () => {
     expect(tok.terms('外卖小哥有职伤险吗')).toEqual(expect.arrayContaining(['骑手', '新职伤']));
     expect(tok.terms('外卖小哥有职伤险吗')).not.toContain('职伤险');
+  });
+
+  it('puts right the pinyin slips in the words our field turns on', () => {
+    expect(fixSlips('老板不给报公伤')).toBe('老板不给报工伤');
+    expect(fixSlips('想入公会')).toBe('想入工会');
+    expect(fixSlips('工商局')).toBe('工商局');
   });
 });

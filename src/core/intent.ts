@@ -1,4 +1,4 @@
-import { fold } from '../knowledge/text.ts';
+import { fixSlips, fold } from '../knowledge/text.ts';
 
 export const INTENTS = ['qa', 'join_union', 'complaint', 'complaint_status', 'injury', 'greeting', 'help', 'out_of_scope'] as const;
 export type Intent = (typeof INTENTS)[number];
@@ -22,15 +22,9 @@ export const DOMAIN =
 
 /** Common slips of the pinyin keyboard, and dialect words, rewritten to the plain form the rules use. */
 const REWRITES: [RegExp, string][] = [
-  [/公会/g, '工会'],
-  [/会废/g, '会费'],
-  [/[如入]汇|如会|入个会|入了会/g, '入会'],
+  [/入个会|入了会/g, '入会'],
   [/维个权|维下权|维一下权/g, '维权'],
   [/干嘛|干啥|弄啥/g, '干什么'],
-  [/投述|头诉|偷诉/g, '投诉'],
-  [/维全|唯权|维勸/g, '维权'],
-  [/受上|受商/g, '受伤'],
-  [/摔上/g, '摔伤'],
   [/进读|近度/g, '进度'],
   [/俺们|阿拉|咱们/g, '我们'],
   [/俺|偶|咱/g, '我'],
@@ -49,7 +43,7 @@ const NOISE = /[\s\p{P}\p{S}\p{Extended_Pictographic}\u200d\ufe0f]+/gu;
 
 /** The folded, rewritten text the rules match: no spaces, punctuation, emoji or filler sounds. */
 export function normaliseForIntent(text: string): string {
-  let t = fold(text).replace(NOISE, '');
+  let t = fixSlips(fold(text)).replace(NOISE, '');
   for (const [re, to] of REWRITES) t = t.replace(re, to);
   let prev;
   do {

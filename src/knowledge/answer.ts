@@ -4,7 +4,7 @@ import { computeEntitlement, type Computed } from './entitlements.ts';
 import { citedArticles, overlap, retrieve, type Passage, type Query, type Retrieval, type Scene } from './retrieve.ts';
 import { NEW_SCHEME, understand, VALUE_PATTERN, type Asks, type Understanding } from './understand.ts';
 import { PROVINCES, valueAfterPlace } from './places.ts';
-import { fold } from './text.ts';
+import { fixSlips, fold } from './text.ts';
 import { replies, hotlineList } from '../replies.ts';
 
 export interface Source {
@@ -327,7 +327,8 @@ export interface Answered {
  * entitlements under a labour contract), else retrieved and composed. `today` (YYYY-MM-DD, China
  * time) is what "昨天" and deadlines count from.
  */
-export async function answerQuestion(kb: KnowledgeBase, question: string, today: string): Promise<Answered> {
+export async function answerQuestion(kb: KnowledgeBase, asked: string, today: string): Promise<Answered> {
+  const question = fixSlips(asked);
   const understanding = understand(question, { pilot: kb.tables.pilot, today });
   const computed = structured(kb, understanding);
   const { context, facts } = understanding;

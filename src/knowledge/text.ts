@@ -81,3 +81,25 @@ export function fold(text: string): string {
 export function cjkLength(text: string): number {
   return text.match(/[\u4e00-\u9fff]/g)?.length ?? 0;
 }
+
+/** Slips of the pinyin keyboard in the words our field turns on ("公伤" for 工伤, "公会" for 工会). */
+const SLIPS: [RegExp, string][] = [
+  [/公会/g, '工会'],
+  [/公伤/g, '工伤'],
+  [/会废/g, '会费'],
+  [/[如入]汇|如会/g, '入会'],
+  [/投述|头诉|偷诉/g, '投诉'],
+  [/维全|唯权|维勸/g, '维权'],
+  [/受上|受商/g, '受伤'],
+  [/摔上/g, '摔伤'],
+  [/仲栽|仲才/g, '仲裁'],
+  [/补尝/g, '补偿'],
+  [/赔尝/g, '赔偿'],
+  [/社宝/g, '社保'],
+];
+
+export function fixSlips(text: string): string {
+  let t = text;
+  for (const [re, to] of SLIPS) t = t.replace(re, to);
+  return t;
+}
