@@ -51,7 +51,8 @@ export async function ask(
   if (intent === 'greeting') return { intent, answer: replies.greeting, confident: true, sources: [] };
   // "12351能干啥", "工会能帮我做什么": a question about our field, not about the assistant, when answered
   const extractive = intent === 'help' && !domain ? undefined : (await answerQuestion(kb, q, dayOf(opts.now ?? new Date()))).answer;
-  if (!extractive || (intent === 'help' && !extractive.confident)) return { intent, answer: replies.help, confident: true, sources: [] };
+  // a question that names our field ("12351能干啥") is answered, not met with the assistant's menu
+  if (!extractive || (intent === 'help' && !extractive.confident && !domain)) return { intent, answer: replies.help, confident: true, sources: [] };
   if (!extractive.confident && !domain && (intent === 'qa' || intent === 'out_of_scope')) {
     return { intent: 'out_of_scope', answer: replies.outOfScope(), confident: false, sources: [] };
   }
