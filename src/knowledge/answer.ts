@@ -328,6 +328,8 @@ export interface Answered {
  * time) is what "昨天" and deadlines count from.
  */
 export async function answerQuestion(kb: KnowledgeBase, asked: string, today: string): Promise<Answered> {
+  // documents another process added or changed are searched from the next question on
+  await kb.follow().catch((err: unknown) => kb.log?.warn({ err: String(err) }, 'could not follow the knowledge base; answering from the index as it is'));
   const question = fixSlips(asked);
   const understanding = understand(question, { pilot: kb.tables.pilot, today });
   const computed = structured(kb, understanding);

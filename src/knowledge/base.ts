@@ -90,6 +90,8 @@ export class KnowledgeBase {
   /** Documents with a later version of the same title: ranked lower. */
   superseded = new Set<string>();
   private dirty = false;
+  /** The database's knowledge version the indexes in memory hold (see follow). */
+  private indexed = -1;
 
   private constructor(private readonly deps: KnowledgeBaseDeps) {
     this.store = deps.store;
@@ -121,6 +123,7 @@ export class KnowledgeBase {
   }
 
   private async load(): Promise<void> {
+    const version = this.store.kbVersion();
     this.refreshDocs();
     const state = this.readState();
     const fresh =
@@ -136,6 +139,7 @@ export class KnowledgeBase {
         // another vector store keeps its vectors itself: they are not sent again at every start
         this.vectors = new VectorIndex(this.deps.vectorStore ?? (await openHnsw(join(dir, 'hnsw'), this.deps.embeddings)));
         this.loadChunkMaps();
+        this.indexed = version;
         return;
       } catch (err) {
         this.deps.log?.warn({ err }, 'index files unreadable; rebuilding');
@@ -173,6 +177,8 @@ export class KnowledgeBase {
 
   /** Rebuilds every index from the stored documents. */
   async rebuild(onProgress?: (done: number, total: number) => void): Promise<{ docs: number; chunks: number }> {
+    // read first: a change another process makes while this runs is picked up by the next follow()
+    const version = this.store.kbVersion();
     this.refreshDocs();
     this.bm25 = new Bm25Index();
     this.vectors = new VectorIndex(this.deps.vectorStore ?? (await openHnsw(undefined, this.deps.embeddings)));
@@ -194,6 +200,7 @@ export class KnowledgeBase {
       if (batch.length >= 512) await flush();
     }
     await flush();
+    this.indexed = version;
     this.dirty = true;
     await this.save();
     return { docs: this.docs.size, chunks: total };
@@ -263,7 +270,9 @@ export class KnowledgeBase {
       return { doc: existing, status: 'unchanged', chunks: existing.chunkCount ?? 0 };
     }
     const prepared = force ? input : applyEdits(input, existing);
+    const before = this.store.kbVersion();
     const { doc, chunks, replacedChunkIds } = this.store.putDocument(prepared, now, origin);
+    this.advance(before);
     for (const id of replacedChunkIds) this.chunkDoc.delete(id);
     for (const c of chunks) this.chunkDoc.set(c.id, c.docId);
     this.docs.set(doc.id, { ...doc, chunkCount: chunks.length });
@@ -309,8 +318,10 @@ export class KnowledgeBase {
     }
     const meta: Record<string, unknown> = { ...before.meta, _edits: edits };
     if (!Object.keys(edits).length) delete meta._edits;
+    const version = this.store.kbVersion();
     const r = this.store.updateDocumentFields(docId, fields, meta, now);
     if (!r) return undefined;
+    this.advance(version);
     this.refreshDocs();
     if (fields.title !== before.title && before.status === 'active') {
       try {
@@ -361,8 +372,10 @@ export class KnowledgeBase {
 
   async remove(docId: string): Promise<DocumentRecord | undefined> {
     const doc = this.docs.get(docId) ?? this.store.getDocument(docId);
+    const version = this.store.kbVersion();
     const ids = this.store.removeDocument(docId);
     if (!ids) return undefined;
+    this.advance(version);
     await this.unindex(ids);
     for (const id of ids) this.chunkDoc.delete(id);
     this.refreshDocs();
@@ -374,11 +387,62 @@ export class KnowledgeBase {
     const doc = this.store.getDocument(docId);
     if (!doc) return false;
     if (doc.status === status) return true;
+    const version = this.store.kbVersion();
     this.store.setDocumentStatus(docId, status);
+    this.advance(version);
     const chunks = this.store.chunksOfDocument(docId);
     if (status === 'active') await this.indexChunks(chunks);
     else await this.unindex(chunks.map((c) => c.id));
     this.refreshDocs();
+    this.dirty = true;
+    return true;
+  }
+
+  /**
+   * After a change made here: when the indexes held everything up to it, they now hold this change
+   * too (each change bumps the version once); a change another process made meanwhile leaves the
+   * version behind, for follow() to pick up.
+   */
+  private advance(before: number): void {
+    if (before === this.indexed && this.store.kbVersion() === before + 1) this.indexed = before + 1;
+  }
+
+  /**
+   * Brings the indexes in line with the database when another process (the CLI, a second server)
+   * changed documents: only the documents that differ are indexed again. Cheap when nothing
+   * changed (one read of the version); called before each question is answered.
+   */
+  async follow(): Promise<boolean> {
+    const version = this.store.kbVersion();
+    if (version === this.indexed) return false;
+    const stored = new Map(this.store.listDocuments().map((d) => [d.id, d]));
+    const held = new Map<string, number[]>();
+    for (const [id, docId] of this.chunkDoc) held.set(docId, [...(held.get(docId) ?? []), id]);
+    const changed = (d: DocumentRecord, cur: DocumentRecord | undefined) =>
+      !cur || cur.sha256 !== d.sha256 || cur.status !== d.status || cur.title !== d.title || cur.changedAt !== d.changedAt;
+    try {
+      for (const id of this.docs.keys()) {
+        if (stored.has(id)) continue;
+        const ids = held.get(id) ?? [];
+        await this.unindex(ids);
+        for (const c of ids) this.chunkDoc.delete(c);
+      }
+      for (const d of stored.values()) {
+        if (!changed(d, this.docs.get(d.id))) continue;
+        const ids = held.get(d.id) ?? [];
+        await this.unindex(ids);
+        for (const c of ids) this.chunkDoc.delete(c);
+        const chunks = this.store.chunksOfDocument(d.id);
+        for (const c of chunks) this.chunkDoc.set(c.id, c.docId);
+        this.docs.set(d.id, d);
+        if (d.status === 'active') await this.indexChunks(chunks);
+      }
+    } catch (err) {
+      this.invalidate();
+      throw err;
+    }
+    this.refreshDocs();
+    this.indexed = version;
     this.dirty = true;
     return true;
   }
@@ -395,14 +459,16 @@ export class KnowledgeBase {
     const root = this.deps.indexDir;
     if (!root || !this.dirty) return;
     mkdirSync(root, { recursive: true });
-    const name = `v${this.store.kbVersion()}-${randomBytes(3).toString('hex')}`;
+    const name = `v${this.indexed}-${randomBytes(3).toString('hex')}`;
     const dir = join(root, name);
     mkdirSync(dir);
     writeFileSync(join(dir, 'bm25.bin'), this.bm25.serialize());
     await this.vectors.save(join(dir, 'hnsw'));
     const state: IndexState = {
       dir: name,
-      kbVersion: this.store.kbVersion(),
+      // what the indexes hold, not what the database is at: a change made by another process since
+      // then makes the next start rebuild rather than answer from a stale index
+      kbVersion: this.indexed,
       lexicon: this.fingerprint(),
       embedder: this.deps.embedderId,
     };
