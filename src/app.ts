@@ -120,6 +120,15 @@ export async function openApp(config: Config, opts: { log?: Logger; seed?: boole
     rewriter: chat ? new LlmQuestionRewriter(chat, { log }) : undefined,
     extractor: chat ? new LlmFieldExtractor(chat, { log }) : undefined,
   });
+  // the gap list and question counts are kept GAP_RETENTION_DAYS, then deleted (checked daily)
+  const purge = () => {
+    if (!config.gapRetentionDays) return;
+    const n = store.purgeQuestionLogs(new Date(clock().getTime() - config.gapRetentionDays * 86_400_000));
+    if (n) log.info({ rows: n, days: config.gapRetentionDays }, 'old gaps and question counts deleted');
+  };
+  purge();
+  const daily = setInterval(purge, 86_400_000);
+  daily.unref();
   return {
     config,
     log,
@@ -132,6 +141,9 @@ export async function openApp(config: Config, opts: { log?: Logger; seed?: boole
     llm: writer,
     llmIntents,
     ask: (question, o) => ask(kb, intents, question, { now: clock(), ...o, writer }),
-    close: () => store.close(),
+    close: () => {
+      clearInterval(daily);
+      store.close();
+    },
   };
 }

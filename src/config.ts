@@ -50,6 +50,7 @@ const schema = z.object({
   STAFF_TELEGRAM_IDS: optional,
   STAFF_WECHAT_IDS: optional,
   OUTBOX_POLL_SECONDS: intFrom(10),
+  GAP_RETENTION_DAYS: intOrZero(180),
   CONSOLE_ADMIN_TOKEN: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(16, 'CONSOLE_ADMIN_TOKEN 至少要 16 个字符').optional()),
   TELEGRAM_BOT_TOKEN: optional,
   TELEGRAM_API_ROOT: z.preprocess((v) => (v === '' ? undefined : v), z.url().optional()),
@@ -107,6 +108,8 @@ export interface Config {
   /** Chat identities with staff rights, by channel (besides those in the database). */
   staffIds: Record<string, string[]>;
   outboxPollSeconds: number;
+  /** Days the gap list and the question counts are kept (GAP_RETENTION_DAYS; 0: kept for good). */
+  gapRetentionDays: number;
   /** Optional single-admin setup: log in to /console as "admin" with this token. */
   consoleAdminToken?: string;
   telegram?: { token: string; apiRoot?: string; webhookUrl?: string; webhookSecret?: string };
@@ -169,6 +172,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { dotenv = true
     },
     staffIds: { telegram: list(e.STAFF_TELEGRAM_IDS), wechat: list(e.STAFF_WECHAT_IDS) },
     outboxPollSeconds: e.OUTBOX_POLL_SECONDS,
+    gapRetentionDays: e.GAP_RETENTION_DAYS,
     consoleAdminToken: e.CONSOLE_ADMIN_TOKEN,
     telegram: e.TELEGRAM_BOT_TOKEN
       ? { token: e.TELEGRAM_BOT_TOKEN, apiRoot: e.TELEGRAM_API_ROOT, webhookUrl: e.TELEGRAM_WEBHOOK_URL, webhookSecret: e.TELEGRAM_WEBHOOK_SECRET }

@@ -5,7 +5,7 @@ import type { AnswerWriter } from '../llm/answer.ts';
 import type { Exchange, QuestionRewriter } from '../llm/rewrite.ts';
 import { replies } from '../replies.ts';
 import { DOMAIN, looksLikeQuestion, normaliseForIntent, type Intent, type IntentClassifier } from './intent.ts';
-import { maskPhone } from './privacy.ts';
+import { maskPersonal } from './privacy.ts';
 
 export interface AskResult {
   intent: Intent;
@@ -58,8 +58,8 @@ export async function ask(
   }
   // what the classifier took for off-topic or for help is a question of our field: answered, or logged
   if (intent === 'out_of_scope' || intent === 'help') intent = 'qa';
-  // the gap list is for staff to write answers from: no phone number goes into it
-  if (!extractive.confident) kb.store.logGap(maskPhone(q), opts.channel ?? null, null, opts.now ?? new Date());
+  // the gap list is for staff to write answers from: no phone number, ID number or name goes into it
+  if (!extractive.confident) kb.store.logGap(maskPersonal(q), opts.channel ?? null, null, opts.now ?? new Date());
   kb.store.logQuestion(extractive.confident ? 'answered' : 'not_sure', opts.channel ?? null, opts.now ?? new Date());
   const sources = extractive.sources;
   const rewritten = q !== asked ? { question: q } : {};

@@ -387,6 +387,13 @@ export class SqliteKnowledgeStore implements KnowledgeStore {
       .map((r) => ({ id: r.id, question: r.question, askedAt: r.asked_at, channel: r.channel, bestScore: r.best_score }));
   }
 
+  purgeQuestionLogs(before: Date): number {
+    return this.db.transaction(() => {
+      const gaps = this.db.prepare('DELETE FROM gaps WHERE asked_at < ?').run(before.toISOString()).changes;
+      return gaps + this.db.prepare('DELETE FROM question_outcomes WHERE day < ?').run(dayOf(before)).changes;
+    })();
+  }
+
   logQuestion(outcome: QuestionOutcome, channel: string | null, now: Date): void {
     this.db.prepare('INSERT INTO question_outcomes (day, channel, outcome) VALUES (?, ?, ?)').run(dayOf(now), channel, outcome);
   }

@@ -134,6 +134,8 @@ export interface KnowledgeStore {
   chunkCount(): number;
   logGap(question: string, channel: string | null, bestScore: number | null, now: Date): void;
   listGaps(limit?: number): GapRecord[];
+  /** Deletes the gaps and question counts from before `before`; returns how many rows went. */
+  purgeQuestionLogs(before: Date): number;
   /** One row per question: the China day, the channel and the outcome (no text, no user). */
   logQuestion(outcome: QuestionOutcome, channel: string | null, now: Date): void;
   /** Questions per day from `fromDay` (China days, "YYYY-MM-DD"), by outcome. */
