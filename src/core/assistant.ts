@@ -3,7 +3,7 @@ import type { Logger } from '../log.ts';
 import { replies as canned } from '../replies.ts';
 import type { ConversationStore } from '../store/conversations.ts';
 import { sessionKey } from '../store/sessions.ts';
-import { CANCEL, continueForm, mayHoldSeveral, prompt, startForm, text, type FlowContext, type Form, type FormData, type FormState, type Turn } from '../flows/form.ts';
+import { CANCEL, CONFIRM, continueForm, mayHoldSeveral, prompt, startForm, text, type FlowContext, type Form, type FormData, type FormState, type Turn } from '../flows/form.ts';
 import { plain } from '../flows/fields.ts';
 import { fill } from '../flows/texts.ts';
 import type { AnswerWriter } from '../llm/answer.ts';
@@ -26,6 +26,8 @@ export interface SessionState {
   offer?: { flow: Intent; data: FormData };
   /** The last question answered and its answer (masked, short): kept only with an LLM, for follow-ups. */
   last?: Exchange & { at: string };
+  /** What the last finished form replied (its number), for a 确认 sent again after a lost reply. */
+  submitted?: { text: string; at: string };
 }
 
 export interface AssistantDeps {
@@ -59,6 +61,8 @@ export interface AssistantDeps {
 
 /** A follow-up refers to the last exchange only if it comes within this time. */
 const FOLLOW_UP_MS = 30 * 60 * 1000;
+/** How long a finished form's number is kept for a 确认 sent again. */
+const SUBMITTED_MS = 30 * 60 * 1000;
 
 /** Slash commands any channel may send (Telegram's menu), as the words a worker would type. */
 const COMMAND_WORDS: Record<string, string> = {
@@ -199,9 +203,14 @@ export class Assistant {
     const committed = store.transaction(() => {
       for (const m of notices) if (store.outbox.markDelivered(m.id, now)) delivered.push({ text: `${text.outboxHeading}${m.text}` });
       const next = turn.state;
-      if (next.form || next.offer || next.last) store.sessions.put(key, { form: next.form, offer: next.offer, last: next.last }, now);
+      // filed in the same transaction as the session that remembers its number: a 确认 retried after
+      // a crash or a lost reply gets the same number, never a second record
+      const filed = turn.commit?.() ?? [];
+      const kept = state.submitted && now.getTime() - new Date(state.submitted.at).getTime() <= SUBMITTED_MS ? state.submitted : undefined;
+      const submitted = filed.length ? { text: filed.map((r) => r.text).join('\n'), at: now.toISOString() } : kept;
+      if (next.form || next.offer || next.last || submitted) store.sessions.put(key, { form: next.form, offer: next.offer, last: next.last, submitted }, now);
       else if (session) store.sessions.remove(key);
-      return turn.commit?.() ?? [];
+      return filed;
     });
     out.unshift(...delivered);
     out.push(...turn.replies, ...committed);
@@ -297,6 +306,9 @@ export class Assistant {
     }
     if (!/[\p{L}\p{N}]/u.test(message)) return { replies: [{ text: text.noText }], state: none };
     if (CANCEL.test(plain(message))) return { replies: [{ text: text.nothingToCancel }], state: none };
+    if (state.submitted && CONFIRM.test(plain(message)) && ctx.now.getTime() - new Date(state.submitted.at).getTime() <= SUBMITTED_MS) {
+      return { replies: [{ text: `${text.alreadySubmitted}\n${state.submitted.text}` }], state: none };
+    }
 
     const intent = await this.deps.classifier.classify(message);
     if (incoming.isGroup && PRIVATE_FLOWS.includes(intent)) {

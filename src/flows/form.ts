@@ -43,6 +43,7 @@ export const text = loadTexts(
     outboxHeading: z.string(),
     internalError: z.string(),
     nothingToCancel: z.string(),
+    alreadySubmitted: z.string(),
     terminalWelcome: z.string(),
     consentChoices: z.array(z.string()).length(2),
     confirmChoices: z.array(z.string()).length(3),
@@ -140,6 +141,8 @@ export interface Turn {
   done?: FormData;
 }
 
+/** The confirmation repeated ("确认" sent again after a lost reply). */
+export const CONFIRM = /^(确认|确定|提交|确认提交|确认无误|1)$/;
 export const CANCEL = /^(取消|退出|不办了|不弄了|不填了|不要了|算了不办了|结束|cancel|quit|exit|stop|\/cancel)$/;
 const BACK = /^(返回|上一步|回到上一步|退回|back|改上一步|返回上一步)$/;
 const HELP = /^(帮助|help|怎么填|不会填|说明|\/help|啥意思|什么意思|\?)$/;
