@@ -10,7 +10,7 @@ import { maskPhone } from './core/privacy.ts';
 import { text as conversationText } from './flows/form.ts';
 import { InputError, parseCategory } from './knowledge/ingest.ts';
 import { formatSize, LoadError } from './knowledge/loaders/index.ts';
-import { addFiles, documentHistory, editDocument, FIELD_NAMES, ImportErrors, removeDocument, rollbackDocument, type AddSummary, type DocumentChanges } from './staff/kb.ts';
+import { addFiles, describePending, documentHistory, pendingImport, editDocument, FIELD_NAMES, ImportErrors, removeDocument, rollbackDocument, type AddSummary, type DocumentChanges } from './staff/kb.ts';
 import { complaintJson, complaintsCsv, isOverdue, listComplaints, parseComplaintStatus, updateComplaint } from './staff/complaints.ts';
 import { StaffError } from './staff/errors.ts';
 import { addStaffAccount, setAccountDisabled } from './staff/accounts.ts';
@@ -162,6 +162,8 @@ export function buildProgram(): Command {
     .action((paths: string[], opts: { category?: string; json?: boolean }) =>
       withApp(async (app) => {
         const category = parseCategory(opts.category);
+        const unfinished = pendingImport(app.kb);
+        if (unfinished) console.error(describePending(unfinished));
         let bar: ReturnType<typeof progressBar>;
         const summary = await addFiles(app.kb, paths, {
           category,
@@ -195,6 +197,8 @@ export function buildProgram(): Command {
     .action((opts: { json?: boolean }) =>
       withApp(async (app) => {
         const docs = app.kb.listDocuments();
+        const unfinished = pendingImport(app.kb);
+        if (unfinished) console.error(describePending(unfinished));
         if (opts.json) {
           const rows = docs.map((d) => ({
             docId: d.id,

@@ -56,6 +56,8 @@ export async function addFiles(kb: KnowledgeBase, paths: string[], opts: AddOpti
     }
   }
   if (errors.length) throw new ImportErrors(errors);
+  // marked until every file is stored: a process killed midway leaves it for `kb list` and the next import to report
+  kb.store.setMeta(PENDING, JSON.stringify({ at: (opts.now ?? new Date()).toISOString(), files: prepared.map((p) => p.doc.source), actor: opts.actor ?? null }));
   let results: AddResult[];
   try {
     results = await kb.putAll(prepared, {
@@ -66,6 +68,7 @@ export async function addFiles(kb: KnowledgeBase, paths: string[], opts: AddOpti
   } finally {
     await kb.save();
   }
+  kb.store.setMeta(PENDING, '');
   const count = (s: AddResult['status']) => results.filter((r) => r.status === s).length;
   return {
     results,
@@ -77,6 +80,32 @@ export async function addFiles(kb: KnowledgeBase, paths: string[], opts: AddOpti
     seconds: (performance.now() - started) / 1000,
     skipped,
   };
+}
+
+const PENDING = 'import_pending';
+
+export interface PendingImport {
+  at: string;
+  files: string[];
+  /** How many of them are stored. */
+  stored: number;
+}
+
+/** An import that did not finish (the process was killed, the disk filled up), if there is one. */
+export function pendingImport(kb: KnowledgeBase): PendingImport | undefined {
+  const raw = kb.store.getMeta(PENDING);
+  if (!raw) return undefined;
+  try {
+    const p = JSON.parse(raw) as { at: string; files: string[] };
+    return { at: p.at, files: p.files, stored: p.files.filter((f) => kb.store.getDocumentBySource(f)).length };
+  } catch {
+    return undefined;
+  }
+}
+
+export function describePending(p: PendingImport): string {
+  const when = p.at.slice(0, 16).replace('T', ' ');
+  return `注意：${when}（UTC）开始的一次导入没有做完：${p.files.length} 个文件里已存入 ${p.stored} 个。再导入一次同样的文件，已存入的会跳过，其余的补上。`;
 }
 
 /**

@@ -1,0 +1,68 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ROOT } from '../src/paths.ts';
+import { tempDir, testApp } from './helpers/app.ts';
+
+/**
+ * `kb add` killed midway (kill -9): what was stored stays, `kb list` says the import did not finish
+ * and how far it got, and the same `kb add` again finishes it.
+ */
+const t = tempDir();
+afterAll(t.cleanup);
+const data = join(t.dir, 'data');
+const folder = join(t.dir, 'pages');
+const FILES = 400;
+
+function cli(args: string[]) {
+  return spawnSync(process.execPath, [join(ROOT, 'bin/gongyou.js'), ...args], {
+    env: { ...process.env, GONGYOU_DATA_DIR: data, LOG_LEVEL: 'silent' },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+}
+
+const staffPages = () => {
+  const db = new Database(join(data, 'gongyou.db'), { readonly: true, fileMustExist: true });
+  try {
+    return (db.prepare("SELECT COUNT(*) AS n FROM documents WHERE source LIKE ?").get(`${folder}%`) as { n: number }).n;
+  } finally {
+    db.close();
+  }
+};
+
+describe('an import killed midway', () => {
+  it('is reported by kb list and finished by the next kb add', async () => {
+    mkdirSync(folder);
+    for (let i = 0; i < FILES; i++) {
+      writeFileSync(join(folder, `p${i}.md`), `---\ntitle: 第${i}号驿站\ncategory: 工会\n---\n\n## 第${i}号驿站在哪\n\n第${i}号驿站在人民路${i}号，每天开放。\n`);
+    }
+    (await testApp(data)).close(); // seeded: the child only imports
+    const child = spawn(process.execPath, [join(ROOT, 'bin/gongyou.js'), 'kb', 'add', folder], {
+      env: { ...process.env, GONGYOU_DATA_DIR: data, LOG_LEVEL: 'silent' },
+      stdio: 'ignore',
+    });
+    const exited = new Promise((done) => child.on('exit', done));
+    // kill -9 once some of the files are stored
+    for (let waited = 0; waited < 60_000 && staffPages() < 20; waited += 10) await new Promise((r) => setTimeout(r, 10));
+    child.kill('SIGKILL');
+    await exited;
+    const stored = staffPages();
+    expect(stored).toBeGreaterThan(0);
+    expect(stored).toBeLessThan(FILES);
+
+    const list = cli(['kb', 'list']);
+    expect(list.status).toBe(0);
+    expect(list.stderr).toContain('没有做完');
+    expect(list.stderr).toContain(`${FILES} 个文件里已存入 ${stored} 个`);
+
+    const again = cli(['kb', 'add', folder]);
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stderr).toContain('没有做完');
+    expect(again.stdout).toContain(`未变 ${stored}`);
+    expect(staffPages()).toBe(FILES);
+    expect(cli(['kb', 'list']).stderr).not.toContain('没有做完');
+  }, 180_000);
+});
