@@ -27,6 +27,7 @@ import { createChatClient } from './llm/client.ts';
 import { LlmQuestionRewriter } from './llm/rewrite.ts';
 import { LlmFieldExtractor } from './llm/extract.ts';
 import { LlmIntentClassifier } from './llm/classify.ts';
+import { sweepUploadTemp } from './console/upload.ts';
 import { createLogger, type Logger } from './log.ts';
 import { ROOT } from './paths.ts';
 import { seedBuiltin } from './staff/kb.ts';
@@ -127,6 +128,7 @@ export async function openApp(config: Config, opts: { log?: Logger; seed?: boole
     if (n) log.info({ rows: n, days: config.gapRetentionDays }, 'old gaps and question counts deleted');
   };
   purge();
+  sweepUploadTemp();
   const daily = setInterval(purge, 86_400_000);
   daily.unref();
   return {

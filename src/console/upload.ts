@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddResult, KnowledgeBase } from '../knowledge/base.ts';
@@ -22,7 +22,7 @@ export function uploadedFiles(field: unknown): File[] {
  */
 export async function importUpload(kb: KnowledgeBase, file: File, opts: AddOptions): Promise<UploadOutcome> {
   const name = safeName(file.name);
-  const dir = mkdtempSync(join(tmpdir(), 'gongyou-upload-'));
+  const dir = mkdtempSync(join(tmpdir(), TEMP_PREFIX));
   const path = join(dir, name);
   try {
     writeFileSync(path, Buffer.from(await file.arrayBuffer()));
@@ -34,6 +34,28 @@ export async function importUpload(kb: KnowledgeBase, file: File, opts: AddOptio
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+const TEMP_PREFIX = 'gongyou-upload-';
+
+/**
+ * Removes upload folders a crashed server left in the temporary directory (older than an hour, so
+ * an upload another server is reading right now is left alone).
+ */
+export function sweepUploadTemp(now = Date.now(), root = tmpdir()): number {
+  let removed = 0;
+  for (const name of readdirSync(root)) {
+    if (!name.startsWith(TEMP_PREFIX)) continue;
+    const dir = join(root, name);
+    try {
+      if (now - statSync(dir).mtimeMs < 3_600_000) continue;
+      rmSync(dir, { recursive: true, force: true });
+      removed++;
+    } catch {
+      // gone already, or not ours to remove
+    }
+  }
+  return removed;
 }
 
 /** A row per document an upload stored: new, replaced (a new version) or unchanged. */
