@@ -18,6 +18,7 @@ import { listMembers, memberJson, membersCsv, parseMemberDecision, updateMember 
 import { memberStatusName } from './flows/join-union.ts';
 import { startChannels } from './channels/start.ts';
 import { TerminalChannel } from './channels/terminal/index.ts';
+import { describeSystemError } from './lib/system-errors.ts';
 
 /** `gongyou`: the command line. Exit codes: 0 success, 1 bad input, 2 internal error. */
 
@@ -491,7 +492,13 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`${err.message}\n`);
       return 1;
     }
-    process.stderr.write(`内部错误：${err instanceof Error ? err.message : String(err)}\n`);
+    const plain = describeSystemError(err);
+    if (plain) {
+      process.stderr.write(`${plain}\n`);
+      return 1;
+    }
+    // an unexpected failure: said in Chinese, with the technical detail kept for the maintainers
+    process.stderr.write(`内部错误，没有完成。请把下面这行发给维护人员（设置 GONGYOU_DEBUG=1 再运行可看到详情）：\n${err instanceof Error ? err.message : String(err)}\n`);
     if (process.env.GONGYOU_DEBUG) console.error(err);
     return 2;
   }

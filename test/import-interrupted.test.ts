@@ -65,4 +65,18 @@ describe('an import killed midway', () => {
     expect(staffPages()).toBe(FILES);
     expect(cli(['kb', 'list']).stderr).not.toContain('没有做完');
   }, 180_000);
+
+  it('a database another process holds says so in Chinese, exit 1, nothing changed', () => {
+    const db = new Database(join(data, 'gongyou.db'));
+    db.exec('BEGIN EXCLUSIVE');
+    try {
+      const r = cli(['kb', 'add', join(folder, 'p1.md')]);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain('数据库正忙');
+      expect(r.stderr).not.toMatch(/database is locked|SQLITE/);
+    } finally {
+      db.exec('ROLLBACK');
+      db.close();
+    }
+  }, 60_000);
 });
