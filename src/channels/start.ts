@@ -34,7 +34,7 @@ export const RETRY_MS = [10_000, 30_000, 60_000, 300_000];
 export async function startChannels(app: App, opts: StartOptions = {}): Promise<Running> {
   const { config, log } = app;
   const engine = app.assistant;
-  const staffConsole = createConsole({ kb: app.kb, records: app.records, log, maxFileBytes: config.maxFileBytes, adminToken: config.consoleAdminToken, clock: app.clock, writer: app.llm });
+  const staffConsole = createConsole({ kb: app.kb, records: app.records, log, maxFileBytes: config.maxFileBytes, adminToken: config.consoleAdminToken, clock: app.clock, writer: app.llm, trustProxy: config.trustProxy });
   const web = new WebChannel({ engine, log, kb: app.kb, records: app.records, port: opts.port ?? config.port, host: config.host, botName: config.botName, console: staffConsole });
   await web.start();
   const channels: Channel[] = [web];

@@ -1,4 +1,8 @@
 import type { AnswerWriter } from '../llm/answer.ts';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { clientAddress } from '../lib/address.ts';
+import { sharedHasher, type Hasher } from '../staff/hasher.ts';
+import { SignIn } from '../staff/sign-in.ts';
 import { basename } from 'node:path';
 import type { Context } from 'hono';
 import type { KnowledgeBase } from '../knowledge/base.ts';
@@ -23,6 +27,12 @@ export interface ConsoleDeps {
   pageSize?: number;
   /** With an LLM configured: 试一试 shows the answer workers get, written by the model, beside the extractive one. */
   writer?: AnswerWriter;
+  /** Password hashing off the main thread (default: the process's shared hasher). */
+  hasher?: Hasher;
+  /** Proxies in front of the server (TRUST_PROXY): the client address is then read from X-Forwarded-For. */
+  trustProxy?: number;
+  /** Most rows of sign-in failures kept (default 10,000). */
+  signInMaxRows?: number;
 }
 
 /** The line a change leaves for the next page of the same session (not in the URL). */
@@ -44,11 +54,30 @@ export interface ConsoleCtx {
   now: () => Date;
   pageSize: number;
   audit: (actor: string, action: string, target: string, detail?: Record<string, unknown>) => void;
+  hasher: Hasher;
+  signIn: SignIn;
+  /** The client address (group) of a request, as the sign-in limits count it. */
+  address: (c: Context) => string;
+}
+
+/** The socket's peer, or X-Forwarded-For behind `trustProxy` proxies; grouped (IPv6 by /64). */
+export function requestAddress(c: Context, trustProxy = 0): string {
+  let socket: string | undefined;
+  try {
+    socket = getConnInfo(c).remote.address;
+  } catch {
+    socket = undefined; // not served by node (app.request in tests)
+  }
+  return clientAddress(socket, c.req.header('x-forwarded-for'), trustProxy);
 }
 
 export function consoleCtx(deps: ConsoleDeps): ConsoleCtx {
   const now = deps.clock ?? (() => new Date());
+  const hasher = deps.hasher ?? sharedHasher();
   return {
+    hasher,
+    signIn: new SignIn(deps.records, hasher, { adminToken: deps.adminToken, now, maxRows: deps.signInMaxRows }),
+    address: (c) => requestAddress(c, deps.trustProxy),
     deps,
     kb: deps.kb,
     records: deps.records,

@@ -192,3 +192,15 @@ MIGRATIONS.push(`CREATE TABLE question_outcomes (
    );
    CREATE INDEX question_outcomes_day ON question_outcomes(day);
    ALTER TABLE console_sessions ADD COLUMN flash TEXT;`);
+
+// 7: sign-in limits that lock the attacker, not the account: one row per client address (group)
+// and per account name that has failed recently, with the wait it has earned. Replaces the
+// per-name lockout of step 4. Rows older than a day are purged and the table is capped.
+MIGRATIONS.push(`DROP TABLE console_login_failures;
+   CREATE TABLE login_throttle (
+     key TEXT PRIMARY KEY,
+     failures INTEGER NOT NULL,
+     blocked_until INTEGER NOT NULL,
+     updated_at INTEGER NOT NULL
+   );
+   CREATE INDEX login_throttle_updated ON login_throttle(updated_at);`);
