@@ -1,6 +1,5 @@
 import type { AnswerWriter } from '../llm/answer.ts';
-import { getConnInfo } from '@hono/node-server/conninfo';
-import { clientAddress } from '../lib/address.ts';
+import { requestAddress } from '../lib/address.ts';
 import { sharedHasher, type Hasher } from '../staff/hasher.ts';
 import { SignIn } from '../staff/sign-in.ts';
 import { basename } from 'node:path';
@@ -58,17 +57,6 @@ export interface ConsoleCtx {
   signIn: SignIn;
   /** The client address (group) of a request, as the sign-in limits count it. */
   address: (c: Context) => string;
-}
-
-/** The socket's peer, or X-Forwarded-For behind `trustProxy` proxies; grouped (IPv6 by /64). */
-export function requestAddress(c: Context, trustProxy = 0): string {
-  let socket: string | undefined;
-  try {
-    socket = getConnInfo(c).remote.address;
-  } catch {
-    socket = undefined; // not served by node (app.request in tests)
-  }
-  return clientAddress(socket, c.req.header('x-forwarded-for'), trustProxy);
 }
 
 export function consoleCtx(deps: ConsoleDeps): ConsoleCtx {

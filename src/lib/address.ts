@@ -55,3 +55,15 @@ export function clientAddress(socketAddress: string | undefined, forwardedFor: s
   }
   return addressGroup(socketAddress);
 }
+
+/** What a request handler has (a Hono context served by @hono/node-server), as far as this needs it. */
+interface RequestLike {
+  env: unknown;
+  req: { header(name: string): string | undefined };
+}
+
+/** The client address group of a request: its socket's peer, or X-Forwarded-For behind `trustProxy` proxies. */
+export function requestAddress(c: RequestLike, trustProxy = 0): string {
+  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
+  return clientAddress(env?.incoming?.socket?.remoteAddress, c.req.header('x-forwarded-for'), trustProxy);
+}
