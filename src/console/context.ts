@@ -98,9 +98,12 @@ export function csv(c: Context, filename: string, body: string) {
   return c.body(body);
 }
 
-/** Only paths inside the console (no open redirect). */
+/**
+ * Only paths inside the console (no open redirect), in printable ASCII (the pages build them
+ * URL-encoded): a line break or any other control character could not go in a Location header.
+ */
 export function safeBack(v: unknown, fallback: string): string {
-  return typeof v === 'string' && /^\/console(\/|\?|$)/.test(v) && !v.startsWith('//') ? v : fallback;
+  return typeof v === 'string' && v.length <= 2000 && /^\/console(\/|\?|$)/.test(v) && /^[\x21-\x7e]*$/.test(v) && !v.includes('\\') ? v : fallback;
 }
 
 /** A file name as uploaded, without folders or characters a file system dislikes. */
