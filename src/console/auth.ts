@@ -56,7 +56,11 @@ export function authRoutes(ctx: ConsoleCtx): Hono<Env> {
         if (result.failed) audit(`console:${name}`, 'console.login.fail', name, { address });
         c.header('Retry-After', String(Math.max(1, Math.ceil(result.waitMs / 1000))));
         const lead = result.failed ? '账号或密码不对。' : '';
-        return loginPage(c, { kind: 'error', text: `${lead}从这个网络尝试登录失败的次数太多，请 ${waitText(result.waitMs)}后再试。账号本身没有被锁定。` }, name, 429);
+        const why =
+          result.by === 'address'
+            ? `从这个网络尝试登录失败的次数太多，请 ${waitText(result.waitMs)}后再试。账号本身没有被锁定。`
+            : `这个账号最近被多次输错密码，从已经输错过的网络请 ${waitText(result.waitMs)}后再试；账号没有被锁定，从没有输错过的网络用正确的密码可以直接登录。`;
+        return loginPage(c, { kind: 'error', text: `${lead}${why}` }, name, 429);
       }
       audit(`console:${name}`, 'console.login.fail', name, { reason: result.reason, address });
       if (result.reason === 'disabled') return loginPage(c, { kind: 'error', text: '这个账号已停用，请联系管理员。' }, name, 403);

@@ -28,7 +28,7 @@ export type SignInResult =
   /** Wrong name or password; `left` more failures from this address before the waits begin. */
   | { ok: false; reason: 'bad'; left: number }
   /** Not tried: wait this long (the address or, for a failing address, the name earned it). */
-  | { ok: false; reason: 'wait'; waitMs: number; failed?: boolean }
+  | { ok: false; reason: 'wait'; waitMs: number; by: 'address' | 'name'; failed?: boolean }
   /** Not tried: this address already has an attempt under way. */
   | { ok: false; reason: 'busy' };
 
@@ -67,12 +67,12 @@ export class SignIn {
     if (this.inFlight.has(addrKey)) return { ok: false, reason: 'busy' };
     const addr = accounts.throttle(addrKey);
     const recentAddr = addr && t - addr.updatedAt < KEEP_MS ? addr : undefined;
-    if (recentAddr && recentAddr.blockedUntil > t) return { ok: false, reason: 'wait', waitMs: recentAddr.blockedUntil - t };
+    if (recentAddr && recentAddr.blockedUntil > t) return { ok: false, reason: 'wait', waitMs: recentAddr.blockedUntil - t, by: 'address' };
     const nm = accounts.throttle(nameKey);
     const recentName = nm && t - nm.updatedAt < KEEP_MS ? nm : undefined;
     // the name's wait is only for addresses that have been failing: never for the real staff member's clean one
     if (recentAddr && recentAddr.failures > 0 && recentName && recentName.blockedUntil > t) {
-      return { ok: false, reason: 'wait', waitMs: recentName.blockedUntil - t };
+      return { ok: false, reason: 'wait', waitMs: recentName.blockedUntil - t, by: 'name' };
     }
     this.inFlight.add(addrKey);
     let result: LoginResult;
@@ -98,7 +98,7 @@ export class SignIn {
     const wait = Math.max(aw, nw);
     this.store.accounts.pruneThrottle(at - KEEP_MS, this.maxRows);
     // this failure itself earned a wait: say so now, not only at the next attempt
-    return wait > 0 ? { ok: false, reason: 'wait', waitMs: wait, failed: true } : { ok: false, reason: 'bad', left: ADDRESS_FREE - af };
+    return wait > 0 ? { ok: false, reason: 'wait', waitMs: wait, by: aw >= nw ? 'address' : 'name', failed: true } : { ok: false, reason: 'bad', left: ADDRESS_FREE - af };
   }
 
 }
