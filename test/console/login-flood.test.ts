@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addStaffAccount } from '../../src/staff/accounts.ts';
 import { Hasher } from '../../src/staff/hasher.ts';
@@ -141,6 +142,30 @@ describe('console sign-in under a flood from many addresses (behind a proxy, TRU
     expect(statuses).toEqual([303, 429, 429, 429]);
     // 40+ addresses failed, the table holds at most its cap
     expect(records.accounts.throttleRows()).toBeLessThanOrEqual(30);
+  });
+
+  it('while 30 wrong passwords are hashed, the chat keeps answering: the main thread is never blocked by scrypt', async () => {
+    const ask = async () => {
+      const t = performance.now();
+      const res = await fetch(`${s.url}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': '192.0.2.200' }, body: JSON.stringify({ text: '新职伤要自己交钱吗？' }) });
+      expect(((await res.json()) as { replies: unknown[] }).replies.length).toBeGreaterThan(0);
+      return performance.now() - t;
+    };
+    for (let i = 0; i < 3; i++) await ask(); // warm
+    const attempt = (tag: string, i: number) => new Client(s.url, `100.64.${tag}.${i + 1}`).post('/console/login', { name: 'li', password: `wrong-${i}` }, { csrf: null });
+    // the flood alone: the event loop must never stall for the length of a scrypt (~50-100 ms)
+    const lag = monitorEventLoopDelay({ resolution: 5 });
+    lag.enable();
+    const codes = (await Promise.all(Array.from({ length: 30 }, (_, i) => attempt('1', i)))).map((r) => r.res.status);
+    lag.disable();
+    expect(codes.every((x) => x === 401 || x === 429)).toBe(true);
+    expect(lag.max / 1e6).toBeLessThan(40);
+    // and with chat questions in between, every one is answered
+    const flood = Promise.all(Array.from({ length: 30 }, (_, i) => attempt('2', i)));
+    const during: number[] = [];
+    for (let i = 0; i < 10; i++) during.push(await ask());
+    await flood;
+    expect(Math.max(...during)).toBeLessThan(2000);
   });
 
   it('a full hashing queue answers 503 in Chinese at once instead of queueing without end', async () => {
