@@ -14,6 +14,7 @@ import { addFiles, describePending, documentHistory, pendingImport, editDocument
 import { complaintJson, complaintsCsv, isOverdue, listComplaints, parseComplaintStatus, updateComplaint } from './staff/complaints.ts';
 import { StaffError } from './staff/errors.ts';
 import { addStaffAccount, setAccountDisabled } from './staff/accounts.ts';
+import { neutraliseBidi } from './lib/bidi.ts';
 import { listMembers, memberJson, membersCsv, parseMemberDecision, updateMember } from './staff/members.ts';
 import { memberStatusName } from './flows/join-union.ts';
 import { startChannels } from './channels/start.ts';
@@ -218,7 +219,8 @@ export function buildProgram(): Command {
           return print(JSON.stringify(rows));
         }
         if (!docs.length) return print('知识库是空的。用 gongyou kb add <文件> 导入文档。');
-        for (const d of docs) print(`${d.id}  [${d.category}]  ${d.title}  (${d.chunkCount ?? 0} 段)  ${d.source}`);
+        // direction controls in a title or file name shown as [U+202E], never taking effect
+        for (const d of docs) print(neutraliseBidi(`${d.id}  [${d.category}]  ${d.title}  (${d.chunkCount ?? 0} 段)  ${d.source}`));
         print(`共 ${docs.length} 个文档。`);
       }),
     );

@@ -45,6 +45,15 @@ const schema = z.object({
   GROUP_REPEAT_MINUTES: intOrZero(5),
   USER_QUOTA_PER_HOUR: intOrZero(20),
   PRIVATE_QUOTA_PER_HOUR: intOrZero(300),
+  ADDRESS_QUOTA_PER_HOUR: intOrZero(1200),
+  TRUST_PROXY: z.preprocess((v) => {
+    if (v === '' || v === undefined) return 0;
+    const s = String(v).toLowerCase();
+    if (['true', 'yes'].includes(s)) return 1;
+    if (['false', 'no'].includes(s)) return 0;
+    return Number(v);
+  }, z.number({ error: 'TRUST_PROXY 应为前面代理的层数（通常是 1），或 true/false' }).int().nonnegative().max(10)),
+  WEB_COOKIE_SECRET: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(32, 'WEB_COOKIE_SECRET 至少要 32 个字符').optional()),
   GROUP_QUOTA_PER_HOUR: intOrZero(60),
   GROUP_ALLOWLIST: optional,
   STAFF_TELEGRAM_IDS: optional,
@@ -102,6 +111,8 @@ export interface Config {
     privateQuotaPerHour: number;
     /** Questions the assistant answers per group per hour (0: no limit). */
     groupQuotaPerHour: number;
+    /** Messages from one client address (group) per hour on the web chat (0: no limit). */
+    addressQuotaPerHour: number;
     /** When set, the assistant speaks only in these groups ("telegram:-100123", "wechat:R@chatroom" or a bare id). */
     allowlist: string[];
   };
@@ -110,6 +121,13 @@ export interface Config {
   outboxPollSeconds: number;
   /** Days the gap list and the question counts are kept (GAP_RETENTION_DAYS; 0: kept for good). */
   gapRetentionDays: number;
+  /**
+   * Proxies in front of the server (TRUST_PROXY; 0: none). When set, the client address used by the
+   * sign-in limits and the web chat's quota is read from X-Forwarded-For, that many entries from the right.
+   */
+  trustProxy: number;
+  /** Signs the web chat's identity cookie; unset: a key generated once in the data dir (web-cookie.key). */
+  webCookieSecret?: string;
   /** Optional single-admin setup: log in to /console as "admin" with this token. */
   consoleAdminToken?: string;
   telegram?: { token: string; apiRoot?: string; webhookUrl?: string; webhookSecret?: string };
@@ -168,12 +186,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { dotenv = true
       userQuotaPerHour: e.USER_QUOTA_PER_HOUR,
       privateQuotaPerHour: e.PRIVATE_QUOTA_PER_HOUR,
       groupQuotaPerHour: e.GROUP_QUOTA_PER_HOUR,
+      addressQuotaPerHour: e.ADDRESS_QUOTA_PER_HOUR,
       allowlist: list(e.GROUP_ALLOWLIST),
     },
     staffIds: { telegram: list(e.STAFF_TELEGRAM_IDS), wechat: list(e.STAFF_WECHAT_IDS) },
     outboxPollSeconds: e.OUTBOX_POLL_SECONDS,
     gapRetentionDays: e.GAP_RETENTION_DAYS,
     consoleAdminToken: e.CONSOLE_ADMIN_TOKEN,
+    trustProxy: e.TRUST_PROXY,
+    webCookieSecret: e.WEB_COOKIE_SECRET,
     telegram: e.TELEGRAM_BOT_TOKEN
       ? { token: e.TELEGRAM_BOT_TOKEN, apiRoot: e.TELEGRAM_API_ROOT, webhookUrl: e.TELEGRAM_WEBHOOK_URL, webhookSecret: e.TELEGRAM_WEBHOOK_SECRET }
       : undefined,

@@ -192,27 +192,36 @@ describe('入会 (join_union)', () => {
     expect(members().find((m) => m.userId === 'edit-direct')).toMatchObject({ name: '张三丰', phone: '13812345567', city: '上海' });
   });
 
-  it("a phone number changed at the summary still finds an existing application", async () => {
+  it("a phone number changed at the summary to another person's: the same answers as for a new number (no oracle)", async () => {
     const first = worker(env, 'edit-dup-a');
     await first.script([...JOIN.slice(0, 3), '13812347878', '深圳', '外卖', '美团', '确认']);
-    const w = worker(env, 'edit-dup-b');
-    await w.script([...JOIN.slice(0, 3), '13812347879', '深圳', '外卖', '美团']);
-    expect(await w.say('手机号改成13812347878')).toContain('已经提交过入会申请');
-    expect(members().filter((m) => m.userId === 'edit-dup-b')).toHaveLength(0);
+    const known = worker(env, 'edit-dup-b');
+    await known.script([...JOIN.slice(0, 3), '13812347879', '深圳', '外卖', '美团']);
+    const unknown = worker(env, 'edit-dup-c');
+    await unknown.script([...JOIN.slice(0, 3), '13812347879', '深圳', '外卖', '美团']);
+    const a = await known.say('手机号改成13812347878'); // on an application already
+    const b = await unknown.say('手机号改成13812347870'); // on none
+    const same = (t: string) => t.replace(/1381234787\d/g, 'PHONE');
+    expect(same(a)).toBe(same(b));
+    expect(a).not.toContain('已经提交过');
+    const done = async (w: typeof known) => same(await w.say('确认')).replace(/RH-\d+-\d+/g, 'ID');
+    expect(await done(known)).toBe(await done(unknown));
+    expect(members().filter((m) => m.phone === '13812347878')).toHaveLength(2); // staff see both, marked
   });
 
-  it('the same phone again gives the existing application, never a second record', async () => {
+  it('the same phone again from the same person gives their application, never a second record; from anyone else nothing tells the number is known', async () => {
     const w = worker(env, 'dup');
     await w.script([...JOIN.slice(0, 3), '13811112222', '深圳', '外卖', '美团', '确认']);
     const again = await w.script(['我要入会', '同意', '张三', '13811112222']);
     expect(again).toContain('已经提交过入会申请');
     expect(again).toContain('待审核');
     expect(members().filter((m) => m.phone === '13811112222')).toHaveLength(1);
-    // someone else typing that number learns nothing about the application
-    const other = worker(env, 'dup-other');
-    const theirs = await other.script(['我要入会', '同意', '别人', '13811112222']);
-    expect(theirs).toContain('已经提交过入会申请');
-    expect(theirs).not.toMatch(/RH-|待审核/);
+    // someone else typing that number gets exactly what a new number gets
+    const reply = async (user: string, phone: string) => (await worker(env, user).script(['我要入会', '同意', '别人', phone])).replaceAll(phone, 'PHONE');
+    const known = await reply('dup-other', '13811112222');
+    const fresh = await reply('dup-fresh', '13811119999');
+    expect(known).toBe(fresh);
+    expect(known).not.toMatch(/已经提交|RH-|待审核/);
   });
 
   it('delivers the staff decision through the outbox at the next message, once', async () => {

@@ -42,12 +42,13 @@ describe('several form answers from one message (LLM)', () => {
     expect(s?.state.form?.data).toMatchObject({ platform: '美团' });
   });
 
-  it('a prefilled phone number of an existing application ends the form as if typed', async () => {
+  it("a prefilled phone number of the worker's own application ends the form as if typed", async () => {
     fields = () => ({ content: '{"name":"张三"}' });
-    await say('e3', '我要入会，我叫张三，手机13800138000');
-    const r = await say('e3', '同意');
+    await say('e1', '我要入会，我叫张三，手机13800138000');
+    const r = await say('e1', '同意');
     expect(r).not.toContain('请核对');
-    expect(llm.app.records.sessions.get(JSON.stringify(['web', 'e3', 'e3']))).toBeUndefined();
+    expect(r).toContain('已经提交过入会申请');
+    expect((llm.app.records.sessions.get(JSON.stringify(['web', 'e1', 'e1'])) as { state?: { form?: unknown } } | undefined)?.state?.form).toBeUndefined();
   });
 
   it('takes several answers given at one step, and survives a broken model', async () => {

@@ -2,6 +2,7 @@ import type { App } from '../app.ts';
 import { errText, sleep } from './common.ts';
 import { OutboxPump } from './outbox.ts';
 import type { Channel } from './types.ts';
+import { WebIdentity } from './web/identity.ts';
 import { WebChannel } from './web/index.ts';
 import { createConsole } from '../console/index.ts';
 
@@ -34,8 +35,8 @@ export const RETRY_MS = [10_000, 30_000, 60_000, 300_000];
 export async function startChannels(app: App, opts: StartOptions = {}): Promise<Running> {
   const { config, log } = app;
   const engine = app.assistant;
-  const staffConsole = createConsole({ kb: app.kb, records: app.records, log, maxFileBytes: config.maxFileBytes, adminToken: config.consoleAdminToken, clock: app.clock, writer: app.llm });
-  const web = new WebChannel({ engine, log, kb: app.kb, records: app.records, port: opts.port ?? config.port, host: config.host, botName: config.botName, console: staffConsole });
+  const staffConsole = createConsole({ kb: app.kb, records: app.records, log, maxFileBytes: config.maxFileBytes, adminToken: config.consoleAdminToken, clock: app.clock, writer: app.llm, trustProxy: config.trustProxy });
+  const web = new WebChannel({ engine, log, kb: app.kb, records: app.records, port: opts.port ?? config.port, host: config.host, botName: config.botName, console: staffConsole, identity: WebIdentity.load(config.dataDir, config.webCookieSecret), trustProxy: config.trustProxy });
   await web.start();
   const channels: Channel[] = [web];
   const pushing: Channel[] = [];

@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
-import { changePassword, checkLogin, LOCK_MINUTES, MIN_PASSWORD } from '../staff/accounts.ts';
+import { changePassword, MIN_PASSWORD } from '../staff/accounts.ts';
 import { StaffError } from '../staff/errors.ts';
+import { HasherBusy } from '../staff/hasher.ts';
+import { waitText } from '../staff/sign-in.ts';
 import { back, BASE, COOKIE, frame, type ConsoleCtx, type Env } from './context.ts';
 import { html } from './html.ts';
 import { isHttps, sha } from './middleware.ts';
-import { csrfField, fmtTime, page, type Frame } from './pages.ts';
+import { csrfField, page, type Frame } from './pages.ts';
 
 /** Signing in and out, and changing one's password (a one-time password must be changed first). */
 export function authRoutes(ctx: ConsoleCtx): Hono<Env> {
@@ -14,7 +16,7 @@ export function authRoutes(ctx: ConsoleCtx): Hono<Env> {
   const sessionMs = (ctx.deps.sessionHours ?? 12) * 3600_000;
   const app = new Hono<Env>();
 
-  const loginPage = (c: Context, flash?: Frame['flash'], name = '', status: 200 | 401 | 403 | 429 = 200) =>
+  const loginPage = (c: Context, flash?: Frame['flash'], name = '', status: 200 | 401 | 403 | 429 | 503 = 200) =>
     c.html(
       page(
         { title: '登录', flash },
@@ -36,14 +38,34 @@ export function authRoutes(ctx: ConsoleCtx): Hono<Env> {
     const name = String(form.name ?? '').trim().slice(0, 64);
     const password = String(form.password ?? '');
     if (!name || !password) return loginPage(c, { kind: 'error', text: '请输入账号和密码。' }, name, 401);
-    const result = checkLogin(records, name, password, now(), ctx.deps.adminToken);
+    const address = ctx.address(c);
+    let result;
+    try {
+      result = await ctx.signIn.attempt(name, password, address);
+    } catch (err) {
+      if (!(err instanceof HasherBusy)) throw err;
+      c.header('Retry-After', '60');
+      return loginPage(c, { kind: 'error', text: err.message }, name, 503);
+    }
     if (!result.ok) {
-      audit(`console:${name}`, 'console.login.fail', name, { reason: result.reason });
-      if (result.reason === 'disabled') return loginPage(c, { kind: 'error', text: '这个账号已停用，请联系管理员。' }, name, 403);
-      if (result.reason === 'locked') {
-        return loginPage(c, { kind: 'error', text: `登录失败次数太多，账号已锁定 ${LOCK_MINUTES} 分钟，请到 ${fmtTime(result.until.toISOString())} 以后再试。` }, name, 429);
+      if (result.reason === 'busy') {
+        c.header('Retry-After', '1');
+        return loginPage(c, { kind: 'error', text: '上一次登录还在核对中，请稍等一秒再试。' }, name, 429);
       }
-      return loginPage(c, { kind: 'error', text: `账号或密码不对。再错 ${result.left} 次将锁定 ${LOCK_MINUTES} 分钟。` }, name, 401);
+      if (result.reason === 'wait') {
+        if (result.failed) audit(`console:${name}`, 'console.login.fail', name, { address });
+        c.header('Retry-After', String(Math.max(1, Math.ceil(result.waitMs / 1000))));
+        const lead = result.failed ? '账号或密码不对。' : '';
+        const why =
+          result.by === 'address'
+            ? `从这个网络尝试登录失败的次数太多，请 ${waitText(result.waitMs)}后再试。账号本身没有被锁定。`
+            : `这个账号最近被多次输错密码，从已经输错过的网络请 ${waitText(result.waitMs)}后再试；账号没有被锁定，从没有输错过的网络用正确的密码可以直接登录。`;
+        return loginPage(c, { kind: 'error', text: `${lead}${why}` }, name, 429);
+      }
+      audit(`console:${name}`, 'console.login.fail', name, { reason: result.reason, address });
+      if (result.reason === 'disabled') return loginPage(c, { kind: 'error', text: '这个账号已停用，请联系管理员。' }, name, 403);
+      const left = result.reason === 'bad' ? `从这个网络再错 ${result.left} 次，就要等一会儿才能再试。` : '';
+      return loginPage(c, { kind: 'error', text: `账号或密码不对。${left}` }, name, 401);
     }
     const token = randomBytes(32).toString('base64url');
     const at = now();
@@ -90,7 +112,7 @@ export function authRoutes(ctx: ConsoleCtx): Hono<Env> {
     const form = await c.req.parseBody();
     const s = c.get('session');
     try {
-      changePassword(records, s.name, String(form.old ?? ''), String(form.next ?? ''), String(form.confirm ?? ''), now());
+      await changePassword(records, s.name, String(form.old ?? ''), String(form.next ?? ''), String(form.confirm ?? ''), now(), ctx.hasher);
     } catch (err) {
       if (err instanceof StaffError) return passwordPage(c, { kind: 'error', text: err.message }, 400);
       throw err;

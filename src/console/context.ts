@@ -1,4 +1,7 @@
 import type { AnswerWriter } from '../llm/answer.ts';
+import { requestAddress } from '../lib/address.ts';
+import { sharedHasher, type Hasher } from '../staff/hasher.ts';
+import { SignIn } from '../staff/sign-in.ts';
 import { basename } from 'node:path';
 import type { Context } from 'hono';
 import type { KnowledgeBase } from '../knowledge/base.ts';
@@ -23,6 +26,12 @@ export interface ConsoleDeps {
   pageSize?: number;
   /** With an LLM configured: 试一试 shows the answer workers get, written by the model, beside the extractive one. */
   writer?: AnswerWriter;
+  /** Password hashing off the main thread (default: the process's shared hasher). */
+  hasher?: Hasher;
+  /** Proxies in front of the server (TRUST_PROXY): the client address is then read from X-Forwarded-For. */
+  trustProxy?: number;
+  /** Most rows of sign-in failures kept (default 10,000). */
+  signInMaxRows?: number;
 }
 
 /** The line a change leaves for the next page of the same session (not in the URL). */
@@ -44,11 +53,19 @@ export interface ConsoleCtx {
   now: () => Date;
   pageSize: number;
   audit: (actor: string, action: string, target: string, detail?: Record<string, unknown>) => void;
+  hasher: Hasher;
+  signIn: SignIn;
+  /** The client address (group) of a request, as the sign-in limits count it. */
+  address: (c: Context) => string;
 }
 
 export function consoleCtx(deps: ConsoleDeps): ConsoleCtx {
   const now = deps.clock ?? (() => new Date());
+  const hasher = deps.hasher ?? sharedHasher();
   return {
+    hasher,
+    signIn: new SignIn(deps.records, hasher, { adminToken: deps.adminToken, now, maxRows: deps.signInMaxRows }),
+    address: (c) => requestAddress(c, deps.trustProxy),
     deps,
     kb: deps.kb,
     records: deps.records,
@@ -81,9 +98,12 @@ export function csv(c: Context, filename: string, body: string) {
   return c.body(body);
 }
 
-/** Only paths inside the console (no open redirect). */
+/**
+ * Only paths inside the console (no open redirect), in printable ASCII (the pages build them
+ * URL-encoded): a line break or any other control character could not go in a Location header.
+ */
 export function safeBack(v: unknown, fallback: string): string {
-  return typeof v === 'string' && /^\/console(\/|\?|$)/.test(v) && !v.startsWith('//') ? v : fallback;
+  return typeof v === 'string' && v.length <= 2000 && /^\/console(\/|\?|$)/.test(v) && /^[\x21-\x7e]*$/.test(v) && !v.includes('\\') ? v : fallback;
 }
 
 /** A file name as uploaded, without folders or characters a file system dislikes. */

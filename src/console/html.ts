@@ -1,5 +1,5 @@
 /**
- * A tiny HTML template: every interpolated value is escaped unless it is a `Safe` (the result of
+ * A tiny HTML template: every interpolated value is escaped (direction controls made visible) unless it is a `Safe` (the result of
  * another `html` template or of `raw`); arrays are joined. Synchronous, so pages are plain strings.
  */
 export class Safe {
@@ -11,10 +11,13 @@ export class Safe {
 
 export type Value = Safe | string | number | boolean | null | undefined | Value[];
 
+import { neutraliseBidi } from '../lib/bidi.ts';
+
 const ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
+/** Escaped, and with direction controls shown as [U+202E] (lib/bidi.ts), so no text can spoof what staff see. */
 export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ESC[c]!);
+  return neutraliseBidi(s.replace(/[&<>"']/g, (c) => ESC[c]!));
 }
 
 function render(v: Value): string {

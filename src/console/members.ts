@@ -38,6 +38,7 @@ export function membersRoutes(ctx: ConsoleCtx): Hono<Env> {
     const csrf = c.get('session').csrf;
     const q = query({ ...f, page: p.page > 1 ? String(p.page) : undefined });
     const here = `${BASE}/members${q ? `?${q}` : ''}`;
+    const shared = records.members.sharedPhones();
     const body = html`<h1>入会申请</h1>
 <form method="get" action="${BASE}/members" class="filters">
   <label>状态 <select name="status"><option value="">全部</option>${MEMBER_STATUSES.map((s) => html`<option value="${s}"${f.status === s ? html` selected` : ''}>${MEMBER_STATUS_CN[s]}</option>`)}</select></label>
@@ -54,7 +55,7 @@ ${table(
   list.map((m) => [
     m.id,
     m.name,
-    maskPhone(m.phone),
+    shared.has(m.phone) ? html`${maskPhone(m.phone)}<br><span class="flag" title="同一个手机号出现在几份申请里：核实时请确认是本人">同号 ${shared.get(m.phone)} 份</span>` : maskPhone(m.phone),
     m.city,
     m.workType,
     m.platform,

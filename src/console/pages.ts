@@ -125,6 +125,7 @@ h3{font-size:1rem;margin:0 0 .5rem}
 .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(240px,1fr));gap:1rem;align-items:start}
 .stat{font-size:1.8rem;font-weight:700}
 .muted{color:#5f6b76}
+.flag{color:#b42318;font-size:12px;font-weight:600}
 .flash{padding:.6rem .9rem;border-radius:6px}
 .flash.ok{background:#e6f4ea;color:#1e6b34}
 .flash.error{background:#fdecea;color:#8c1d18}

@@ -164,7 +164,8 @@ export class Assistant {
     if (staff) return staff;
     message = commandWords(message);
     if (message.startsWith('/') && /^\/[a-z_]+(@\S+)?$/i.test(message.split(/\s/)[0]!) && !/^\/(start|help)\b/i.test(message)) {
-      return [{ text: fill(channelText.unknownCommand, { command: message.split(/\s/)[0]! }) }];
+      // the command is echoed masked and short: "/a@13812345678" must not repeat a number (this reply skips converse's masking)
+      return [{ text: fill(channelText.unknownCommand, { command: maskPhone(message.split(/\s/)[0]!).slice(0, 40) }) }];
     }
     const replies = await this.converse(incoming, key, message, now, incoming.isGroup ? undefined : onText);
     if (incoming.isGroup) this.deps.etiquette?.after(incoming, message, replies, now);

@@ -17,6 +17,7 @@ export const channelText = loadTexts(
     welcome: z.string(),
     repeated: z.string(),
     userQuota: z.string(),
+    addressQuota: z.string(),
     groupQuota: z.string(),
     privateHow: z.string(),
     handoffResume: z.string(),
@@ -40,6 +41,11 @@ export interface EtiquetteOptions {
   privateQuotaPerHour: number;
   /** Addressed messages per group per hour (0: no limit). */
   groupQuotaPerHour: number;
+  /**
+   * Messages per client address (group) per hour, for channels that know one (the web chat; 0 or
+   * unset: no limit). Anyone can get a new web identity by dropping the cookie, not a new address.
+   */
+  addressQuotaPerHour?: number;
   /** Groups the assistant speaks in ("channel:chatId" or a bare chat id); empty: every group. */
   allowlist: string[];
 }
@@ -68,6 +74,7 @@ export class Etiquette {
   private readonly users = new Map<string, Window>();
   private readonly privates = new Map<string, Window>();
   private readonly groups = new Map<string, Window>();
+  private readonly addresses = new Map<string, Window>();
   /** group → normalised question → when it was answered. */
   private readonly answered = new Map<string, Map<string, number>>();
   private readonly trigger?: RegExp;
@@ -101,6 +108,11 @@ export class Etiquette {
       if (found) message = (message.slice(0, found.index) + message.slice(found.index + found[0].length)).trim();
       if (!incoming.mentioned && !incoming.replyToBot && !found) return { kind: 'silent' };
       if (!this.allowed(incoming.channel, incoming.chatId)) return { kind: 'silent' };
+    }
+    if (incoming.clientAddress && this.opts.addressQuotaPerHour) {
+      // told every time: many honest workers may share one address (a station's Wi-Fi, a carrier's NAT)
+      const a = this.count(this.addresses, `${incoming.channel}:${incoming.clientAddress}`, this.opts.addressQuotaPerHour, t);
+      if (a !== 'ok') return { kind: 'reply', replies: [{ text: channelText.addressQuota }] };
     }
     const user = incoming.isGroup
       ? this.count(this.users, `${incoming.channel}:${incoming.userId}`, this.opts.userQuotaPerHour, t)
@@ -153,7 +165,7 @@ export class Etiquette {
   private prune(t: number): void {
     if (t - this.lastPrune < 60_000 && t >= this.lastPrune) return;
     this.lastPrune = t;
-    for (const map of [this.users, this.privates, this.groups]) {
+    for (const map of [this.users, this.privates, this.groups, this.addresses]) {
       for (const [k, w] of map) if (!w.times.some((x) => t - x < HOUR)) map.delete(k);
     }
     const keep = Math.max(this.opts.repeatMinutes, 1) * 60_000;

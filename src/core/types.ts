@@ -27,6 +27,11 @@ export interface Incoming {
   at?: Date;
   /** The bytes of an attachment, for channels that can fetch them (a staff member's /kb add). */
   fetchAttachment?: (a: Attachment) => Promise<Buffer>;
+  /**
+   * The client's network address (group), for channels that know one the server can trust (the web
+   * chat: the socket, or X-Forwarded-For with TRUST_PROXY); the per-address quota counts it.
+   */
+  clientAddress?: string;
   /** In a group: how to reach the assistant privately on this channel (a link, "加我好友后私聊"). */
   privateHint?: string;
 }

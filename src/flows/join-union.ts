@@ -26,7 +26,6 @@ const texts = loadTexts(
     cancelledAtConfirm: z.string(),
     submitted: z.string(),
     existingOwn: z.string(),
-    existingOther: z.string(),
     statusNames: z.object({ pending: z.string(), approved: z.string(), rejected: z.string() }),
     decision: z.object({ approved: z.string(), rejected: z.string() }),
     noteLine: z.string(),
@@ -85,11 +84,11 @@ export function joinUnionForm(deps: JoinUnionDeps): Form {
         parse: (t) => field.phone(t),
         schema: z.string().regex(/^1[3-9]\d{9}$/),
         show: (v) => String(v),
+        // only the worker's own earlier application is mentioned: whether someone else applied with
+        // this number is never told (the same answer either way: no oracle for phone numbers)
         after: (v, _data, ctx) => {
-          const found = store.members.byPhone(String(v));
-          if (!found) return;
-          const own = found.channel === ctx.incoming.channel && found.userId === ctx.incoming.userId;
-          return { end: [{ text: own ? existingText(found) : texts.existingOther }] };
+          const own = store.members.ownWithPhone(ctx.incoming, String(v));
+          return own ? { end: [{ text: existingText(own) }] } : undefined;
         },
       },
       { key: 'city', texts: texts.city, parse: (t) => field.place(t), schema: z.string().min(2).max(14) },
@@ -128,10 +127,7 @@ export function joinUnionForm(deps: JoinUnionDeps): Form {
         { channel: ctx.incoming.channel, chatId: ctx.incoming.chatId, userId: ctx.incoming.userId },
         ctx.now,
       );
-      if (existing) {
-        const own = member.channel === ctx.incoming.channel && member.userId === ctx.incoming.userId;
-        return [{ text: own ? existingText(member) : texts.existingOther }];
-      }
+      if (existing) return [{ text: existingText(member) }];
       return [
         {
           text: fill(texts.submitted, {

@@ -1,20 +1,20 @@
 import { randomBytes, randomInt, scryptSync, timingSafeEqual, createHash } from 'node:crypto';
+import type { StaffAccount } from '../store/accounts.ts';
 import type { ConversationStore } from '../store/conversations.ts';
 import { StaffError } from './errors.ts';
+import { SCRYPT, type Hasher } from './hasher.ts';
 
 /**
  * Staff console accounts: `gongyou staff add <name>` makes one with a one-time password that must
- * be changed at the first login. Passwords are kept as scrypt hashes; five failed logins lock the
- * name for fifteen minutes.
+ * be changed at the first login. Passwords are kept as scrypt hashes. The limits on failed sign-ins
+ * (which lock the attacker's address, never the account) are in sign-in.ts; the console hashes on
+ * a worker thread (hasher.ts), the CLI here on its own thread.
  */
 
-export const MAX_FAILURES = 5;
-export const LOCK_MINUTES = 15;
 export const MIN_PASSWORD = 10;
 /** The account name used with CONSOLE_ADMIN_TOKEN. */
 export const ADMIN_NAME = 'admin';
 
-const SCRYPT = { N: 16384, r: 8, p: 1, keylen: 32 };
 
 export function hashPassword(password: string): string {
   const salt = randomBytes(16);
@@ -81,61 +81,67 @@ export function setAccountDisabled(store: ConversationStore, name: string, disab
 
 export type LoginResult =
   | { ok: true; name: string; mustChange: boolean }
-  | { ok: false; reason: 'locked'; until: Date }
   | { ok: false; reason: 'disabled' }
-  | { ok: false; reason: 'bad'; left: number };
+  | { ok: false; reason: 'bad' };
+
+/** Who the name is: the admin (token right or not), an account, or nobody. */
+function whom(store: ConversationStore, name: string, password: string, adminToken?: string) {
+  const clean = name.trim();
+  if (clean === ADMIN_NAME) return { clean, admin: Boolean(adminToken) && sameSecret(password, adminToken!) } as const;
+  return { clean, account: store.accounts.get(clean) } as const;
+}
+
+function outcome(clean: string, account: StaffAccount, ok: boolean): LoginResult {
+  if (!ok) return { ok: false, reason: 'bad' };
+  if (account.disabled) return { ok: false, reason: 'disabled' }; // said only to someone who knows the password
+  return { ok: true, name: clean, mustChange: account.mustChange };
+}
 
 /**
- * Checks a login. Failures are counted per name (also for names that do not exist, so the answer
- * does not tell which names do); the fifth failure locks the name for LOCK_MINUTES.
+ * Checks a name and password (no limits here: see sign-in.ts), with the hashing on the hasher's
+ * thread (the console). An unknown name or a wrong admin token costs the same hashing as a known
+ * name, so the time taken does not tell which names exist.
  */
-export function checkLogin(store: ConversationStore, name: string, password: string, now: Date, adminToken?: string): LoginResult {
-  const clean = name.trim();
-  const f = store.accounts.failures(clean);
-  if (f.lockedUntil && new Date(f.lockedUntil) > now) return { ok: false, reason: 'locked', until: new Date(f.lockedUntil) };
-  const count = f.lockedUntil ? 0 : f.count; // a lock that has run out starts the count again
-  let ok = false;
-  let mustChange = false;
-  if (clean === ADMIN_NAME) {
-    ok = Boolean(adminToken) && sameSecret(password, adminToken!);
-  } else {
-    const account = store.accounts.get(clean);
-    if (account) {
-      ok = verifyPassword(password, account.passwordHash);
-      mustChange = account.mustChange;
-      // said only to someone who knows the password
-      if (ok && account.disabled) return { ok: false, reason: 'disabled' };
-    } else {
-      verifyPassword(password, DUMMY_HASH); // same time whether or not the name exists
-    }
+export async function checkLoginWith(store: ConversationStore, name: string, password: string, hasher: Hasher, adminToken?: string): Promise<LoginResult> {
+  const w = whom(store, name, password, adminToken);
+  if ('admin' in w) {
+    if (w.admin) return { ok: true, name: w.clean, mustChange: false };
+    await hasher.verify(password, DUMMY_HASH);
+    return { ok: false, reason: 'bad' };
   }
-  if (ok) {
-    store.accounts.clearFailures(clean);
-    return { ok: true, name: clean, mustChange };
+  if (!w.account) {
+    await hasher.verify(password, DUMMY_HASH);
+    return { ok: false, reason: 'bad' };
   }
-  const failures = count + 1;
-  if (failures >= MAX_FAILURES) {
-    const until = new Date(now.getTime() + LOCK_MINUTES * 60_000);
-    store.accounts.setFailures(clean, failures, until.toISOString());
-    return { ok: false, reason: 'locked', until };
+  return outcome(w.clean, w.account, await hasher.verify(password, w.account.passwordHash));
+}
+
+/** The same check hashing on this thread (the CLI and tests); `now` is unused. */
+export function checkLogin(store: ConversationStore, name: string, password: string, _now?: Date, adminToken?: string): LoginResult {
+  const w = whom(store, name, password, adminToken);
+  if ('admin' in w) return w.admin ? { ok: true, name: w.clean, mustChange: false } : { ok: false, reason: 'bad' };
+  if (!w.account) {
+    verifyPassword(password, DUMMY_HASH);
+    return { ok: false, reason: 'bad' };
   }
-  store.accounts.setFailures(clean, failures, null);
-  return { ok: false, reason: 'bad', left: MAX_FAILURES - failures };
+  return outcome(w.clean, w.account, verifyPassword(password, w.account.passwordHash));
 }
 
 const DUMMY_HASH = hashPassword(randomBytes(12).toString('hex'));
 
-/** Sets the password a person chose; the old one must be given. */
-export function changePassword(store: ConversationStore, name: string, oldPassword: string, next: string, confirm: string, now: Date): void {
+/** Sets the password a person chose; the old one must be given. Hashing on the hasher's thread when one is given. */
+export async function changePassword(store: ConversationStore, name: string, oldPassword: string, next: string, confirm: string, now: Date, hasher?: Hasher): Promise<void> {
   const account = store.accounts.get(name);
   if (!account) throw new StaffError('只有用 gongyou staff add 建立的账号才能在这里改密码。');
-  if (!verifyPassword(oldPassword, account.passwordHash)) throw new StaffError('原密码不对。');
+  const oldOk = hasher ? await hasher.verify(oldPassword, account.passwordHash) : verifyPassword(oldPassword, account.passwordHash);
+  if (!oldOk) throw new StaffError('原密码不对。');
   if (next !== confirm) throw new StaffError('两次输入的新密码不一样。');
   if ([...next].length < MIN_PASSWORD) throw new StaffError(`新密码至少要 ${MIN_PASSWORD} 个字符。`);
   if (next === oldPassword) throw new StaffError('新密码不能和原密码一样。');
   if (next.toLowerCase().includes(name.toLowerCase())) throw new StaffError('新密码不要包含账号名。');
+  const hash = hasher ? await hasher.hash(next) : hashPassword(next);
   store.transaction(() => {
-    store.accounts.setPassword(name, hashPassword(next), now);
+    store.accounts.setPassword(name, hash, now);
     store.audit.add(`console:${name}`, 'console.password.change', name, {}, now);
   });
 }

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 
-/** Staff console accounts, failed logins and sessions. Passwords and session tokens are stored only as hashes. */
+/** Staff console accounts, failed sign-ins (login_throttle) and sessions. Passwords and session tokens are stored only as hashes. */
 export interface StaffAccount {
   name: string;
   passwordHash: string;
@@ -48,11 +48,14 @@ export class StaffAccounts {
       create: db.prepare('INSERT INTO staff_accounts (name, password_hash, must_change, created_at, updated_at) VALUES (?, ?, 1, ?, ?)'),
       reset: db.prepare('UPDATE staff_accounts SET password_hash = ?, must_change = 1, updated_at = ? WHERE name = ?'),
       setPassword: db.prepare('UPDATE staff_accounts SET password_hash = ?, must_change = 0, updated_at = ? WHERE name = ?'),
-      failures: db.prepare<[string], { count: number; locked_until: string | null }>('SELECT count, locked_until FROM console_login_failures WHERE name = ?'),
-      setFailures: db.prepare(
-        'INSERT INTO console_login_failures (name, count, locked_until) VALUES (?, ?, ?) ON CONFLICT(name) DO UPDATE SET count = excluded.count, locked_until = excluded.locked_until',
+      throttle: db.prepare<[string], { failures: number; blocked_until: number; updated_at: number }>('SELECT failures, blocked_until, updated_at FROM login_throttle WHERE key = ?'),
+      setThrottle: db.prepare(
+        'INSERT INTO login_throttle (key, failures, blocked_until, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET failures = excluded.failures, blocked_until = excluded.blocked_until, updated_at = excluded.updated_at',
       ),
-      clearFailures: db.prepare('DELETE FROM console_login_failures WHERE name = ?'),
+      clearThrottle: db.prepare('DELETE FROM login_throttle WHERE key = ?'),
+      purgeThrottle: db.prepare('DELETE FROM login_throttle WHERE updated_at < ?'),
+      capThrottle: db.prepare('DELETE FROM login_throttle WHERE key IN (SELECT key FROM login_throttle ORDER BY updated_at ASC LIMIT ?)'),
+      countThrottle: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM login_throttle'),
       addSession: db.prepare('INSERT INTO console_sessions (token_hash, name, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)'),
       getSession: db.prepare<[string], SessionRow>('SELECT * FROM console_sessions WHERE token_hash = ?'),
       dropSession: db.prepare('DELETE FROM console_sessions WHERE token_hash = ?'),
@@ -87,17 +90,34 @@ export class StaffAccounts {
     this.stmt.setPassword.run(passwordHash, now.toISOString(), name);
   }
 
-  failures(name: string): { count: number; lockedUntil: string | null } {
-    const r = this.stmt.failures.get(name);
-    return { count: r?.count ?? 0, lockedUntil: r?.locked_until ?? null };
+  /** Recent failed sign-ins of one key ("addr:…" or "name:…"); times in ms since the epoch. */
+  throttle(key: string): { failures: number; blockedUntil: number; updatedAt: number } | undefined {
+    const r = this.stmt.throttle.get(key);
+    return r && { failures: r.failures, blockedUntil: r.blocked_until, updatedAt: r.updated_at };
   }
 
-  setFailures(name: string, count: number, lockedUntil: string | null): void {
-    this.stmt.setFailures.run(name, count, lockedUntil);
+  setThrottle(key: string, failures: number, blockedUntil: number, updatedAt: number): void {
+    this.stmt.setThrottle.run(key, failures, blockedUntil, updatedAt);
   }
 
+  clearThrottle(key: string): void {
+    this.stmt.clearThrottle.run(key);
+  }
+
+  /** Drops rows not touched since `before`, then the oldest beyond `max`. */
+  pruneThrottle(before: number, max: number): void {
+    this.stmt.purgeThrottle.run(before);
+    const over = this.stmt.countThrottle.get()!.n - max;
+    if (over > 0) this.stmt.capThrottle.run(over);
+  }
+
+  throttleRows(): number {
+    return this.stmt.countThrottle.get()!.n;
+  }
+
+  /** Forgets the failures of an account name (a new one-time password was given). */
   clearFailures(name: string): void {
-    this.stmt.clearFailures.run(name);
+    this.stmt.clearThrottle.run(`name:${name.toLowerCase()}`);
   }
 
   addSession(s: ConsoleSession): void {

@@ -66,14 +66,20 @@ const toMember = (r: Row): MemberRecord => ({
   updatedAt: r.updated_at,
 });
 
-/** Union applications (入会). One per phone number: the UNIQUE index makes a second one impossible. */
+/**
+ * Union applications (入会). A phone number may be on several applications (anyone can type any
+ * number, and answering "already applied" would tell them the number is known); one person's
+ * second application with the same number returns their first. Staff see shared numbers marked.
+ */
 export class MemberStore {
   private readonly stmt;
 
   constructor(private readonly db: Database.Database) {
     this.stmt = {
       byId: db.prepare<[string], Row>('SELECT * FROM members WHERE id = ?'),
-      byPhone: db.prepare<[string], Row>('SELECT * FROM members WHERE phone = ?'),
+      byPhone: db.prepare<[string], Row>('SELECT * FROM members WHERE phone = ? ORDER BY created_at, id LIMIT 1'),
+      byUserPhone: db.prepare<[string, string, string], Row>('SELECT * FROM members WHERE channel = ? AND user_id = ? AND phone = ? ORDER BY created_at LIMIT 1'),
+      shared: db.prepare<[], { phone: string; n: number }>('SELECT phone, COUNT(*) AS n FROM members GROUP BY phone HAVING COUNT(*) > 1'),
       byUser: db.prepare<[string, string], Row>('SELECT * FROM members WHERE channel = ? AND user_id = ? ORDER BY created_at DESC'),
       all: db.prepare<[], Row>('SELECT * FROM members ORDER BY created_at, id'),
       insert: db.prepare(`INSERT INTO members (id, name, phone, city, work_type, platform, union_name, status, channel, chat_id,
@@ -88,9 +94,21 @@ export class MemberStore {
     return r && toMember(r);
   }
 
+  /** The first application with this number (staff use; a flow must not tell a worker about others'). */
   byPhone(phone: string): MemberRecord | undefined {
     const r = this.stmt.byPhone.get(phone);
     return r && toMember(r);
+  }
+
+  /** This person's own application with this number, if any. */
+  ownWithPhone(from: { channel: string; userId: string }, phone: string): MemberRecord | undefined {
+    const r = this.stmt.byUserPhone.get(from.channel, from.userId, phone);
+    return r && toMember(r);
+  }
+
+  /** Numbers on more than one application, with how many. */
+  sharedPhones(): Map<string, number> {
+    return new Map(this.stmt.shared.all().map((r) => [r.phone, r.n]));
   }
 
   ofUser(channel: string, userId: string): MemberRecord[] {
@@ -101,10 +119,10 @@ export class MemberStore {
     return this.stmt.all.all().map(toMember);
   }
 
-  /** Creates the application, or returns the existing one for this phone number. */
+  /** Creates the application, or returns this person's existing one with this phone number. */
   create(m: NewMember, from: ChatAddress, now: Date): { member: MemberRecord; existing: boolean } {
     return this.db.transaction(() => {
-      const found = this.byPhone(m.phone);
+      const found = this.ownWithPhone(from, m.phone);
       if (found) return { member: found, existing: true };
       const day = compactDay(dayOf(now));
       const id = `RH-${day}-${String(nextInSequence(this.db, `RH-${day}`)).padStart(4, '0')}`;

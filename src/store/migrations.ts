@@ -192,3 +192,42 @@ MIGRATIONS.push(`CREATE TABLE question_outcomes (
    );
    CREATE INDEX question_outcomes_day ON question_outcomes(day);
    ALTER TABLE console_sessions ADD COLUMN flash TEXT;`);
+
+// 7: sign-in limits that lock the attacker, not the account: one row per client address (group)
+// and per account name that has failed recently, with the wait it has earned. Replaces the
+// per-name lockout of step 4. Rows older than a day are purged and the table is capped.
+MIGRATIONS.push(`DROP TABLE IF EXISTS console_login_failures;
+   CREATE TABLE IF NOT EXISTS login_throttle (
+     key TEXT PRIMARY KEY,
+     failures INTEGER NOT NULL,
+     blocked_until INTEGER NOT NULL,
+     updated_at INTEGER NOT NULL
+   );
+   CREATE INDEX IF NOT EXISTS login_throttle_updated ON login_throttle(updated_at);`);
+
+// 8: no phone-number oracle in 入会 — the same number may be on several applications (someone may
+// type another person's number; answering "already applied" would tell them it is known). The
+// UNIQUE constraint on members.phone goes; staff see numbers shared by several applications marked.
+MIGRATIONS.push(`CREATE TABLE members_new (
+     id TEXT PRIMARY KEY,
+     name TEXT NOT NULL,
+     phone TEXT NOT NULL,
+     city TEXT NOT NULL,
+     work_type TEXT NOT NULL,
+     platform TEXT NOT NULL,
+     union_name TEXT NOT NULL,
+     status TEXT NOT NULL,
+     note TEXT,
+     channel TEXT NOT NULL,
+     chat_id TEXT NOT NULL,
+     user_id TEXT NOT NULL,
+     consent_at TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     updated_at TEXT NOT NULL
+   );
+   INSERT INTO members_new SELECT id, name, phone, city, work_type, platform, union_name, status, note, channel, chat_id,
+     user_id, consent_at, created_at, updated_at FROM members;
+   DROP TABLE members;
+   ALTER TABLE members_new RENAME TO members;
+   CREATE INDEX members_user ON members(channel, user_id);
+   CREATE INDEX members_phone ON members(phone);`);

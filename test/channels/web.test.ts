@@ -19,8 +19,9 @@ channelContract('web', async (engine, app) => {
       const ctl = new AbortController();
       const req = fetch(`${web.url}/api/chat`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ clientId: clientOf(user), text }),
+        // the browser of this user: the cookie the server signed for its id
+        headers: { 'content-type': 'application/json', cookie: `gongyou_web=${web.identity.sign(clientOf(user))}` },
+        body: JSON.stringify({ text }),
         signal: ctl.signal,
       });
       if (failing) {
@@ -36,7 +37,7 @@ channelContract('web', async (engine, app) => {
       return body.replies.map(seen);
     },
     async outbox(user) {
-      const body = (await (await fetch(`${web.url}/api/notices?clientId=${clientOf(user)}`)).json()) as { replies: WebReply[] };
+      const body = (await (await fetch(`${web.url}/api/notices`, { headers: { cookie: `gongyou_web=${web.identity.sign(clientOf(user))}` } })).json()) as { replies: WebReply[] };
       return body.replies.map(seen);
     },
     address: (user) => ({ channel: 'web', chatId: clientOf(user), userId: clientOf(user) }),
@@ -50,8 +51,15 @@ channelContract('web', async (engine, app) => {
 describe('web chat: HTTP API and pages', () => {
   let conv: Awaited<ReturnType<typeof conversationApp>>;
   let web: WebChannel;
-  const post = (body: unknown) =>
-    fetch(`${web.url}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  /** One cookie jar per browser name; the body's clientId is only sent to show it is ignored. */
+  const jars = new Map<string, string>();
+  const post = async (body: { clientId?: string; text?: unknown }, browser = body.clientId ?? 'default') => {
+    const jar = jars.get(browser);
+    const res = await fetch(`${web.url}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json', ...(jar ? { cookie: jar } : {}) }, body: JSON.stringify(body) });
+    const set = /gongyou_web=[^;]+/.exec(res.headers.get('set-cookie') ?? '');
+    if (set) jars.set(browser, set[0]);
+    return res;
+  };
   beforeAll(async () => {
     conv = await conversationApp();
     web = new WebChannel({ engine: conv.app.assistant, log, kb: conv.app.kb, records: conv.app.records, port: 0, host: '127.0.0.1', botName: '工友助手' });
@@ -92,8 +100,8 @@ describe('web chat: HTTP API and pages', () => {
   });
 
   it('refuses bad requests plainly and serves the chat page in Chinese', async () => {
-    expect((await post({ clientId: 'x', text: 'hi' })).status).toBe(400);
-    expect((await post({ text: 'hi' })).status).toBe(400);
+    expect((await post({ text: 42 })).status).toBe(400);
+    expect((await post({ clientId: 'x' })).status).toBe(400);
     expect((await fetch(`${web.url}/api/chat`, { method: 'POST', body: 'not json', headers: { 'content-type': 'application/json' } })).status).toBe(400);
     expect((await post({ clientId: 'abcdefgh01', text: 'x'.repeat(40_000) })).status).toBe(413);
     expect((await fetch(`${web.url}/api/nothing`)).status).toBe(404);

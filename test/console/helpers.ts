@@ -2,15 +2,16 @@ import { WebChannel } from '../../src/channels/web/index.ts';
 import { createConsole } from '../../src/console/index.ts';
 import { createLogger } from '../../src/log.ts';
 import type { AnswerWriter } from '../../src/llm/answer.ts';
+import type { Hasher } from '../../src/staff/hasher.ts';
 import { conversationApp } from '../helpers/conversation.ts';
 
 export const ADMIN_TOKEN = 'admin-token-0123456789abcdef';
 
 /** An app with the web channel and the console on 127.0.0.1 (a free port), as `gongyou start` mounts them. */
-export async function consoleServer(opts: { pageSize?: number; writer?: AnswerWriter } = {}) {
+export async function consoleServer(opts: { pageSize?: number; writer?: AnswerWriter; trustProxy?: number; hasher?: Hasher; signInMaxRows?: number } = {}) {
   const conv = await conversationApp();
   const log = createLogger('silent');
-  const staffConsole = createConsole({ kb: conv.app.kb, records: conv.app.records, log, maxFileBytes: 2 * 1024 * 1024, adminToken: ADMIN_TOKEN, clock: conv.clock.now, pageSize: opts.pageSize, writer: opts.writer });
+  const staffConsole = createConsole({ kb: conv.app.kb, records: conv.app.records, log, maxFileBytes: 2 * 1024 * 1024, adminToken: ADMIN_TOKEN, clock: conv.clock.now, pageSize: opts.pageSize, writer: opts.writer, trustProxy: opts.trustProxy ?? 1, hasher: opts.hasher, signInMaxRows: opts.signInMaxRows });
   const web = new WebChannel({ engine: conv.app.assistant, log, kb: conv.app.kb, records: conv.app.records, port: 0, host: '127.0.0.1', botName: '工友助手', console: staffConsole });
   await web.start();
   return {
@@ -26,12 +27,22 @@ export async function consoleServer(opts: { pageSize?: number; writer?: AnswerWr
   };
 }
 
-/** A browser-like client: one cookie jar, redirects not followed, CSRF token read from the last page. */
+/**
+ * A browser-like client: one cookie jar, redirects not followed, CSRF token read from the last page.
+ * `from` sets the X-Forwarded-For the test server (TRUST_PROXY=1) takes as the client address.
+ */
 export class Client {
   cookie = '';
   csrf = '';
   lastSetCookie = '';
-  constructor(readonly base: string) {}
+  constructor(
+    readonly base: string,
+    readonly from?: string,
+  ) {}
+
+  private headers(extra: Record<string, string> = {}): Record<string, string> {
+    return { ...(this.cookie ? { cookie: this.cookie } : {}), ...(this.from ? { 'x-forwarded-for': this.from } : {}), ...extra };
+  }
 
   private remember(res: Response) {
     const set = res.headers.get('set-cookie');
@@ -43,7 +54,7 @@ export class Client {
   }
 
   async get(path: string): Promise<{ res: Response; text: string }> {
-    const res = await fetch(this.base + path, { redirect: 'manual', headers: this.cookie ? { cookie: this.cookie } : {} });
+    const res = await fetch(this.base + path, { redirect: 'manual', headers: this.headers() });
     this.remember(res);
     const text = await res.text();
     const m = /name="_csrf" value="([^"]+)"/.exec(text);
@@ -58,7 +69,7 @@ export class Client {
     const res = await fetch(this.base + path, {
       method: 'POST',
       redirect: 'manual',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', ...(this.cookie ? { cookie: this.cookie } : {}) },
+      headers: this.headers({ 'content-type': 'application/x-www-form-urlencoded' }),
       body,
     });
     this.remember(res);
@@ -70,7 +81,7 @@ export class Client {
     form.set('_csrf', this.csrf);
     for (const [k, v] of Object.entries(fields)) form.set(k, v);
     for (const f of files) form.append('files', new File([f.content], f.name));
-    const res = await fetch(this.base + path, { method: 'POST', redirect: 'manual', headers: this.cookie ? { cookie: this.cookie } : {}, body: form });
+    const res = await fetch(this.base + path, { method: 'POST', redirect: 'manual', headers: this.headers(), body: form });
     this.remember(res);
     return { res, text: await res.text() };
   }

@@ -1,8 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { getCookie, setCookie } from 'hono/cookie';
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import type { Incoming, Reply } from '../../core/types.ts';
@@ -12,13 +14,18 @@ import { text as conversationText } from '../../flows/form.ts';
 import { runTurn, withoutChoiceList, withoutSourceBlock } from '../common.ts';
 import { passageUrl } from '../links.ts';
 import type { Channel, ChannelDeps } from '../types.ts';
-import { chatPage, notFoundPage, passagePage } from './pages.ts';
+import { requestAddress } from '../../lib/address.ts';
+import { WEB_COOKIE, WEB_COOKIE_MAX_AGE, WebIdentity } from './identity.ts';
+import { CHAT_JS, chatPage, notFoundPage, passagePage, STYLE } from './pages.ts';
 
 /**
  * The web chat: an HTTP API and a chat page for phones, served by `gongyou start` on PORT. A
- * browser keeps its own conversation (a random id in localStorage); staff notices reach it at its
- * next message or through /api/notices, which the page polls. Other channels may mount routes on
- * `http` (the Telegram webhook).
+ * browser is known by the signed HttpOnly cookie the server gives it (identity.ts) — the client id
+ * a page may still send is ignored — and keeps its own history in localStorage; staff notices reach
+ * it at its next message or through /api/notices, which the page polls. Messages also count
+ * against the client address's hourly quota (ADDRESS_QUOTA_PER_HOUR, in the etiquette). Every page
+ * is sent with a CSP that allows only its own script and stylesheet, never framed. Other channels
+ * may mount routes on `http` (the Telegram webhook).
  */
 
 export interface WebReply {
@@ -35,23 +42,49 @@ export interface WebChannelOptions extends ChannelDeps {
   botName: string;
   /** The staff console (src/console/), mounted at /console when given. */
   console?: Hono<any, any, any>;
+  /** Signs the visitor cookie (default: a random key for this process only). */
+  identity?: WebIdentity;
+  /** Proxies in front (TRUST_PROXY): the client address is then read from X-Forwarded-For. */
+  trustProxy?: number;
 }
 
-const CLIENT_ID = /^[A-Za-z0-9_-]{8,64}$/;
 const chatBody = z.object({
-  clientId: z.string().regex(CLIENT_ID),
+  /** Sent by pages from before the cookie; not believed, not used. */
+  clientId: z.string().max(200).optional(),
   text: z.string().max(4000),
   name: z.string().max(40).optional(),
 });
+
+/** Only the page's own script, stylesheet and API; never framed; no plugins; forms only to itself. */
+export const WEB_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 export class WebChannel implements Channel {
   readonly name = 'web';
   readonly maxLength = 4000;
   readonly http = new Hono();
+  readonly identity: WebIdentity;
   private server?: ServerType;
 
   constructor(private readonly opts: WebChannelOptions) {
+    this.identity = opts.identity ?? new WebIdentity(randomBytes(32));
     this.routes();
+  }
+
+  /** The visitor's id from the cookie; a new one (and its cookie) when there is none or it is forged. */
+  private visitor(c: Context): string {
+    const known = this.identity.verify(getCookie(c, WEB_COOKIE));
+    if (known) return known;
+    const id = this.identity.newId();
+    const https = new URL(c.req.url).protocol === 'https:' || (Boolean(this.opts.trustProxy) && c.req.header('x-forwarded-proto') === 'https');
+    setCookie(c, WEB_COOKIE, this.identity.sign(id), { path: '/', httpOnly: true, sameSite: 'Lax', secure: https, maxAge: WEB_COOKIE_MAX_AGE });
+    return id;
+  }
+
+  private incoming(c: Context, text: string, name?: string): Incoming {
+    const id = this.visitor(c);
+    const clientAddress = requestAddress(c, this.opts.trustProxy ?? 0);
+    return { channel: 'web', chatId: id, userId: id, userName: name, isGroup: false, text, at: new Date(), clientAddress };
   }
 
   /** The address it listens on, once started (port 0 picks a free one). */
@@ -109,17 +142,39 @@ export class WebChannel implements Channel {
       log.error({ err }, 'web request failed');
       return c.json({ error: '服务器出了点问题，请稍后再试。' }, 500);
     });
+    // a refused oversize request is answered and the connection closed (its body was never read)
+    app.use('*', async (c, next) => {
+      await next();
+      if (c.res.status === 413) c.header('Connection', 'close');
+      // the console sets its own (stricter about caching); every other response gets these
+      const set = (name: string, value: string) => void (c.res.headers.has(name) || c.header(name, value));
+      set('X-Frame-Options', 'DENY');
+      set('X-Content-Type-Options', 'nosniff');
+      set('Referrer-Policy', 'same-origin');
+      set('Content-Security-Policy', WEB_CSP);
+    });
     app.get('/healthz', (c) => c.text('ok'));
     if (this.opts.console) app.route('/console', this.opts.console);
     app.get('/', (c) => {
       c.header('Cache-Control', 'no-store');
+      this.visitor(c);
       return c.html(chatPage(this.opts.botName));
+    });
+    app.get('/static/chat.css', (c) => {
+      c.header('Content-Type', 'text/css; charset=utf-8');
+      c.header('Cache-Control', 'public, max-age=3600');
+      return c.body(STYLE);
+    });
+    app.get('/static/chat.js', (c) => {
+      c.header('Content-Type', 'text/javascript; charset=utf-8');
+      c.header('Cache-Control', 'no-cache');
+      return c.body(CHAT_JS);
     });
     app.post('/api/chat', bodyLimit({ maxSize: 32 * 1024, onError: (c) => c.json({ error: '消息太长了。' }, 413) }), async (c) => {
       const body = chatBody.safeParse(await c.req.json().catch(() => undefined));
       if (!body.success) return c.json({ error: '请求格式不对。' }, 400);
-      const { clientId, text, name } = body.data;
-      const incoming: Incoming = { channel: 'web', chatId: clientId, userId: clientId, userName: name, isGroup: false, text, at: new Date() };
+      const { text, name } = body.data;
+      const incoming = this.incoming(c, text, name);
       let sent: Reply[] = [];
       await runTurn(this.opts.engine, incoming, async (r) => void (sent = r), log);
       return c.json({ replies: sent.map((r) => this.toWeb(r)) });
@@ -130,8 +185,8 @@ export class WebChannel implements Channel {
     app.post('/api/chat/stream', bodyLimit({ maxSize: 32 * 1024, onError: (c) => c.json({ error: '消息太长了。' }, 413) }), async (c) => {
       const body = chatBody.safeParse(await c.req.json().catch(() => undefined));
       if (!body.success) return c.json({ error: '请求格式不对。' }, 400);
-      const { clientId, text, name } = body.data;
-      const incoming: Incoming = { channel: 'web', chatId: clientId, userId: clientId, userName: name, isGroup: false, text, at: new Date() };
+      const { text, name } = body.data;
+      const incoming = this.incoming(c, text, name);
       return streamSSE(c, async (stream) => {
         let queue = Promise.resolve();
         const onText = (delta: string) => {
@@ -149,8 +204,7 @@ export class WebChannel implements Channel {
       });
     });
     app.get('/api/notices', (c) => {
-      const clientId = c.req.query('clientId') ?? '';
-      if (!CLIENT_ID.test(clientId)) return c.json({ error: '请求格式不对。' }, 400);
+      const clientId = this.visitor(c);
       const { outbox } = this.opts.records;
       const replies: WebReply[] = [];
       for (const m of outbox.pendingFor('web', clientId, clientId)) {

@@ -6,7 +6,8 @@ import type { ChunkRecord, DocumentRecord } from '../../store/types.ts';
 export const esc = (s: string) =>
   s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
 
-const STYLE = `
+/** The stylesheet every web page links to (/static/chat.css): no inline style, so the CSP can forbid it. */
+export const STYLE = `
 *{box-sizing:border-box}
 html,body{margin:0;height:100%}
 body{font:16px/1.6 -apple-system,"PingFang SC","Noto Sans CJK SC","Microsoft YaHei",sans-serif;background:#f2f3f5;color:#1f2329}
@@ -35,7 +36,7 @@ export function chatPage(botName: string): string {
   return `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1,viewport-fit=cover">
-<title>${esc(botName)}</title><style>${STYLE}</style></head>
+<title>${esc(botName)}</title><link rel="stylesheet" href="/static/chat.css"></head>
 <body>
 <header>${esc(botName)}<small>工会为外卖骑手、网约车司机、货车司机、快递员提供的助手</small></header>
 <main id="log" aria-live="polite"></main>
@@ -43,18 +44,20 @@ export function chatPage(botName: string): string {
 <textarea id="t" placeholder="输入问题，比如：新职伤要自己交钱吗？" aria-label="消息" enterkeyhint="send"></textarea>
 <button id="b" type="submit">发送</button>
 </form>
-<script>
-(function(){
+<script src="/static/chat.js"></script>
+</body></html>`;
+}
+
+/** The chat page's script (/static/chat.js), with the texts it shows built in. */
+export const CHAT_JS = `(function(){
 var WELCOME=${JSON.stringify(channelText.webWelcome)};
 var PRIVACY=${JSON.stringify(channelText.webPrivacy)};
 var KEY='gongyou.web.v1';
 var log=document.getElementById('log'),form=document.getElementById('f'),input=document.getElementById('t'),button=document.getElementById('b');
 var state;
 try{state=JSON.parse(localStorage.getItem(KEY)||'null')}catch(e){state=null}
-if(!state||!state.clientId){
-  var bytes=new Uint8Array(16);(window.crypto||window.msCrypto).getRandomValues(bytes);
-  state={clientId:Array.prototype.map.call(bytes,function(b){return('0'+b.toString(16)).slice(-2)}).join(''),history:[]};
-}
+// who this browser is, the server decides (an HttpOnly cookie); only the history is kept here
+if(!state||!state.history)state={history:[]};
 function save(){try{state.history=state.history.slice(-200);localStorage.setItem(KEY,JSON.stringify(state))}catch(e){}}
 function el(tag,cls,text){var e=document.createElement(tag);if(cls)e.className=cls;if(text!=null)e.textContent=text;return e}
 function render(m,live){
@@ -75,7 +78,7 @@ var busy=false;
 function send(text){
   text=(text||'').trim();if(!text||busy)return;busy=true;button.disabled=true;
   add({me:true,text:text});
-  var req={method:'POST',headers:{'Content-Type':'application/json'},body:JSON.stringify({clientId:state.clientId,text:text})};
+  var req={method:'POST',headers:{'Content-Type':'application/json'},body:JSON.stringify({text:text})};
   var done=function(d){(d.replies||[]).forEach(add);if(d.error)add({text:d.error})};
   var plain=function(){return fetch('/api/chat',req).then(function(r){return r.json()}).then(done)};
   // streamed when the browser can read a response body: the answer appears as it is written
@@ -94,12 +97,10 @@ function send(text){
 }
 form.addEventListener('submit',function(e){e.preventDefault();var v=input.value;input.value='';send(v)});
 input.addEventListener('keydown',function(e){if(e.key==='Enter'&&!e.shiftKey&&!e.isComposing){e.preventDefault();form.requestSubmit?form.requestSubmit():form.dispatchEvent(new Event('submit'))}});
-function poll(){fetch('/api/notices?clientId='+state.clientId).then(function(r){return r.json()}).then(function(d){(d.replies||[]).forEach(add)}).catch(function(){})}
+function poll(){fetch('/api/notices').then(function(r){return r.json()}).then(function(d){(d.replies||[]).forEach(add)}).catch(function(){})}
 setInterval(poll,30000);
 })();
-</script>
-</body></html>`;
-}
+`;
 
 export function passagePage(doc: DocumentRecord, chunk: ChunkRecord): string {
   const heading = doc.kind === 'law' ? `《${doc.title}》${chunk.section ?? ''}` : chunk.faq ? chunk.faq.question : [doc.title, chunk.section].filter(Boolean).join(' › ');
@@ -117,7 +118,7 @@ export function passagePage(doc: DocumentRecord, chunk: ChunkRecord): string {
   return `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${esc(heading)}</title><style>${STYLE}</style></head>
+<title>${esc(heading)}</title><link rel="stylesheet" href="/static/chat.css"></head>
 <body><header>${esc(heading)}<small>${esc(chunk.path.join(' › '))}</small></header>
 <main><div class="meta">${meta.map(esc).join(' · ')}</div>
 <article>${esc(chunk.text.trim())}</article>
@@ -127,6 +128,6 @@ ${links ? `<div class="meta">出处：${links}</div>` : ''}
 
 export function notFoundPage(): string {
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>找不到</title><style>${STYLE}</style></head><body><header>找不到这个页面</header>
+<title>找不到</title><link rel="stylesheet" href="/static/chat.css"></head><body><header>找不到这个页面</header>
 <main><p>这段内容可能已经更新或删除了。</p><p><a href="/">回到对话</a></p></main></body></html>`;
 }
