@@ -20,23 +20,10 @@ export interface LoadedFile {
   original: Buffer;
 }
 
-/** A file that cannot be imported; `message` is meant to be shown to staff as is. */
-export class LoadError extends Error {
-  constructor(
-    readonly file: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'LoadError';
-  }
-}
+import { LoadError, loadError } from './errors.ts';
+import { checkMetaSize, checkTextLength } from './limits.ts';
 
-/** Build the standard message: `无法导入 <file>：<reason>`. */
-export function loadError(file: string, reason: string, cause?: unknown): LoadError {
-  const err = new LoadError(file, `无法导入 ${file}：${reason}`);
-  if (cause !== undefined) Object.defineProperty(err, 'cause', { value: cause, enumerable: false });
-  return err;
-}
+export { LoadError, loadError };
 
 /** What a format loader gets: the path as given (for messages) and the file's bytes. */
 export interface LoaderInput {
@@ -76,6 +63,8 @@ export async function loadFile(path: string, opts: { maxBytes?: number } = {}): 
   try {
     const out = await runLoader(format, { file: path, bytes });
     if (!out.text.trim()) throw loadError(path, '没有可提取的文字内容。');
+    checkTextLength(path, out.text);
+    checkMetaSize(path, out.meta);
     return { format, ...out, bytes: size, original: bytes };
   } catch (err) {
     if (err instanceof LoadError) throw err;

@@ -7,6 +7,7 @@ import matter from 'gray-matter';
 import YAML from 'yaml';
 import { cleanText } from './clean.ts';
 import { loadError, type LoaderInput, type LoaderOutput } from './index.ts';
+import { kb, MAX_META_BYTES, refuse } from './limits.ts';
 import { decodeTextInput } from './text.ts';
 
 const INFO_END = /^[ \t]*<!--\s*INFO END\s*-->[ \t]*$/m;
@@ -32,6 +33,11 @@ export function loadMarkdown(input: LoaderInput): LoaderOutput {
 }
 
 function parseFrontMatter(file: string, source: string): { data: Record<string, unknown>; content: string } {
+  // Refused before the YAML parser sees it: front matter is a few lines of metadata.
+  if (/^---[ \t]*\n/.test(source)) {
+    const end = source.search(/\n---[ \t]*(\n|$)/);
+    if (end > 0 && Buffer.byteLength(source.slice(0, end)) > MAX_META_BYTES) throw refuse(file, `开头的 front matter 超过 ${kb(MAX_META_BYTES)}`, kb(MAX_META_BYTES));
+  }
   try {
     // The yaml package keeps dates as strings ("2026-03-21"), which is what we want in meta.
     const parsed = matter(source, { engines: { yaml: (s: string) => (YAML.parse(s) ?? {}) as object } });
