@@ -7,7 +7,7 @@ import mammoth from 'mammoth';
 import { joinBlocks } from './clean.ts';
 import { htmlToBlocks } from './html.ts';
 import { loadError, type LoaderInput, type LoaderOutput } from './index.ts';
-import { kb, MAX_META_BYTES, refuse } from './limits.ts';
+import { kb, MAX_META_BYTES, MAX_TEXT_CHARS, refuse, tooMuchText } from './limits.ts';
 import { checkArchive, readEntry, type ZipEntry } from './zip.ts';
 
 /** Heading styles beyond mammoth's defaults: Word's "Title" and Chinese WPS/Word style names. */
@@ -29,6 +29,7 @@ export async function loadDocx(input: LoaderInput): Promise<LoaderOutput> {
   checkContainer(input);
   // Sizes and entries are checked here, before mammoth inflates anything.
   const entries = await checkArchive(input.file, input.bytes);
+  checkBodyText(input, entries);
   const html = await convert(input);
   const blocks = htmlToBlocks(html).map(dropFootnoteBacklinks);
   const text = joinBlocks(blocks);
@@ -62,6 +63,22 @@ async function convert(input: LoaderInput): Promise<string> {
   } catch (err) {
     const detail = err instanceof Error ? err.message.split('\n')[0] : String(err);
     throw loadError(input.file, `文件已损坏，无法解析 Word（.docx）内容（${detail}）。`, err);
+  }
+}
+
+/**
+ * The text of word/document.xml (its <w:t> runs), counted before mammoth builds its model of the
+ * document: a 40 KB file can hold millions of characters and cost mammoth gigabytes and minutes.
+ */
+function checkBodyText(input: LoaderInput, entries: ZipEntry[]): void {
+  const entry = entries.find((e) => e.name === 'word/document.xml');
+  const xml = entry && readEntry(input.file, input.bytes, entry)?.toString('utf8');
+  if (!xml) return;
+  let chars = 0;
+  const run = /<w:t(?:\s[^>]*)?>([^<]*)<\/w:t>/g;
+  for (let m = run.exec(xml); m; m = run.exec(xml)) {
+    chars += (m[1] ?? '').replace(/&[#\w]+;/g, '&').length; // an entity is one character
+    if (chars > MAX_TEXT_CHARS) throw tooMuchText(input.file);
   }
 }
 
