@@ -9,6 +9,7 @@ import { ROOT } from '../../src/paths.ts';
 import { addFiles } from '../../src/staff/kb.ts';
 import { benchQuestions } from './questions.ts';
 import { benchAssistant } from './assistant.ts';
+import { benchHostile } from './hostile.ts';
 import { figure, heading, MB, median, peakRss, percentile, settledRss, sizeOf, summary } from './report.ts';
 
 /**
@@ -121,6 +122,7 @@ try {
   await run('built-in knowledge only (small case)', [], questions, { big: false, cold: !haveCorpus });
   if (haveCorpus) await run(`whole law corpus (${CORPUS}) + built-in knowledge`, [CORPUS], questions, { big: true, cold: true });
   await benchAssistant();
+  await benchHostile();
   heading('memory');
   figure('peak RSS of this process (maxRSS)', peakRss(), 'MB', { digits: 0, max: GOAL.rssMb });
   console.log(`\n${summary()}`);
