@@ -132,6 +132,16 @@ describe('hostile files uploaded in the console', () => {
     expectRefused(await uploadWhileChatting('z64.docx', z64), '《z64.docx》使用了 ZIP64');
   });
 
+  it('a damaged .docx or PDF is refused in Chinese only, without the parser\'s English', async () => {
+    const whole = await docxWith(['骑手'], []);
+    const cut = await uploadWhileChatting('cut.docx', whole.subarray(0, Math.floor(whole.length / 2)));
+    expectRefused(cut, '文件已损坏或不是有效的 Word（.docx）文件');
+    const pdf = await uploadWhileChatting('bad.pdf', '%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF');
+    expect(pdf.res.status).toBe(400);
+    expect(pdf.text).toContain('bad.pdf');
+    expect(pdf.text).not.toMatch(/[A-Za-z]{3,} [A-Za-z]{3,} [A-Za-z]{3,}/); // no English sentence
+  });
+
   it('a 40 KB .docx holding millions of characters is refused before mammoth reads it; a Word part over 10 MB too', async () => {
     const para = '骑手在配送途中受伤，可以申请职业伤害保障。';
     const millions = await docxBody(wordParagraphs(Array.from({ length: 100_000 }, () => para)));

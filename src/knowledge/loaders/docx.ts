@@ -61,8 +61,7 @@ async function convert(input: LoaderInput): Promise<string> {
     const result = await mammoth.convertToHtml({ buffer: input.bytes }, { styleMap: STYLE_MAP, ignoreEmptyParagraphs: true });
     return result.value;
   } catch (err) {
-    const detail = err instanceof Error ? err.message.split('\n')[0] : String(err);
-    throw loadError(input.file, `文件已损坏，无法解析 Word（.docx）内容（${detail}）。`, err);
+    throw loadError(input.file, '文件已损坏，无法解析 Word（.docx）内容。', err);
   }
 }
 

@@ -68,7 +68,8 @@ export async function loadFile(path: string, opts: { maxBytes?: number } = {}): 
     return { format, ...out, bytes: size, original: bytes };
   } catch (err) {
     if (err instanceof LoadError) throw err;
-    throw loadError(path, `读取文件内容时出错，文件可能已损坏（${describe(err)}）。`, err);
+    // The parser's own (English) message stays on `cause`, for the log; staff get Chinese.
+    throw loadError(path, parserFailure(err), err);
   }
 }
 
@@ -134,6 +135,11 @@ export function formatSize(bytes: number): string {
 
 function trimNumber(n: number): string {
   return n.toFixed(1).replace(/\.0$/, '');
+}
+
+function parserFailure(err: unknown): string {
+  if (err instanceof RangeError && /call stack/i.test(err.message)) return '文件结构嵌套太深，无法读取。';
+  return '读取文件内容时出错，文件可能已损坏。';
 }
 
 function describe(err: unknown): string {

@@ -44,8 +44,9 @@ function parseFrontMatter(file: string, source: string): { data: Record<string, 
     const data = isRecord(parsed.data) ? parsed.data : {};
     return { data, content: parsed.content };
   } catch (err) {
-    const detail = err instanceof Error ? err.message.split('\n')[0] : String(err);
-    throw loadError(file, `文件开头的 front matter（--- 之间的 YAML）格式有误：${detail}`, err);
+    // The YAML parser's message is English; where it says the line, staff get that.
+    const line = /line (\d+)/.exec(err instanceof Error ? err.message : '')?.[1];
+    throw loadError(file, `文件开头的 front matter（--- 之间的 YAML）格式有误${line ? `（YAML 第 ${line} 行附近）` : ''}，请检查冒号、引号和缩进。`, err);
   }
 }
 

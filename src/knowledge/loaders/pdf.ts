@@ -102,8 +102,7 @@ function openError(file: string, err: unknown) {
   if (name === 'PasswordException') {
     return loadError(file, '文件已加密，请先解除密码保护。', err);
   }
-  const detail = err instanceof Error ? err.message.split('\n')[0] : String(err);
-  return loadError(file, `文件已损坏或不是有效的 PDF 文件（${detail}）。`, err);
+  return loadError(file, '文件已损坏或不是有效的 PDF 文件。', err);
 }
 
 async function documentInfo(doc: PdfDocument): Promise<Record<string, string | undefined>> {
