@@ -33,6 +33,29 @@ function textData(node: AnyNode): string | undefined {
   return (node.type as string) === 'text' && 'data' in node ? String(node.data) : undefined;
 }
 
+/**
+ * Descendant elements of `root` that pass `test`, in document order. Used instead of cheerio's
+ * `.find()`, which de-duplicates its context quadratically: on a page whose body has 60,000 direct
+ * children one `find` took seconds.
+ */
+function descendants(root: AnyNode, test: (el: Element) => boolean): Element[] {
+  const out: Element[] = [];
+  const stack: AnyNode[] = 'children' in root ? [...(root.children as AnyNode[])].reverse() : [];
+  while (stack.length) {
+    const node = stack.pop() as AnyNode;
+    if (isElement(node) && test(node)) out.push(node);
+    if ('children' in node) for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i] as AnyNode);
+  }
+  return out;
+}
+
+/** Text inside links under `root` (links nested in links counted once). */
+function linkText($: CheerioAPI, root: AnyNode): string {
+  return descendants(root, (el) => el.name === 'a' && !$(el).parents('a').length)
+    .map((a) => $(a).text())
+    .join('');
+}
+
 // ---------------------------------------------------------------------------------------------
 // Entry points
 
@@ -230,7 +253,7 @@ function findHeadline($: CheerioAPI): { title?: string; el?: Element } {
     .toArray()
     .filter((el) => {
       const naming = `${el.attribs.class ?? ''} ${el.attribs.id ?? ''}`;
-      return !LOGO.test(naming) && $(el).closest('nav, li, ul, ol, a, title, head').length === 0 && $(el).find('li, p').length === 0;
+      return !LOGO.test(naming) && $(el).closest('nav, li, ul, ol, a, title, head').length === 0 && descendants(el, (e) => e.name === 'li' || e.name === 'p').length === 0;
     })
     .map((el) => ({ el, text: titleInline($(el).text()) }))
     .filter((c) => good(c.text));
@@ -384,10 +407,11 @@ function looksLikeBoilerplate(el: Element): boolean {
 function removeBoilerplate($: CheerioAPI, titleEl: Element | undefined): void {
   $(DROP_TAGS).remove();
   $('[hidden], [style*="display:none"], [style*="display: none"], [style*="visibility:hidden"]').remove();
-  const total = Math.max(1, ownTextLength($, $('body')));
+  const body = $('body')[0];
+  const total = Math.max(1, body ? ownTextLength($, body) : 0);
   const holdsArticle = (el: Element): boolean =>
     (titleEl !== undefined && (el === titleEl || $(el).find(titleEl).length > 0)) ||
-    ownTextLength($, $(el)) / total > 0.4;
+    ownTextLength($, el) / total > 0.4;
   for (const el of $(FURNITURE_TAGS).toArray()) {
     if ($(el).closest('body').length > 0 && !holdsArticle(el)) $(el).remove();
   }
@@ -398,9 +422,9 @@ function removeBoilerplate($: CheerioAPI, titleEl: Element | undefined): void {
 }
 
 /** CJK characters (or letters, for non-Chinese pages) outside links. */
-function ownTextLength($: CheerioAPI, sel: Cheerio<AnyNode>): number {
-  const all = textWeight(sel.text());
-  const links = textWeight(sel.find('a').text());
+function ownTextLength($: CheerioAPI, el: AnyNode): number {
+  const all = textWeight($(el).text());
+  const links = textWeight(linkText($, el));
   return Math.max(0, all - links);
 }
 
@@ -426,13 +450,13 @@ const PREFERRED = [
  */
 function pickMainContent($: CheerioAPI): Element {
   const body = $('body')[0] ?? ($.root().children()[0] as Element);
-  const total = ownTextLength($, $(body));
+  const total = ownTextLength($, body);
   if (total === 0) return body;
   for (const selector of PREFERRED) {
     const holder = $(selector)
       .toArray()
       .filter(isElement)
-      .find((el) => ownTextLength($, $(el)) >= total * 0.5);
+      .find((el) => ownTextLength($, el) >= total * 0.5);
     if (holder) return holder;
   }
   return bestScoredCandidate($, body, total) ?? body;
@@ -443,7 +467,8 @@ function bestScoredCandidate($: CheerioAPI, body: Element, total: number): Eleme
   const add = (el: Element | null | undefined, s: number): void => {
     if (el && isElement(el)) scores.set(el, (scores.get(el) ?? 0) + s);
   };
-  for (const el of $(body).find('p, pre, td, div, section').toArray()) {
+  const scored = new Set(['p', 'pre', 'td', 'div', 'section']);
+  for (const el of descendants(body, (e) => scored.has(e.name))) {
     if (el.name !== 'p' && el.name !== 'pre' && hasBlockChildren(el)) continue;
     const text = $(el).text();
     const cjk = countCjk(text);
@@ -457,12 +482,12 @@ function bestScoredCandidate($: CheerioAPI, body: Element, total: number): Eleme
   let bestScore = 0;
   for (const [el, raw] of scores) {
     const text = textWeight($(el).text());
-    const linkDensity = text ? textWeight($(el).find('a').text()) / text : 1;
+    const linkDensity = text ? textWeight(linkText($, el)) / text : 1;
     const score = raw * (1 - linkDensity);
     if (score > bestScore) [best, bestScore] = [el, score];
   }
   // The winner must carry a fair part of the text; a tiny high-scoring box is not the article.
-  return best && ownTextLength($, $(best)) >= total * 0.3 ? best : undefined;
+  return best && ownTextLength($, best) >= total * 0.3 ? best : undefined;
 }
 
 const BLOCK_TAGS = new Set([
