@@ -48,6 +48,12 @@ function startWorker(): Worker {
     execArgv: [],
     resourceLimits: { maxOldGenerationSizeMb: limits.heapMb },
   });
+  // Between jobs nobody else listens: an error must not become an uncaught one in the server,
+  // and a worker that went away is not given the next file.
+  w.on('error', () => undefined);
+  w.on('exit', () => {
+    if (worker === w) worker = undefined;
+  });
   return w;
 }
 
