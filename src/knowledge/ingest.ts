@@ -3,6 +3,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { basename, extname, join, relative } from 'node:path';
 import { CATEGORIES, DOCUMENT_FIELDS, type Category, type DocumentFields, type DocumentRecord, type NewDocument } from '../store/types.ts';
 import { formatOf, LoadError, loadFile } from './loaders/index.ts';
+import { count, MAX_PASSAGES, refuse } from './loaders/limits.ts';
 import { renderPilot, loadPilot } from './pilot.ts';
 import { regionOfText, regionOfTitle } from './places.ts';
 import { fold } from './text.ts';
@@ -89,6 +90,7 @@ export function buildDocument(args: {
   category ??= kind === 'law' ? '法律法规' : '其他';
   const chunks = split(title, args.text, kind);
   if (chunks.length === 0) throw new LoadError(args.source, `无法导入 ${args.source}：没有可用的正文（只有标题或格式不对）。`);
+  if (chunks.length > MAX_PASSAGES) throw refuse(args.source, `分段后超过 ${count(MAX_PASSAGES, '段')}`, count(MAX_PASSAGES, '段'));
   return {
     doc: {
       source: args.source,

@@ -2,6 +2,7 @@ import { isValidDay } from '../lib/dates.ts';
 import type { AddResult, KnowledgeBase } from '../knowledge/base.ts';
 import { builtinFiles, expandPaths, prepareFile, type Prepared } from '../knowledge/ingest.ts';
 import { LoadError } from '../knowledge/loaders/index.ts';
+import { prepareInWorker } from '../knowledge/loaders/sandbox.ts';
 import type { AuditLog } from '../store/audit.ts';
 import { CATEGORIES, DOCUMENT_FIELDS, type Category, type DocumentFields, type DocumentRecord, type VersionRecord } from '../store/types.ts';
 import { StaffError } from './errors.ts';
@@ -35,6 +36,8 @@ export interface AddOptions {
   now?: Date;
   /** Who imports (recorded with each new version). */
   actor?: string;
+  /** Parse on this thread: only for the built-in knowledge/, which is ours and known to be safe. */
+  inline?: boolean;
 }
 
 /**
@@ -47,9 +50,11 @@ export async function addFiles(kb: KnowledgeBase, paths: string[], opts: AddOpti
   if (files.length === 0 && !missing.length) throw new ImportErrors([new LoadError(paths.join(' '), `没有找到可导入的文件：${paths.join('、')}（支持 .md .txt .html .docx .pdf）。`)]);
   const prepared: Prepared[] = [];
   const errors: LoadError[] = [...missing];
+  // Files from staff are parsed in the worker thread: a hostile one costs the worker, not the chat.
+  const prepare = opts.inline ? prepareFile : prepareInWorker;
   for (const f of files) {
     try {
-      prepared.push(await prepareFile(f, { source: opts.sourceOf?.(f) ?? f, category: opts.category, maxBytes: opts.maxBytes }));
+      prepared.push(await prepare(f, { source: opts.sourceOf?.(f) ?? f, category: opts.category, maxBytes: opts.maxBytes }));
     } catch (err) {
       if (err instanceof LoadError) errors.push(err);
       else throw err;
@@ -121,7 +126,8 @@ export async function seedBuiltin(kb: KnowledgeBase, root: string, maxBytes: num
   const summary = await addFiles(
     kb,
     fresh.map((f) => f.path),
-    { maxBytes, sourceOf: (p) => byPath.get(p) ?? p },
+    // Parsed inline: our own files, and starting a worker would cost start-up time and memory for nothing.
+    { maxBytes, sourceOf: (p) => byPath.get(p) ?? p, inline: true },
   );
   kb.store.setMeta('builtin', JSON.stringify([...seen, ...fresh.map((f) => f.source)]));
   kb.store.setMeta('seeded', kb.store.getMeta('seeded') ?? new Date().toISOString());

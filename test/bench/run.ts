@@ -10,6 +10,7 @@ import { addFiles } from '../../src/staff/kb.ts';
 import { benchQuestions } from './questions.ts';
 import { benchAssistant } from './assistant.ts';
 import { benchLoginFlood } from './login-flood.ts';
+import { benchHostile } from './hostile.ts';
 import { figure, heading, MB, median, peakRss, percentile, settledRss, sizeOf, summary } from './report.ts';
 
 /**
@@ -123,6 +124,7 @@ try {
   if (haveCorpus) await run(`whole law corpus (${CORPUS}) + built-in knowledge`, [CORPUS], questions, { big: true, cold: true });
   await benchAssistant();
   await benchLoginFlood();
+  await benchHostile();
   heading('memory');
   figure('peak RSS of this process (maxRSS)', peakRss(), 'MB', { digits: 0, max: GOAL.rssMb });
   console.log(`\n${summary()}`);

@@ -2,12 +2,13 @@
 // h1–h3), which the HTML converter turns into blocks. No boilerplate heuristics: a Word file
 // staff chose to import is all content.
 
-import { inflateRawSync } from 'node:zlib';
 import * as cheerio from 'cheerio';
 import mammoth from 'mammoth';
 import { joinBlocks } from './clean.ts';
 import { htmlToBlocks } from './html.ts';
 import { loadError, type LoaderInput, type LoaderOutput } from './index.ts';
+import { kb, MAX_META_BYTES, MAX_TEXT_CHARS, refuse, tooMuchText } from './limits.ts';
+import { checkArchive, readEntry, type ZipEntry } from './zip.ts';
 
 /** Heading styles beyond mammoth's defaults: Word's "Title" and Chinese WPS/Word style names. */
 const STYLE_MAP = [
@@ -26,10 +27,13 @@ const OLE_MAGIC = [0xd0, 0xcf, 0x11, 0xe0]; // old .doc, and encrypted .docx (st
 
 export async function loadDocx(input: LoaderInput): Promise<LoaderOutput> {
   checkContainer(input);
+  // Sizes and entries are checked here, before mammoth inflates anything.
+  const entries = await checkArchive(input.file, input.bytes);
+  checkBodyText(input, entries);
   const html = await convert(input);
   const blocks = htmlToBlocks(html).map(dropFootnoteBacklinks);
   const text = joinBlocks(blocks);
-  const props = coreProperties(input.bytes);
+  const props = coreProperties(input, entries);
   const title = firstHeading(text) ?? props.title;
   const meta: Record<string, unknown> = {};
   for (const key of ['subject', 'keywords', 'description'] as const) if (props[key]) meta[key] = props[key];
@@ -57,8 +61,23 @@ async function convert(input: LoaderInput): Promise<string> {
     const result = await mammoth.convertToHtml({ buffer: input.bytes }, { styleMap: STYLE_MAP, ignoreEmptyParagraphs: true });
     return result.value;
   } catch (err) {
-    const detail = err instanceof Error ? err.message.split('\n')[0] : String(err);
-    throw loadError(input.file, `文件已损坏，无法解析 Word（.docx）内容（${detail}）。`, err);
+    throw loadError(input.file, '文件已损坏，无法解析 Word（.docx）内容。', err);
+  }
+}
+
+/**
+ * The text of word/document.xml (its <w:t> runs), counted before mammoth builds its model of the
+ * document: a 40 KB file can hold millions of characters and cost mammoth gigabytes and minutes.
+ */
+function checkBodyText(input: LoaderInput, entries: ZipEntry[]): void {
+  const entry = entries.find((e) => e.name === 'word/document.xml');
+  const xml = entry && readEntry(input.file, input.bytes, entry)?.toString('utf8');
+  if (!xml) return;
+  let chars = 0;
+  const run = /<w:t(?:\s[^>]*)?>([^<]*)<\/w:t>/g;
+  for (let m = run.exec(xml); m; m = run.exec(xml)) {
+    chars += (m[1] ?? '').replace(/&[#\w]+;/g, '&').length; // an entity is one character
+    if (chars > MAX_TEXT_CHARS) throw tooMuchText(input.file);
   }
 }
 
@@ -82,8 +101,16 @@ interface CoreProperties {
   description?: string;
 }
 
-function coreProperties(bytes: Buffer): CoreProperties {
-  const xml = readZipEntry(bytes, 'docProps/core.xml');
+function coreProperties(input: LoaderInput, entries: ZipEntry[]): CoreProperties {
+  const entry = entries.find((e) => e.name === 'docProps/core.xml');
+  if (!entry) return {};
+  if ((entry.inflated ?? entry.size) > MAX_META_BYTES) throw refuse(input.file, `的文档属性（docProps/core.xml）超过 ${kb(MAX_META_BYTES)}`, kb(MAX_META_BYTES));
+  let xml: Buffer | undefined;
+  try {
+    xml = readEntry(input.file, input.bytes, entry);
+  } catch {
+    return {}; // metadata is optional: a damaged entry just means no properties
+  }
   if (!xml) return {};
   const $ = cheerio.load(xml.toString('utf8'), { xml: true });
   const get = (tag: string): string | undefined => {
@@ -96,32 +123,4 @@ function coreProperties(bytes: Buffer): CoreProperties {
     keywords: get('cp:keywords'),
     description: get('dc:description'),
   };
-}
-
-/** One entry of a zip archive, or undefined (missing entry, odd compression, damaged archive). */
-function readZipEntry(zip: Buffer, name: string): Buffer | undefined {
-  try {
-    const eocd = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-    if (eocd < 0) return undefined;
-    const count = zip.readUInt16LE(eocd + 10);
-    let at = zip.readUInt32LE(eocd + 16);
-    for (let i = 0; i < count; i++) {
-      if (zip.readUInt32LE(at) !== 0x02014b50) return undefined;
-      const method = zip.readUInt16LE(at + 10);
-      const size = zip.readUInt32LE(at + 20);
-      const nameLength = zip.readUInt16LE(at + 28);
-      const skip = nameLength + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32);
-      const local = zip.readUInt32LE(at + 42);
-      if (zip.toString('utf8', at + 46, at + 46 + nameLength) === name) {
-        const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
-        const data = zip.subarray(start, start + size);
-        if (method === 0) return data;
-        return method === 8 ? inflateRawSync(data) : undefined;
-      }
-      at += 46 + skip;
-    }
-  } catch {
-    // Metadata is optional: a damaged central directory just means no properties.
-  }
-  return undefined;
 }

@@ -5,6 +5,7 @@
 
 import * as cheerio from 'cheerio';
 import type { Cheerio, CheerioAPI } from 'cheerio';
+import { Parser } from 'htmlparser2';
 import {
   cleanText,
   countCjk,
@@ -17,6 +18,7 @@ import {
   removeCjkSpaces,
 } from './clean.ts';
 import type { LoaderInput, LoaderOutput } from './index.ts';
+import { count, DEEP_HTML_DEPTH, MAX_HTML_DEPTH, MAX_TEXT_CHARS, refuse, tooMuchText } from './limits.ts';
 
 // cheerio's node types come from domhandler, which is not a direct dependency: derive them.
 type Root = ReturnType<CheerioAPI['root']>;
@@ -31,11 +33,40 @@ function textData(node: AnyNode): string | undefined {
   return (node.type as string) === 'text' && 'data' in node ? String(node.data) : undefined;
 }
 
+/**
+ * Descendant elements of `root` that pass `test`, in document order. Used instead of cheerio's
+ * `.find()`, which de-duplicates its context quadratically: on a page whose body has 60,000 direct
+ * children one `find` took seconds.
+ */
+function descendants(root: AnyNode, test: (el: Element) => boolean): Element[] {
+  const out: Element[] = [];
+  const stack: AnyNode[] = 'children' in root ? [...(root.children as AnyNode[])].reverse() : [];
+  while (stack.length) {
+    const node = stack.pop() as AnyNode;
+    if (isElement(node) && test(node)) out.push(node);
+    if ('children' in node) for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i] as AnyNode);
+  }
+  return out;
+}
+
+/** Text inside links under `root` (links nested in links counted once). */
+function linkText($: CheerioAPI, root: AnyNode): string {
+  return descendants(root, (el) => el.name === 'a' && !$(el).parents('a').length)
+    .map((a) => $(a).text())
+    .join('');
+}
+
 // ---------------------------------------------------------------------------------------------
 // Entry points
 
 export function loadHtml(input: LoaderInput): LoaderOutput {
-  const $ = cheerio.load(decodeHtml(input.bytes));
+  const html = decodeHtml(input.bytes);
+  // Counted before any parser builds a tree: a page nested 100,000 deep is refused here, and one
+  // nested deeper than any real page is read by a streaming parser, without the heuristics.
+  const depth = nestingDepth(html, MAX_HTML_DEPTH);
+  if (depth > MAX_HTML_DEPTH) throw refuse(input.file, `的标签嵌套超过 ${count(MAX_HTML_DEPTH, '层')}`, count(MAX_HTML_DEPTH, '层'));
+  if (depth > DEEP_HTML_DEPTH) return loadDeepHtml(input.file, html);
+  const $ = cheerio.load(html);
   const { title, el: titleEl } = findHeadline($);
   const meta = extractMeta($, title);
   const site = metaContent($, ['SiteName', 'og:site_name', 'application-name']) ?? siteName($, title);
@@ -53,6 +84,103 @@ export function htmlToBlocks(html: string): string[] {
   const $ = cheerio.load(html);
   const body = $('body')[0];
   return body ? toBlocks($, body, { boilerplate: false }).map((b) => b.text) : [];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Nesting depth and deeply nested pages
+
+/** Elements that never hold others. */
+const VOID_TAGS = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'param', 'source', 'track', 'wbr', 'keygen', 'frame', 'basefont', 'bgsound']);
+/** Elements the parser closes when a sibling starts (<p><p>, <li><li>): they do not nest, so they do not count. */
+const SIBLING_CLOSED = new Set(['p', 'li', 'dt', 'dd', 'option', 'optgroup', 'tr', 'td', 'th', 'tbody', 'thead', 'tfoot', 'rt', 'rp']);
+/** Their content is text, not tags. */
+const RAW_TEXT = new Set(['script', 'style', 'textarea', 'title', 'xmp', 'plaintext', 'noscript']);
+
+/**
+ * How deep the page's elements nest, from a scan of its tags (no tree is built), stopping once
+ * past `stopAt`. An estimate, but never far below what a parser would build.
+ */
+export function nestingDepth(html: string, stopAt: number): number {
+  const tag = /<!--[\s\S]*?(?:-->|$)|<(\/?)([a-zA-Z][^\s/>]*)[^>]*?(\/?)>/g;
+  const lower = html.toLowerCase();
+  let depth = 0;
+  let max = 0;
+  for (let m = tag.exec(html); m; m = tag.exec(html)) {
+    const name = m[2]?.toLowerCase();
+    if (!name || VOID_TAGS.has(name) || SIBLING_CLOSED.has(name)) continue;
+    if (m[1]) {
+      depth = Math.max(0, depth - 1);
+      continue;
+    }
+    if (m[3]) continue; // <x/>
+    if (RAW_TEXT.has(name)) {
+      const end = lower.indexOf(`</${name}`, tag.lastIndex);
+      tag.lastIndex = end < 0 ? html.length : end;
+      depth++;
+      continue;
+    }
+    depth++;
+    if (depth > max) {
+      max = depth;
+      if (max > stopAt) return max;
+    }
+  }
+  return max;
+}
+
+/**
+ * A page nested deeper than DEEP_HTML_DEPTH: its text, block by block, from htmlparser2's events
+ * (no tree, so depth costs nothing). Headings keep their level; scripts, styles and hidden
+ * elements are skipped; the boilerplate heuristics need a tree and are not applied.
+ */
+function loadDeepHtml(file: string, html: string): LoaderOutput {
+  const blocks: string[] = [];
+  const skipping: boolean[] = [];
+  let skipped = 0;
+  let heading = 0;
+  let inTitle = false;
+  let pageTitle = '';
+  let buf = '';
+  let chars = 0;
+  const flush = (): void => {
+    const text = cleanText(buf).replace(/\s*\n\s*/g, ' ');
+    if (text) blocks.push(heading ? `${'#'.repeat(heading)} ${text}` : text);
+    buf = '';
+  };
+  const parser = new Parser(
+    {
+      onopentag(name, attribs) {
+        const skip = SKIP_TAGS.has(name) && name !== 'title' && name !== 'head';
+        const hidden = attribs.hidden !== undefined || /display\s*:\s*none|visibility\s*:\s*hidden/i.test(attribs.style ?? '');
+        skipping.push(skip || hidden);
+        if (skip || hidden) skipped++;
+        if (name === 'title') inTitle = true;
+        if (BLOCK_TAGS.has(name) || name === 'br') flush();
+        if (/^h[1-6]$/.test(name)) heading = Math.min(3, Number(name[1]));
+      },
+      ontext(data) {
+        if (inTitle) pageTitle += data;
+        if (skipped > 0 || inTitle) return;
+        buf += collapseWhitespace(data);
+        chars += data.length;
+        // Stop early: far more raw text than the limit cannot clean down to within it.
+        if (chars > MAX_TEXT_CHARS * 2) throw tooMuchText(file);
+      },
+      onclosetag(name) {
+        if (skipping.pop()) skipped--;
+        if (name === 'title') inTitle = false;
+        if (BLOCK_TAGS.has(name) || /^h[1-6]$/.test(name)) flush();
+        if (/^h[1-6]$/.test(name)) heading = 0;
+      },
+    },
+    { decodeEntities: true, lowerCaseTags: true },
+  );
+  parser.write(html);
+  parser.end();
+  flush();
+  const shown = titleInline(pageTitle);
+  const title = (shown && stripSiteName(shown)) || blocks.find((b) => b.startsWith('#'))?.replace(/^#+\s*/, '') || undefined;
+  return { text: joinBlocks(withTitleHeading(blocks, title)), ...(title ? { title } : {}), meta: { deep: true } };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -125,7 +253,7 @@ function findHeadline($: CheerioAPI): { title?: string; el?: Element } {
     .toArray()
     .filter((el) => {
       const naming = `${el.attribs.class ?? ''} ${el.attribs.id ?? ''}`;
-      return !LOGO.test(naming) && $(el).closest('nav, li, ul, ol, a, title, head').length === 0 && $(el).find('li, p').length === 0;
+      return !LOGO.test(naming) && $(el).closest('nav, li, ul, ol, a, title, head').length === 0 && descendants(el, (e) => e.name === 'li' || e.name === 'p').length === 0;
     })
     .map((el) => ({ el, text: titleInline($(el).text()) }))
     .filter((c) => good(c.text));
@@ -279,10 +407,11 @@ function looksLikeBoilerplate(el: Element): boolean {
 function removeBoilerplate($: CheerioAPI, titleEl: Element | undefined): void {
   $(DROP_TAGS).remove();
   $('[hidden], [style*="display:none"], [style*="display: none"], [style*="visibility:hidden"]').remove();
-  const total = Math.max(1, ownTextLength($, $('body')));
+  const body = $('body')[0];
+  const total = Math.max(1, body ? ownTextLength($, body) : 0);
   const holdsArticle = (el: Element): boolean =>
     (titleEl !== undefined && (el === titleEl || $(el).find(titleEl).length > 0)) ||
-    ownTextLength($, $(el)) / total > 0.4;
+    ownTextLength($, el) / total > 0.4;
   for (const el of $(FURNITURE_TAGS).toArray()) {
     if ($(el).closest('body').length > 0 && !holdsArticle(el)) $(el).remove();
   }
@@ -293,9 +422,9 @@ function removeBoilerplate($: CheerioAPI, titleEl: Element | undefined): void {
 }
 
 /** CJK characters (or letters, for non-Chinese pages) outside links. */
-function ownTextLength($: CheerioAPI, sel: Cheerio<AnyNode>): number {
-  const all = textWeight(sel.text());
-  const links = textWeight(sel.find('a').text());
+function ownTextLength($: CheerioAPI, el: AnyNode): number {
+  const all = textWeight($(el).text());
+  const links = textWeight(linkText($, el));
   return Math.max(0, all - links);
 }
 
@@ -321,13 +450,13 @@ const PREFERRED = [
  */
 function pickMainContent($: CheerioAPI): Element {
   const body = $('body')[0] ?? ($.root().children()[0] as Element);
-  const total = ownTextLength($, $(body));
+  const total = ownTextLength($, body);
   if (total === 0) return body;
   for (const selector of PREFERRED) {
     const holder = $(selector)
       .toArray()
       .filter(isElement)
-      .find((el) => ownTextLength($, $(el)) >= total * 0.5);
+      .find((el) => ownTextLength($, el) >= total * 0.5);
     if (holder) return holder;
   }
   return bestScoredCandidate($, body, total) ?? body;
@@ -338,7 +467,8 @@ function bestScoredCandidate($: CheerioAPI, body: Element, total: number): Eleme
   const add = (el: Element | null | undefined, s: number): void => {
     if (el && isElement(el)) scores.set(el, (scores.get(el) ?? 0) + s);
   };
-  for (const el of $(body).find('p, pre, td, div, section').toArray()) {
+  const scored = new Set(['p', 'pre', 'td', 'div', 'section']);
+  for (const el of descendants(body, (e) => scored.has(e.name))) {
     if (el.name !== 'p' && el.name !== 'pre' && hasBlockChildren(el)) continue;
     const text = $(el).text();
     const cjk = countCjk(text);
@@ -352,12 +482,12 @@ function bestScoredCandidate($: CheerioAPI, body: Element, total: number): Eleme
   let bestScore = 0;
   for (const [el, raw] of scores) {
     const text = textWeight($(el).text());
-    const linkDensity = text ? textWeight($(el).find('a').text()) / text : 1;
+    const linkDensity = text ? textWeight(linkText($, el)) / text : 1;
     const score = raw * (1 - linkDensity);
     if (score > bestScore) [best, bestScore] = [el, score];
   }
   // The winner must carry a fair part of the text; a tiny high-scoring box is not the article.
-  return best && ownTextLength($, $(best)) >= total * 0.3 ? best : undefined;
+  return best && ownTextLength($, best) >= total * 0.3 ? best : undefined;
 }
 
 const BLOCK_TAGS = new Set([
@@ -443,7 +573,7 @@ const SKIP_TAGS = new Set(['script', 'style', 'noscript', 'template', 'head', 't
 
 function toBlocks($: CheerioAPI, root: Element, opts: { boilerplate: boolean }): Block[] {
   const w = new BlockWriter();
-  walk($, root, w, { inLink: false, pre: false });
+  walk($, [root], w, { inLink: false, pre: false });
   w.flush();
   return opts.boilerplate ? w.blocks : w.blocks.map((b) => ({ ...b, linkShare: 0 }));
 }
@@ -453,35 +583,57 @@ interface WalkState {
   pre: boolean;
 }
 
-function walk($: CheerioAPI, node: AnyNode, w: BlockWriter, st: WalkState): void {
-  const data = textData(node);
-  if (data !== undefined) {
-    w.add(st.pre ? data : collapseWhitespace(data), st.inLink);
-    return;
+/** A node still to visit, or what to do once an element's children are done. */
+type Step = { node: AnyNode; st: WalkState } | { after: () => void };
+
+/**
+ * Visits the nodes in document order with an explicit stack, not recursion: a page nested
+ * thousands deep must not exhaust the call stack.
+ */
+function walk($: CheerioAPI, nodes: readonly AnyNode[], w: BlockWriter, st: WalkState): void {
+  const stack: Step[] = [];
+  const pushChildren = (children: readonly AnyNode[], s: WalkState): void => {
+    for (let i = children.length - 1; i >= 0; i--) stack.push({ node: children[i] as AnyNode, st: s });
+  };
+  pushChildren(nodes, st);
+  while (stack.length) {
+    const step = stack.pop() as Step;
+    if ('after' in step) {
+      step.after();
+      continue;
+    }
+    const { node, st: s } = step;
+    const data = textData(node);
+    if (data !== undefined) {
+      w.add(s.pre ? data : collapseWhitespace(data), s.inLink);
+      continue;
+    }
+    if (!isElement(node)) {
+      if ('children' in node) pushChildren(node.children as AnyNode[], s);
+      continue;
+    }
+    visitElement($, node, w, s, (after, inner = s) => {
+      if (after) stack.push({ after });
+      pushChildren(node.children, inner);
+    });
   }
-  if (!isElement(node)) {
-    if ('children' in node) for (const c of node.children as AnyNode[]) walk($, c, w, st);
-    return;
-  }
-  walkElement($, node, w, st);
 }
 
-function walkElement($: CheerioAPI, el: Element, w: BlockWriter, st: WalkState): void {
+/**
+ * What an element does to the blocks. `descend` queues its children, and what to do after them;
+ * elements that do not call it (skipped, tables, pre) are handled whole here.
+ */
+function visitElement($: CheerioAPI, el: Element, w: BlockWriter, st: WalkState, descend: (after?: () => void, st?: WalkState) => void): void {
   const name = el.name.toLowerCase();
-  const children = (): void => {
-    for (const c of el.children) walk($, c, w, st);
-  };
   if (SKIP_TAGS.has(name) || isHidden(el)) return;
   if (name === 'br') return w.lineBreak();
   if (/^h[1-6]$/.test(name)) {
     w.enter({ type: 'h', level: Math.min(3, Number(name[1])) });
-    children();
-    return w.leave();
+    return descend(() => w.leave());
   }
   if (name === 'li' || name === 'dt') {
     w.enter({ type: 'li' });
-    children();
-    return w.leave();
+    return descend(() => w.leave());
   }
   if (name === 'table' && isDataTable($, el)) return tableRows($, el).forEach((row) => w.push(row));
   if (name === 'pre') {
@@ -489,16 +641,12 @@ function walkElement($: CheerioAPI, el: Element, w: BlockWriter, st: WalkState):
     for (const line of $(el).text().split('\n')) w.push({ text: line.trim(), linkShare: 0, heading: false });
     return;
   }
-  if (name === 'a') {
-    for (const c of el.children) walk($, c, w, { ...st, inLink: true });
-    return;
-  }
+  if (name === 'a') return descend(undefined, { ...st, inLink: true });
   if (BLOCK_TAGS.has(name)) {
     w.flush();
-    children();
-    return w.flush();
+    return descend(() => w.flush());
   }
-  children();
+  descend();
 }
 
 const CJK_CHAR = '[\\u3400-\\u9fff\\uf900-\\ufaff，。、；：！？（）【】「」『』“”《》]';
@@ -557,7 +705,7 @@ function tableRows($: CheerioAPI, table: Element): Block[] {
 
 function cellText($: CheerioAPI, cell: Element): { text: string; chars: number; linkChars: number } {
   const w = new BlockWriter();
-  for (const c of cell.children) walk($, c, w, { inLink: false, pre: false });
+  walk($, cell.children, w, { inLink: false, pre: false });
   w.flush();
   const text = w.blocks.map((b) => b.text.replace(/^(#+|-)\s+/, '')).join(' ');
   const chars = text.replace(/\s/g, '').length;

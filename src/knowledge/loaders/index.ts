@@ -20,23 +20,10 @@ export interface LoadedFile {
   original: Buffer;
 }
 
-/** A file that cannot be imported; `message` is meant to be shown to staff as is. */
-export class LoadError extends Error {
-  constructor(
-    readonly file: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'LoadError';
-  }
-}
+import { LoadError, loadError } from './errors.ts';
+import { checkMetaSize, checkTextLength } from './limits.ts';
 
-/** Build the standard message: `无法导入 <file>：<reason>`. */
-export function loadError(file: string, reason: string, cause?: unknown): LoadError {
-  const err = new LoadError(file, `无法导入 ${file}：${reason}`);
-  if (cause !== undefined) Object.defineProperty(err, 'cause', { value: cause, enumerable: false });
-  return err;
-}
+export { LoadError, loadError };
 
 /** What a format loader gets: the path as given (for messages) and the file's bytes. */
 export interface LoaderInput {
@@ -76,10 +63,13 @@ export async function loadFile(path: string, opts: { maxBytes?: number } = {}): 
   try {
     const out = await runLoader(format, { file: path, bytes });
     if (!out.text.trim()) throw loadError(path, '没有可提取的文字内容。');
+    checkTextLength(path, out.text);
+    checkMetaSize(path, out.meta);
     return { format, ...out, bytes: size, original: bytes };
   } catch (err) {
     if (err instanceof LoadError) throw err;
-    throw loadError(path, `读取文件内容时出错，文件可能已损坏（${describe(err)}）。`, err);
+    // The parser's own (English) message stays on `cause`, for the log; staff get Chinese.
+    throw loadError(path, parserFailure(err), err);
   }
 }
 
@@ -145,6 +135,11 @@ export function formatSize(bytes: number): string {
 
 function trimNumber(n: number): string {
   return n.toFixed(1).replace(/\.0$/, '');
+}
+
+function parserFailure(err: unknown): string {
+  if (err instanceof RangeError && /call stack/i.test(err.message)) return '文件结构嵌套太深，无法读取。';
+  return '读取文件内容时出错，文件可能已损坏。';
 }
 
 function describe(err: unknown): string {

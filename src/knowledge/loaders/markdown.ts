@@ -7,6 +7,7 @@ import matter from 'gray-matter';
 import YAML from 'yaml';
 import { cleanText } from './clean.ts';
 import { loadError, type LoaderInput, type LoaderOutput } from './index.ts';
+import { kb, MAX_META_BYTES, refuse } from './limits.ts';
 import { decodeTextInput } from './text.ts';
 
 const INFO_END = /^[ \t]*<!--\s*INFO END\s*-->[ \t]*$/m;
@@ -32,14 +33,20 @@ export function loadMarkdown(input: LoaderInput): LoaderOutput {
 }
 
 function parseFrontMatter(file: string, source: string): { data: Record<string, unknown>; content: string } {
+  // Refused before the YAML parser sees it: front matter is a few lines of metadata.
+  if (/^---[ \t]*\n/.test(source)) {
+    const end = source.search(/\n---[ \t]*(\n|$)/);
+    if (end > 0 && Buffer.byteLength(source.slice(0, end)) > MAX_META_BYTES) throw refuse(file, `开头的 front matter 超过 ${kb(MAX_META_BYTES)}`, kb(MAX_META_BYTES));
+  }
   try {
     // The yaml package keeps dates as strings ("2026-03-21"), which is what we want in meta.
     const parsed = matter(source, { engines: { yaml: (s: string) => (YAML.parse(s) ?? {}) as object } });
     const data = isRecord(parsed.data) ? parsed.data : {};
     return { data, content: parsed.content };
   } catch (err) {
-    const detail = err instanceof Error ? err.message.split('\n')[0] : String(err);
-    throw loadError(file, `文件开头的 front matter（--- 之间的 YAML）格式有误：${detail}`, err);
+    // The YAML parser's message is English; where it says the line, staff get that.
+    const line = /line (\d+)/.exec(err instanceof Error ? err.message : '')?.[1];
+    throw loadError(file, `文件开头的 front matter（--- 之间的 YAML）格式有误${line ? `（YAML 第 ${line} 行附近）` : ''}，请检查冒号、引号和缩进。`, err);
   }
 }
 

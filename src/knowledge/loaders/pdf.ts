@@ -13,6 +13,7 @@ import {
   startsArticle,
 } from './clean.ts';
 import { loadError, type LoaderInput, type LoaderOutput } from './index.ts';
+import { count, MAX_PDF_PAGES, refuse } from './limits.ts';
 
 type Unpdf = typeof import('unpdf');
 type PdfDocument = Awaited<ReturnType<Unpdf['getDocumentProxy']>>;
@@ -40,6 +41,7 @@ export async function loadPdf(input: LoaderInput): Promise<LoaderOutput> {
   if (!hasPdfHeader(input.bytes)) throw loadError(input.file, '文件已损坏或不是有效的 PDF 文件。');
   const doc = await openPdf(input);
   try {
+    if (doc.numPages > MAX_PDF_PAGES) throw refuse(input.file, `超过 ${count(MAX_PDF_PAGES, '页')}`, count(MAX_PDF_PAGES, '页'));
     const pages = await readPages(input, doc);
     const lines = dropPageFurniture(pages).flat();
     if (isScanned(lines, pages.length)) {
@@ -87,8 +89,9 @@ async function openPdf(input: LoaderInput): Promise<PdfDocument> {
   ensurePromiseTry();
   const { getDocumentProxy } = await import('unpdf');
   try {
-    // A copy: pdf.js may take over (detach) the buffer it is given.
-    return await getDocumentProxy(new Uint8Array(input.bytes), { verbosity: 0, stopAtErrors: false });
+    // A copy: pdf.js may take over (detach) the buffer it is given. No eval (pdf.js would otherwise
+    // compile fonts and functions from the file with new Function) and no XFA forms.
+    return await getDocumentProxy(new Uint8Array(input.bytes), { verbosity: 0, stopAtErrors: false, isEvalSupported: false, enableXfa: false });
   } catch (err) {
     throw openError(input.file, err);
   }
@@ -99,8 +102,7 @@ function openError(file: string, err: unknown) {
   if (name === 'PasswordException') {
     return loadError(file, '文件已加密，请先解除密码保护。', err);
   }
-  const detail = err instanceof Error ? err.message.split('\n')[0] : String(err);
-  return loadError(file, `文件已损坏或不是有效的 PDF 文件（${detail}）。`, err);
+  return loadError(file, '文件已损坏或不是有效的 PDF 文件。', err);
 }
 
 async function documentInfo(doc: PdfDocument): Promise<Record<string, string | undefined>> {
