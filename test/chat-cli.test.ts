@@ -43,7 +43,7 @@ describe('gongyou chat and the staff commands', () => {
     expect(next.out).toContain('【工会通知】');
     expect(next.out).toContain('审核通过');
     expect(chat('w1', ['你好']).out).not.toContain('【工会通知】');
-  });
+  }, 180_000);
 
   it('runs 投诉 end to end; the case shows in complaints list; an update reaches the worker', () => {
     const r = chat('w2', [...COMPLAINT, '确认']);

@@ -8,8 +8,8 @@ import { conversationApp } from '../helpers/conversation.ts';
 export const ADMIN_TOKEN = 'admin-token-0123456789abcdef';
 
 /** An app with the web channel and the console on 127.0.0.1 (a free port), as `gongyou start` mounts them. */
-export async function consoleServer(opts: { pageSize?: number; writer?: AnswerWriter; trustProxy?: number; hasher?: Hasher; signInMaxRows?: number } = {}) {
-  const conv = await conversationApp();
+export async function consoleServer(opts: { pageSize?: number; writer?: AnswerWriter; trustProxy?: number; hasher?: Hasher; signInMaxRows?: number; env?: Record<string, string> } = {}) {
+  const conv = await conversationApp({ env: opts.env });
   const log = createLogger('silent');
   const staffConsole = createConsole({ kb: conv.app.kb, records: conv.app.records, log, maxFileBytes: 2 * 1024 * 1024, adminToken: ADMIN_TOKEN, clock: conv.clock.now, pageSize: opts.pageSize, writer: opts.writer, trustProxy: opts.trustProxy ?? 1, hasher: opts.hasher, signInMaxRows: opts.signInMaxRows });
   const web = new WebChannel({ engine: conv.app.assistant, log, kb: conv.app.kb, records: conv.app.records, port: 0, host: '127.0.0.1', botName: '工友助手', console: staffConsole });
