@@ -287,6 +287,9 @@ const annualLeave: Calculator = (e, u, kb) => {
   return write(kb, u, 'annualLeave', e.annualLeave, parts, gigCaveat(e, u));
 };
 
+/** "怀孕5个多月": the months pregnant, and whether "多" was said. */
+const PREGNANT_MONTHS = /(?:怀孕|怀了|孕)(\d+)(?:个)?(多)?月/;
+
 const maternity: Calculator = (e, u, kb) => {
   const f = u.folded;
   if (!/(产假|生育假|坐月子|流产|引产|小产|胎停|难产|双胞胎|双胎|龙凤胎|三胞胎|(生孩子|生娃|生宝宝|生小孩|生二胎|生三胎|怀孕).{0,8}(假|休|几天|多少天|多久))/.test(f)) return undefined;
@@ -297,7 +300,7 @@ const maternity: Calculator = (e, u, kb) => {
   const lost = /(流产|引产|小产|胎停)/.test(f);
   if (lost) {
     // 第七条: under 4 months 15 days, from 4 months 42 days
-    const m = /(?:怀孕|怀了|孕)(\d+)(?:个)?(多)?月/.exec(f) ?? /(\d+)(?:个)?(多)?月.{0,6}(?:流产|引产|小产|胎停)/.exec(f);
+    const m = PREGNANT_MONTHS.exec(f) ?? /(\d+)(?:个)?(多)?月.{0,6}(?:流产|引产|小产|胎停)/.exec(f);
     if (m) parts.push(['lost', { months: `${m[1]}个${m[2] ? '多' : ''}月`, days: Number(m[1]) >= 4 ? '42天' : '15天' }]);
     parts.push(['miscarriage']);
   } else if (more || hard) {
@@ -501,7 +504,7 @@ const contractor: Calculator = (e, u, kb) => {
 const pregnantWork: Calculator = (e, u, kb) => {
   const f = u.folded;
   if (!/(怀孕|孕期|怀了|孕妇)/.test(f) || !/(夜班|晚班|加班|延长|上夜|通宵|产检|太累|干不动|减轻|轻松|休息)/.test(f)) return undefined;
-  const months = /(?:怀孕|怀了|孕)(\d+)(?:个)?(?:多)?月/.exec(f);
+  const months = PREGNANT_MONTHS.exec(f);
   const late = /(夜班|晚班|加班|延长|上夜|通宵)/.test(f) || (months && Number(months[1]) >= 7);
   return write(kb, u, 'pregnantWork', e.pregnantWork, late ? [['late'], ['rule']] : [['rule']]);
 };
