@@ -258,6 +258,47 @@ describe('the tables behind computed answers', () => {
   });
 });
 
+describe('asked in workers\' words: the rule that fits, or none', () => {
+  it('试用期工资 against 80% of the agreed pay', async () => {
+    const r = await ask('合同上工资写的5000 试用期只给我发3500 这样行吗');
+    expect(r.text).toContain('4000元');
+    expect(r.text).toContain('不合法');
+    expect(r.cited).toContain('中华人民共和国劳动合同法第二十条');
+  });
+
+  it('经济补偿 for a worker who quits because the employer did not insure them (第三十八条)', async () => {
+    const r = await ask('在公司干了整2年 一直没给交社保 我以这个理由提离职 补偿能拿几个月');
+    expect(r.text).toContain('2个月的工资');
+    expect(r.cited).toContain('中华人民共和国劳动合同法第三十八条');
+    expect((await ask('我在这干了5年半，公司拖欠工资，辞职能要多少补偿')).text).toContain('6个月的工资');
+  });
+
+  it('leaving at once, without notice, when ordered into danger', async () => {
+    const r = await ask('老板逼我们台风天还要开车上高架送货 太危险了 我能不能直接走人不提前说');
+    expect(r.text).toContain('立即解除劳动合同');
+    expect(r.text).not.toContain('提前30日');
+  });
+
+  it('二倍工资 for at most 11 months', async () => {
+    expect((await ask('一直没签合同 都快一年了 听说能要双倍工资 最多能要几个月的')).text).toContain('最多算11个月');
+  });
+
+  it('a case a page reports is not computed as if it were the worker\'s own', async () => {
+    const r = await ask('宝安那个快递员没签合同 最后拿了多少二倍工资');
+    expect(r.text).not.toContain('2倍的工资');
+  });
+
+  it('an injured worker in a pilot province is told to report in the app, after whether it is covered', async () => {
+    const r = await ask('重庆开货拉拉的 搬货的时候被砸伤了脚 新职伤管不管 要先干啥');
+    expect(r.text).toContain('一键报案');
+    expect(r.text).toContain('重庆从2022年7月1日起');
+  });
+
+  it('新加了哪些省 lists the provinces by the day they joined, though one is named', async () => {
+    expect((await ask('2025年扩大试点又新加了哪些省')).text).toContain('新增10个');
+  });
+});
+
 /** Every number the built-in law texts hold, in digits (Chinese numerals converted). */
 const LAW_NUMBERS = (() => {
   const dir = join(import.meta.dirname, '../knowledge/laws');

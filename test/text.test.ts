@@ -24,6 +24,8 @@ describe('fold', () => {
 
   it('leaves words that merely contain numerals alone', () => {
     expect(fold('统一的一次性伤残补助金')).toBe('统一的一次性伤残补助金');
+    // "哪一天" asks which day; it is not one day
+    expect(fold('试点是从哪一天开始的')).toBe('试点是从哪一天开始的');
   });
 });
 

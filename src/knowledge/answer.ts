@@ -127,14 +127,19 @@ export function lead(kb: KnowledgeBase, p: Passage, query: Query, max = LEAD_CHA
   const all = sentences(text);
   // how much of the question each sentence holds (a long word and its parts counted once)
   const plans = !!asked && !PLAN_ASKED.test(asked.folded ?? '');
-  const scored = all.map((s, i) => ({ s, i, score: (overlap(kb, query, p.chunk, s).matchedWeight - i * 0.01) * aside(s, plans) }));
+  // a question word in every sentence names the passage's subject, not what is asked about it
+  const present = all.map((s) => new Set(kb.tokenizer.terms(s)));
+  const spread = (t: string) => Math.max(1, present.filter((x) => x.has(t)).length);
+  const within: Query = { ...query, weigh: (t) => query.weigh(t) / Math.sqrt(spread(t)) };
+  const scored = all.map((s, i) => ({ s, i, score: (overlap(kb, within, p.chunk, s).matchedWeight - i * 0.01) * aside(s, plans) }));
   // the sentence with the value asked for (多少/多久/哪里) goes first among those about the question
   const best = Math.max(0, ...scored.map((c) => c.score));
-  for (const c of scored) {
-    if (!asked || !(c.score > 0 || asked.wants) || !askedPattern(asked) || !holdsAsked(c.s, asked)) continue;
-    // "去哪办": a street address answers best
-    const exact = asked.wants || (asked.asks === 'place' && VALUE_PATTERN.address.test(fold(c.s)));
-    c.score += best * (exact ? WANTED_BONUS : ASKED_BONUS) * (exact && placedValue(c.s, asked) ? 2 : 1);
+  const holding = asked && askedPattern(asked) ? scored.filter((c) => (c.score > 0 || asked.wants) && holdsAsked(c.s, asked)) : [];
+  // "去哪办": a street address answers best, before a sentence that only names an office
+  const address = asked?.asks === 'place' && !asked.wants ? holding.filter((c) => VALUE_PATTERN.address.test(fold(c.s))) : [];
+  for (const c of address.length ? address : holding) {
+    const exact = !!asked!.wants || address.length > 0;
+    c.score += best * (exact ? WANTED_BONUS : ASKED_BONUS) * (exact && placedValue(c.s, asked!) ? 2 : 1);
   }
   const picked: typeof scored = [];
   let length = 0;
@@ -300,7 +305,7 @@ export function composeAnswer(kb: KnowledgeBase, r: Retrieval, u: Understanding)
 function curatedAnswer(kb: KnowledgeBase, r: Retrieval): Answer {
   const faq = r.faq!.passage;
   const basis = r.passages.filter((x) => x.doc.id !== faq.doc.id && x.doc.title === faq.chunk.faq?.basis).slice(0, 1);
-  const cited = [faq, ...basis, ...citedArticles(kb, faq)].slice(0, MAX_SOURCES);
+  const cited = [faq, ...basis, ...citedArticles(kb, faq)].filter((p, i, all) => all.findIndex((q) => q.chunk.id === p.chunk.id) === i).slice(0, MAX_SOURCES);
   // room left: what else answers the question well (a page staff added on the same subject)
   for (const p of r.passages) {
     if (cited.length >= MAX_SOURCES) break;

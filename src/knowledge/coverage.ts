@@ -17,7 +17,7 @@ import { NEW_SCHEME, type Understanding } from './understand.ts';
 
 const s = z.string();
 const textsSchema = z.object({
-  both: s, onDay: s, beforeStart: s, province: s, provinceOut: s, platform: s, platformOut: s, courier: s, contract: s, confirm: s,
+  both: s, onDay: s, beforeStart: s, province: s, provinceOut: s, platform: s, platformOut: s, courier: s, contract: s, confirm: s, steps: s,
   industries: s, platforms: s, provinces: s,
 });
 export type CoverageTexts = z.infer<typeof textsSchema>;
@@ -30,7 +30,7 @@ const COVERED =
   /(有没有|有吗|有么|有不|有没|有木有|有没得|没有吗|有.{0,8}(吗|么|不|没)$|能不能(参加|享受|保|有|上|买|报|参保)|能(参加|享受|保|有|参保)|可以(参加|享受|有|参保)|算不算|在不在|纳入|试点|名单|覆盖|开始|什么时候|啥时候|哪年|几时|管不管|保不保|包括|包不包括|全国|推开|推广|扩大|铺开|是真的)/;
 /** …but not one about something else there: its documents, money, who does what, part-time work. */
 const OTHER_ASPECT =
-  /((算不算|算|属于|属不属于|能不能算)(是)?(职业伤害|工伤|职伤)|文件|文号|几号|通知|办法|规定|细则|规程|谁|多少|交钱|掏钱|缴费|交费|费用|兼职|众包|全职|专送|劳动合同|劳动关系|调查|确认|材料|流程|怎么|咋|如何|待遇|赔|报案|电话|热线|年龄|岁|多久|几天|这种|这样的|这情况|这也算|除了|别的|其他(的)?(保险|保障))/;
+  /((算不算|算|属于|属不属于|能不能算)(是)?(职业伤害|工伤|职伤)|文件|文号|几号|通知|办法|规定|细则|规程|谁|多少|交钱|掏钱|缴费|交费|费用|兼职|众包|全职|专送|劳动合同|劳动关系|调查|确认|材料|流程|怎么|咋|如何|待遇|赔|报案|电话|热线|年龄|岁|多久|几天|几家|几个|一共|总共|这种|这样的|这情况|这也算|除了|别的|其他(的)?(保险|保障))/;
 
 /** Which industries, platforms or provinces the pilot takes in, asked without naming one. */
 const LISTING = /(哪些|哪几|几个|几家|多少个|多少家|都是|都有|有什么|是什么)(行业|平台|省|地区|地方|城市)|(行业|平台|省份|地区)(有哪些|是哪些|都有|有几|有多少|都是|包括)|(覆盖|包括|纳入)(了)?(哪些|什么|哪几)(行业|平台|省|地区|地方|城市)|(行业|平台|省|省市|省份).{0,12}(哪几个|哪几家|还有哪|都有谁)/;
@@ -45,8 +45,8 @@ export function coverageAnswer(kb: KnowledgeBase, pilot: Pilot, t: CoverageTexts
     return chunk ? { chunk, doc, score: 1 } : undefined;
   };
   // "除了北京上海 还有哪几个": naming some of them still asks for the list
-  const some = !province || /(除了|还有|另外|其他|其余)/.test(f);
-  if (NEW_SCHEME.test(f) && some && !platform && !otherPlatform && LISTING.test(f)) return listing(pilot, t, f, section);
+  const some = !province || /(除了|还有|另外|其他|其余|新加|新增|加了|新纳入|扩大)/.test(f);
+  if ((NEW_SCHEME.test(f) || /试点/.test(f)) && some && !platform && !otherPlatform && LISTING.test(f)) return listing(pilot, t, f, section);
   // the platform's own name ("美团众包") says nothing about what is asked
   const rest = platform ? platformNames(pilot, platform).reduce((x, n) => x.replaceAll(fold(n), ''), f) : f;
   const about = NEW_SCHEME.test(f) || (INSURED.test(f) && (platform || otherPlatform) && u.asks === 'yesno') || (/(试点|名单)/.test(f) && (platform || province));
@@ -98,9 +98,27 @@ export function coverageAnswer(kb: KnowledgeBase, pilot: Pilot, t: CoverageTexts
     if (courier) parts.push(fill(t.courier, { industries }));
     parts.push(t.contract);
   }
+  // "被砸伤了…要先干啥": the first steps, after whether it is covered
+  if (pv || pf) {
+    const steps = STEPS.test(f) && INJURED.test(f) && stepSection(kb);
+    if (steps) {
+      cites[4] = steps;
+      parts.push(t.steps);
+    }
+  }
   if (!(province && !pv)) parts.push(t.confirm);
   const { body, passages } = numberCitations(parts.join(''), cites);
   return passages.length ? { body, passages, rule: 'coverage', ignored: false } : undefined;
+}
+
+const STEPS = /(先干啥|先干什么|先做什么|先做啥|第一步|该干啥|要干啥|该怎么办|怎么办|咋办|咋整|咋弄|咋个弄|怎么弄|怎么报|咋报|下一步)/;
+const INJURED = /(受伤|伤了|摔|撞|砸|骨折|流血|出事|事故|车祸|扭伤|烫伤|咬)/;
+
+/** The section on reporting the injury in the platform's app, from 《新职伤：发生事故后怎么办》. */
+function stepSection(kb: KnowledgeBase): Passage | undefined {
+  const doc = [...kb.docs.values()].find((d) => d.title === '新职伤：发生事故后怎么办' && d.status === 'active');
+  const chunk = doc && kb.store.chunkBySection(doc.id, '第二步：马上在平台App里一键报案');
+  return doc && chunk ? { chunk, doc, score: 1 } : undefined;
 }
 
 /** The platform's name and aliases, longest first. */

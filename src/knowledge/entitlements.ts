@@ -20,7 +20,7 @@ const s = z.string();
 
 export const entitlementsSchema = z.object({
   noContract: s,
-  severance: rule({ yours: s, amount: s, capped: s, illegal: s, illegalMonths: s, rule: s, wage: s, when: s }),
+  severance: rule({ yours: s, quitCause: s, amount: s, capped: s, illegal: s, illegalMonths: s, rule: s, wage: s, when: s }),
   nursing: rule({ rule: s, yours: s }),
   holidays: rule({ total: s }),
   partTime: rule({ what: s, end: s, pay: s }),
@@ -28,17 +28,17 @@ export const entitlementsSchema = z.object({
   contractor: rule({ rule: s, how: s }),
   pregnantWork: rule({ late: s, rule: s }),
   noFault: rule({ rule: s, unfit: s, severance: s, union: s, protected: s }),
-  doubleWage: rule({ rule: s, span: s, yours: s }),
+  doubleWage: rule({ rule: s, span: s, yours: s, most: s }),
   overtime: rule({ amount: s, holiday: s, restDay: s, extended: s, rule: s, limit: s }),
   annualLeave: rule({ yours: s, tooSoon: s, rule: s, unused: s, joined: s, leaving: s, leavingRule: s, unusedPay: s }).extend({
     tiers: z.array(z.object({ years: z.number(), days: z.number() })).min(1),
   }),
   maternity: rule({ yours: s, rule: s, miscarriage: s, lost: s, pay: s, local: s }).extend({ base: z.number(), extra: z.number() }),
-  probation: rule({ yours: s, none: s, rule: s, pay: s, quit: s, once: s, illegal: s }).extend({ tiers: z.array(z.object({ months: z.number(), max: s })).min(1) }),
+  probation: rule({ yours: s, none: s, rule: s, pay: s, payYours: s, payBelow: s, payAbove: s, payLeast: s, quit: s, once: s, illegal: s }).extend({ tiers: z.array(z.object({ months: z.number(), max: s })).min(1) }),
   injuryDeadline: rule({ yours: s, rule: s, decision: s }),
   arbitrationDeadline: rule({ yours: s, rule: s, wages: s, interrupt: s }),
   inspectionDeadline: rule({ rule: s, yours: s }),
-  resignation: rule({ notice: s, unpaid: s }),
+  resignation: rule({ notice: s, unpaid: s, danger: s }),
   unemployment: rule({ yours: s, rule: s, amount: s, who: s }).extend({ tiers: z.array(z.object({ years: z.number(), months: z.number() })).min(1) }),
   disability: rule({ yours: s, amount: s, allowance: s, noAllowance: s }).extend({ months: z.array(z.number()).length(10), allowance: z.array(z.number()).length(6) }),
   socialInsurance: rule({ rule: s, arrears: s, quit: s }),
@@ -81,7 +81,7 @@ const USES: Partial<Record<keyof Entitlements, (keyof Facts)[]>> = {
 const given = (v: unknown) => (Array.isArray(v) ? v.length > 0 : v !== undefined);
 
 /** The texts that are computed from the worker's own facts. */
-const SPECIFIC = new Set(['yours', 'amount', 'capped', 'allowance', 'total', 'illegal', 'illegalMonths', 'joined', 'leaving', 'unusedPay', 'lost', 'none']);
+const SPECIFIC = new Set(['yours', 'payYours', 'most', 'amount', 'capped', 'allowance', 'total', 'illegal', 'illegalMonths', 'joined', 'leaving', 'unusedPay', 'lost', 'none']);
 
 /**
  * Replaces the {1} {2} … marks of a text with [n] numbers of the passages they name, numbered in
@@ -145,6 +145,8 @@ const severance: Calculator = (e, u, kb) => {
   const f = u.folded;
   const named = /(经济补偿|补偿金|遣散|n\+1|赔偿金|补偿)/.test(f);
   const dismissed = /(裁员|被裁|裁了|辞退|开除|解除|炒了|炒鱿鱼|不续签|不续约|不续了|合同到期|倒闭|搬迁|让我走|叫我走|劝退|不用来了|别来了|不要来了)/.test(f) && /(补|赔|钱|给多少|几个月)/.test(f);
+  // the worker leaves because the employer did not pay or insure them (第三十八条): compensation too
+  const quitCause = UNPAID.test(f) && QUIT.test(f);
   const worked = u.facts.monthsWorked;
   // how much, or whether with the time worked given; not part-time work (no compensation, 第七十一条)
   const asked = u.asks === 'amount' || (worked !== undefined && dismissed && (u.asks === 'yesno' || u.asks === 'other'));
@@ -166,7 +168,9 @@ const severance: Calculator = (e, u, kb) => {
       if (illegal) parts.push(['illegal', { formula: `${yuan(n * wage)}×2=${yuan(2 * n * wage)}` }]);
     } else if (illegal) parts.push(['illegalMonths', { months: monthsOfPay(2 * n) }]);
   }
-  parts.push(['rule'], ['wage'], ['when']);
+  if (quitCause) parts.push(['quitCause']);
+  parts.push(['rule'], ['wage']);
+  if (!quitCause) parts.push(['when']);
   return write(kb, u, 'severance', e.severance, parts, gigCaveat(e, u));
 };
 
@@ -200,6 +204,8 @@ const doubleWage: Calculator = (e, u, kb) => {
   const parts: [string, Record<string, string>?][] = [];
   if (worked !== undefined && worked >= 2) parts.push(['yours', { worked: duration(worked), months: `${Math.min(worked, 12) - 1}个月` }]);
   parts.push(['rule'], ['span']);
+  // "最多能要几个月": from the day after the first month to the day before the year is full
+  if ((worked === undefined || worked >= 12) && /(最多|最长|几个月|多少个月|多久)/.test(f)) parts.push(['most', { months: '11个月' }]);
   return write(kb, u, 'doubleWage', e.doubleWage, parts, gigCaveat(e, u));
 };
 
@@ -331,11 +337,24 @@ const probation: Calculator = (e, u, kb) => {
     const months = agreed ? Number(agreed[1] ?? agreed[2]) : undefined;
     if ((months !== undefined && (!max || months > parseInt(max.max, 10))) || /(赔偿|违法|超过|超出|超了)/.test(f)) parts.push(['illegal']);
   }
-  if (pay) parts[term !== undefined ? 'push' : 'unshift'](['pay']);
+  const paid = probationPay(f);
+  if (paid) parts.unshift(['payYours', paid], [paid.paid === undefined ? 'payLeast' : Number(paid.paid) < Number(paid.least) ? 'payBelow' : 'payAbove', paid]);
+  else if (pay) parts[term !== undefined ? 'push' : 'unshift'](['pay']);
   if (quit) parts.push(['quit']);
   if ((!quit && !pay) || u.asks === 'period') parts.push(['rule']);
   return write(kb, u, 'probation', e.probation, parts, gigCaveat(e, u));
 };
+
+/** "合同写5000 试用期只给3500": 80% of the agreed pay, and what is paid, to compare (第二十条). */
+function probationPay(f: string): Record<string, string> | undefined {
+  const agreed = /(?:合同|约定|说好|谈好|转正)[^\d，。]{0,10}?(\d{4,6})(?:元|块)?/.exec(f);
+  if (!agreed) return undefined;
+  const wage = Number(agreed[1]);
+  const rest = f.slice(0, agreed.index) + ' ' + f.slice(agreed.index + agreed[0].length);
+  const given = /试用期[^\d，。]{0,10}?(\d{3,6})(?:元|块)?/.exec(rest);
+  const paid = given && Number(given[1]) !== wage ? { paid: yuan(Number(given[1])) } : {};
+  return { wage: yuan(wage), least: yuan(wage * 0.8), ...paid };
+}
 
 const injuryDeadline: Calculator = (e, u, kb) => {
   const f = u.folded;
@@ -372,13 +391,20 @@ const inspectionDeadline: Calculator = (e, u, kb) => {
 };
 
 /** Pay held back or social insurance not paid: what lets a worker quit with compensation (第三十八条). */
+/** 第三十八条第二款: forced labour or orders that endanger the worker's life. */
+const DANGER = /(冒险作业|危险|不安全|危及|要命|送命|强迫|逼我|逼着|逼我们|威胁|暴力|殴打|打人|关起来|限制.{0,4}自由|违章指挥|台风|暴雨|暴雪)/;
+const COMPENSATION_ASKED = /(补偿|赔).{0,6}(几个月|多少)|(几个月|多少).{0,4}(补偿|赔)/;
+const QUIT = /(辞职|离职|走人|不干了|不想干了|解除合同|解除劳动合同)/;
 const UNPAID = /((拖欠|欠|不发|克扣|没发|未发|拖)(了|我)?.{0,6}(工资|工钱|薪|钱)|(没|不|未)(给我?)?(交|缴|上)社保)/;
 
 const resignation: Calculator = (e, u, kb) => {
   const f = u.folded;
   if (!/(辞职|离职|不干了|不想干了|走人|跳槽|解除合同|解除劳动合同)/.test(f) || /(仲裁|违约金|培训|服务期|竞业|已经离职|离职了|离职.{0,2}(年|个月))/.test(f)) return undefined;
   const unpaid = UNPAID.test(f);
+  if (DANGER.test(f) && !/(补偿|赔偿).{0,4}(几个月|多少)/.test(f)) return write(kb, u, 'resignation', e.resignation, [['danger']]);
   if (/(补偿|赔偿|试用期|年假|年休假)/.test(f.replace(/(非|不在|过了)试用期/g, '')) && !unpaid) return undefined;
+  // "干了2年没交社保，辞职能补几个月": the compensation is computed by severance
+  if (unpaid && u.facts.monthsWorked !== undefined && COMPENSATION_ASKED.test(f)) return undefined;
   // held-back pay: the worker may leave at once (第三十八条), not after 30 days' notice
   if (unpaid) return write(kb, u, 'resignation', e.resignation, [['unpaid']]);
   if (!/(提前|预告|通知|打招呼|多久|几天|不让走|不批|不同意|不放人|押|扣)/.test(f)) return undefined;
@@ -426,6 +452,8 @@ const socialInsurance: Calculator = (e, u, kb) => {
   const f = u.folded;
   if (!/((没|不|未|还没)(给我?|帮我)?(交|缴|上|买)社保|社保.{0,8}(转正|试用期|以后再|再交|不交|没交|断交|补交|补缴)|试用期.{0,6}社保)/.test(f) || /(自愿|放弃|声明|承诺)/.test(f)) return undefined;
   const parts: [string][] = [['rule']];
+  // "干了2年没交社保，辞职能补几个月": the compensation is computed by severance
+  if (u.facts.monthsWorked !== undefined && QUIT.test(f) && COMPENSATION_ASKED.test(f)) return undefined;
   if (/(补|欠|断)/.test(f)) parts.push(['arrears']);
   if (/(辞职|离职|不干|走人|解除|补偿)/.test(f)) parts.push(['quit']);
   return write(kb, u, 'socialInsurance', e.socialInsurance, parts, gigCaveat(e, u));
@@ -523,7 +551,11 @@ const CALCULATORS: Calculator[] = [
   injuryDeadline, arbitrationDeadline, inspectionDeadline, resignation,
 ];
 
+/** "宝安那个快递员最后拿了多少": a case someone reported, which a page tells, not the worker's own. */
+const REPORTED_CASE = /(那个|那位|那名|这个|这位|那起|该)(快递员|骑手|司机|小哥|工人|员工|女工|职工|外卖员|劳动者|师傅|案)|案例|案子|报道|新闻|判决|法院判|判了/;
+
 export function computeEntitlement(e: Entitlements, u: Understanding, kb: KnowledgeBase): Computed | undefined {
+  if (REPORTED_CASE.test(u.folded)) return undefined;
   for (const c of CALCULATORS) {
     const r = c(e, u, kb);
     if (r) return r;
