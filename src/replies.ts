@@ -10,6 +10,7 @@ const replySchema = z.object({
   sourcesHeading: z.string(),
   notSure: z.string(),
   maybe: z.string(),
+  unverified: z.string(),
   greeting: z.string(),
   help: z.string(),
   outOfScope: z.string(),
@@ -34,5 +35,7 @@ export const replies = {
   ...texts,
   notSure: (list: string) => fill(texts.notSure, { hotlines: list }),
   maybe: (answer: string) => fill(texts.maybe, { answer, hotlines: hotlineList() }),
+  /** The answer says our knowledge lacks the fact: not a confident answer, and staff should fill it in. */
+  unverified: (answer: string) => fill(texts.unverified, { answer, hotlines: hotlineList() }),
   outOfScope: () => fill(texts.outOfScope, { hotlines: hotlineList() }),
 };

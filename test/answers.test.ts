@@ -18,6 +18,29 @@ afterAll(() => {
 });
 
 describe('answers on the built-in knowledge base', () => {
+  it('says plainly that a fact is not verified yet, and is not sure (the question goes to staff)', async () => {
+    const r = await app.ask('新职伤有年龄限制吗 俺都61了还能保不');
+    expect(r.confident).toBe(false);
+    expect(r.answer).toContain('还没有核实到确切的规定');
+    expect(r.answer).toContain('12351');
+  });
+
+  it('does not answer a question about 新职伤 paperwork with what the assistant itself does', async () => {
+    const r = await app.ask('平台给俺上新职伤 俺这边得做啥登记手续不');
+    expect(r.sources.map((s) => s.section)).not.toContain('工友助手能干啥？');
+  });
+
+  it('is not sure of an answer to "how long" that holds only the year a notice came out', async () => {
+    const r = await app.ask('新就业形态劳动纠纷一站式调解的调解期限是多久？');
+    // once it was confident with "2024年，人社部……发了通知" and no length of time
+    expect(r.confident && !r.answer.includes('15日')).toBe(false);
+  });
+
+  it('names the first seven pilot platforms and a province\'s own document number', async () => {
+    expect((await app.ask('第一批参加职业伤害保障试点的是哪7家平台')).answer).toContain('快狗打车');
+    expect((await app.ask('北京职业伤害保障的政策文件是哪个号')).answer).toContain('京人社工发〔2025〕8号');
+  });
+
   it('does not answer an injury question with the FAQ about legislation (外卖员 once counted twice)', async () => {
     const r = await app.ask('外卖员受伤了怎么办');
     expect(r.answer).not.toContain('新就业形态劳动者权益保障办法');

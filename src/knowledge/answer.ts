@@ -105,6 +105,9 @@ function monthClause(all: string[], month: string): string | undefined {
   return undefined;
 }
 
+/** Our own text saying the fact is not known yet ("我们还没有核实到正式条文"). */
+const UNVERIFIED = /(还没有|没有|尚未|未能)(查到|核实到|找到|核实)(公开的|正式|官方|确切|统一)|我们还没有(查到|核实|找到)/;
+
 /** A plan ("下一步…力争…") is not what is now; a worker's own letter ("我是…骑手") is not the reply. */
 const PLAN = /(下一步|力争|计划|将要|拟|预计|目标|明年|今后|将在|将于)/;
 const PLAN_ASKED = /(打算|计划|准备|将|目标|力争|明年|今后|以后|下一步|预计|要建|要发展|多少年)/;
@@ -226,6 +229,8 @@ function faqFits(kb: KnowledgeBase, faq: Passage, u: Understanding): boolean {
   const text = fold(faq.chunk.text);
   if (!holdsAsked(text, u)) return false;
   if (answersWhether(faq, u)) return false;
+  // an answer about the assistant itself, for a question that is not about it
+  if (/助手/.test(faq.chunk.faq?.question ?? '') && !/(助手|你|机器人|客服|这个号)/.test(u.folded)) return false;
   // a question about the 新职伤 scheme is not answered by a curated answer that never names it
   if (NEW_SCHEME.test(u.folded) && !NEW_SCHEME.test(`${text}${fold(faq.chunk.faq?.question ?? '')}`)) return false;
   const { province, platform, otherPlatform } = u.facts;
@@ -286,14 +291,17 @@ export function composeAnswer(kb: KnowledgeBase, r: Retrieval, u: Understanding)
   const ownWords = first.doc.kind !== 'law' || overlap(kb, r, first.chunk, indexText(first.chunk)).coverage >= answerTuning.lawOwnCoverage;
   // …and what the worker reads first holds the question too, not only the passage around it
   const leadFits = first.doc.kind === 'law' || overlap(kb, r, first.chunk, `${first.chunk.path.join(' ')}\n${leading}`).coverage >= answerTuning.leadCoverage;
-  const confident = strong && ownWords && leadFits && holdsAsked(leading, u) && !answersWhether(first, u);
+  const sure = strong && ownWords && leadFits && holdsAsked(leading, u) && !answersWhether(first, u);
+  // what we lead with says we have not verified it: the worker hears that, and staff get the gap
+  const unverified = sure && UNVERIFIED.test(leading);
+  const confident = sure && !unverified;
   // not sure: the next passage on the question is shown too, so the worker can see which fits
-  const next = confident || rule > 0 ? -1 : cited.findIndex((p, i) => i > 0 && p.doc.id !== first.doc.id && !p.citedBy);
+  const next = confident || unverified || rule > 0 ? -1 : cited.findIndex((p, i) => i > 0 && p.doc.id !== first.doc.id && !p.citedBy);
   if (next > 0) body += `\n\n${lead(kb, cited[next]!, r, RULE_CHARS, u)} [${next + 1}]`;
   const answer = withSources(body, cited);
   // Half sure: show what was found, say so plainly, and still point to people who can help.
   return {
-    answer: confident ? answer : replies.maybe(answer),
+    answer: confident ? answer : unverified ? replies.unverified(answer) : replies.maybe(answer),
     confident,
     sources: cited.map((p, i) => toSource(p, i + 1)),
     kind: 'passages',
@@ -312,9 +320,11 @@ function curatedAnswer(kb: KnowledgeBase, r: Retrieval): Answer {
     if (cited.some((c) => c.chunk.id === p.chunk.id || c.doc.id === p.doc.id)) continue;
     if (overlap(kb, r, p.chunk).coverage >= answerTuning.minCoverage) cited.push(p);
   }
+  const text = withSources(`${faq.chunk.text.trim()} [1]`, cited);
+  const known = !UNVERIFIED.test(faq.chunk.text);
   return {
-    answer: withSources(`${faq.chunk.text.trim()} [1]`, cited),
-    confident: true,
+    answer: known ? text : replies.unverified(text),
+    confident: known,
     sources: cited.map((p, i) => toSource(p, i + 1)),
     kind: 'faq',
     passages: cited,

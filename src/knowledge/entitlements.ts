@@ -352,8 +352,9 @@ function probationPay(f: string): Record<string, string> | undefined {
   const wage = Number(agreed[1]);
   const rest = f.slice(0, agreed.index) + ' ' + f.slice(agreed.index + agreed[0].length);
   const given = /试用期[^\d，。]{0,10}?(\d{3,6})(?:元|块)?/.exec(rest);
-  const paid = given && Number(given[1]) !== wage ? { paid: yuan(Number(given[1])) } : {};
-  return { wage: yuan(wage), least: yuan(wage * 0.8), ...paid };
+  const out: Record<string, string> = { wage: yuan(wage), least: yuan(wage * 0.8) };
+  if (given && Number(given[1]) !== wage) out.paid = yuan(Number(given[1]));
+  return out;
 }
 
 const injuryDeadline: Calculator = (e, u, kb) => {
@@ -395,7 +396,7 @@ const inspectionDeadline: Calculator = (e, u, kb) => {
 const DANGER = /(冒险作业|危险|不安全|危及|要命|送命|强迫|逼我|逼着|逼我们|威胁|暴力|殴打|打人|关起来|限制.{0,4}自由|违章指挥|台风|暴雨|暴雪)/;
 const COMPENSATION_ASKED = /(补偿|赔).{0,6}(几个月|多少)|(几个月|多少).{0,4}(补偿|赔)/;
 const QUIT = /(辞职|离职|走人|不干了|不想干了|解除合同|解除劳动合同)/;
-const UNPAID = /((拖欠|欠|不发|克扣|没发|未发|拖)(了|我)?.{0,6}(工资|工钱|薪|钱)|(没|不|未)(给我?)?(交|缴|上)社保)/;
+const UNPAID = /((拖欠|欠|不发|克扣|没发|未发|拖)(了|我)?.{0,6}(工资|工钱|薪|钱)|(没|不|未)(给我?)?(交|缴|上)社保|未(及时)?(足额)?支付(劳动)?报酬|未(依法)?(为劳动者)?缴纳社会保险)/;
 
 const resignation: Calculator = (e, u, kb) => {
   const f = u.folded;
