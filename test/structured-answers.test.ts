@@ -294,6 +294,21 @@ describe('asked in workers\' words: the rule that fits, or none', () => {
     expect(r.text).toContain('重庆从2022年7月1日起');
   });
 
+  it('one public holiday\'s days, from 放假办法第二条', async () => {
+    expect((await ask('2025年开始春节法定放几天假')).text).toContain('春节放假4天');
+  });
+
+  it('a clause that ends the contract on pregnancy is void', async () => {
+    const r = await ask('劳动合同中约定女职工怀孕即自动离职，该条款是否有效？');
+    expect(r.text).toContain('无效');
+    expect(r.cited).toContain('中华人民共和国劳动合同法实施条例第十三条');
+  });
+
+  it('赔偿金 for a dismissal without reason, and 经济补偿 when a short contract is not renewed', async () => {
+    expect((await ask('在厂里干了2年3个月 老板一句话就把我开了 啥理由都没有 我能要多少赔偿')).text).toContain('5个月的工资');
+    expect((await ask('合同签的4个月 到期公司不续了 有补偿没')).text).toContain('半个月的工资');
+  });
+
   it('新加了哪些省 lists the provinces by the day they joined, though one is named', async () => {
     expect((await ask('2025年扩大试点又新加了哪些省')).text).toContain('新增10个');
   });

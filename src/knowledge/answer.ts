@@ -225,12 +225,15 @@ const YES_NO_OPENING = /^(能|不能|有|没有|可以|不可以|算|不算|是�
 
 const answersWhether = (p: Passage, u: Understanding) => ['definition', 'place', 'procedure'].includes(u.asks) && YES_NO_OPENING.test(p.chunk.text.trim());
 
+/** A passage about the assistant itself ("工友助手能干啥？"), for a question that is not about it. */
+const aboutAssistant = (p: Passage, u: Understanding) =>
+  /助手/.test(`${p.doc.title} ${p.chunk.section ?? ''} ${p.chunk.faq?.question ?? ''}`) && !/(助手|你|机器人|客服|这个号)/.test(u.folded);
+
 function faqFits(kb: KnowledgeBase, faq: Passage, u: Understanding): boolean {
   const text = fold(faq.chunk.text);
   if (!holdsAsked(text, u)) return false;
   if (answersWhether(faq, u)) return false;
-  // an answer about the assistant itself, for a question that is not about it
-  if (/助手/.test(faq.chunk.faq?.question ?? '') && !/(助手|你|机器人|客服|这个号)/.test(u.folded)) return false;
+  if (aboutAssistant(faq, u)) return false;
   // a question about the 新职伤 scheme is not answered by a curated answer that never names it
   if (NEW_SCHEME.test(u.folded) && !NEW_SCHEME.test(`${text}${fold(faq.chunk.faq?.question ?? '')}`)) return false;
   const { province, platform, otherPlatform } = u.facts;
@@ -262,7 +265,7 @@ export function composeAnswer(kb: KnowledgeBase, r: Retrieval, u: Understanding)
   for (const p of r.passages) {
     if (cited.length >= MAX_SOURCES) break;
     if (p.score < top.score * answerTuning.sourceRatio) break;
-    if (cited.some((c) => c.chunk.id === p.chunk.id)) continue;
+    if (cited.some((c) => c.chunk.id === p.chunk.id) || aboutAssistant(p, u)) continue;
     // A further source must be about the question too, or be the rule a cited passage rests on.
     if (cited.length && !p.citedBy && overlap(kb, r, p.chunk).coverage < answerTuning.sourceCoverage) continue;
     cited.push(p);

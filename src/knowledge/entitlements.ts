@@ -22,7 +22,7 @@ export const entitlementsSchema = z.object({
   noContract: s,
   severance: rule({ yours: s, quitCause: s, amount: s, capped: s, illegal: s, illegalMonths: s, rule: s, wage: s, when: s }),
   nursing: rule({ rule: s, yours: s }),
-  holidays: rule({ total: s }),
+  holidays: rule({ total: s, one: s }),
   partTime: rule({ what: s, end: s, pay: s }),
   death: rule({ rule: s }),
   contractor: rule({ rule: s, how: s }),
@@ -44,7 +44,7 @@ export const entitlementsSchema = z.object({
   socialInsurance: rule({ rule: s, arrears: s, quit: s }),
   waiver: rule({ rule: s, insurance: s }),
   sick: rule({ rule: s, remedy: s }),
-  pregnancy: rule({ rule: s, remedy: s, probation: s, expiry: s }),
+  pregnancy: rule({ rule: s, remedy: s, probation: s, expiry: s, clause: s }),
 });
 
 export type Entitlements = z.infer<typeof entitlementsSchema>;
@@ -144,16 +144,18 @@ type Calculator = (e: Entitlements, u: Understanding, kb: KnowledgeBase) => Comp
 const severance: Calculator = (e, u, kb) => {
   const f = u.folded;
   const named = /(经济补偿|补偿金|遣散|n\+1|赔偿金|补偿)/.test(f);
-  const dismissed = /(裁员|被裁|裁了|辞退|开除|解除|炒了|炒鱿鱼|不续签|不续约|不续了|合同到期|倒闭|搬迁|让我走|叫我走|劝退|不用来了|别来了|不要来了)/.test(f) && /(补|赔|钱|给多少|几个月)/.test(f);
+  const dismissed = /(裁员|被裁|裁了|辞退|开除|解除|炒了|炒鱿鱼|把我开了|给开了|被开了|不续签|不续约|不续了|合同到期|倒闭|搬迁|让我走|叫我走|劝退|不用来了|别来了|不要来了)/.test(f) && /(补|赔|钱|给多少|几个月)/.test(f);
   // the worker leaves because the employer did not pay or insure them (第三十八条): compensation too
   const quitCause = UNPAID.test(f) && QUIT.test(f);
-  const worked = u.facts.monthsWorked;
+  // "合同签的4个月 到期不续了": the whole term was worked
+  const expired = /(到期|期满)/.test(f) && /(不续|不签|不要了|终止|让我走)/.test(f);
+  const worked = u.facts.monthsWorked ?? (expired && u.facts.contractMonths !== Infinity ? u.facts.contractMonths : undefined);
   // how much, or whether with the time worked given; not part-time work (no compensation, 第七十一条)
   const asked = u.asks === 'amount' || (worked !== undefined && dismissed && (u.asks === 'yesno' || u.asks === 'other'));
   if (!(named || dismissed) || !asked || INJURY.test(f) || /(兼职|非全日制|小时工|竞业)/.test(f)) return undefined;
   const parts: [string, Record<string, string>?][] = [];
   const wage = u.facts.wage;
-  const illegal = /(赔偿金|违法(解除|辞退|开除)|无缘无故|没有理由|没理由|没说.{0,3}理由|不说.{0,3}理由|随便(开|辞|炒)|说开就开|2倍|二倍|双倍)/.test(f);
+  const illegal = /(赔偿金|违法(解除|辞退|开除)|无缘无故|没有理由|没理由|理由都没|没说.{0,3}理由|不说.{0,3}理由|随便(开|辞|炒)|说开就开|2倍|二倍|双倍)/.test(f);
   if (worked !== undefined) {
     const n = severanceMonths(worked);
     const average = localAverageWage(f);
@@ -470,7 +472,10 @@ const waiver: Calculator = (e, u, kb) => {
 
 const pregnancy: Calculator = (e, u, kb) => {
   const f = u.folded;
-  if (!/(怀孕|孕期|怀了|有了身孕|产期|哺乳|生孩子|生育)/.test(f) || !/(辞退|开除|解除|让.{0,2}走|叫.{0,2}走|走人|别来了|不用来了|炒|裁|劝退|降工资|降薪|调岗|辞了|到期|期满|不续)/.test(f)) return undefined;
+  const pregnant = /(怀孕|孕期|怀了|有了身孕|产期|哺乳|生孩子|生育)/.test(f);
+  // "合同约定怀孕即自动离职，是否有效": a term the law does not allow
+  if (pregnant && /(约定|条款|写着|写了|规定|签了).{0,16}(自动|即|就)(离职|终止|解除|辞职|走人)/.test(f)) return write(kb, u, 'pregnancy', e.pregnancy, [['clause'], ['rule']]);
+  if (!pregnant || !/(辞退|开除|解除|让.{0,2}走|叫.{0,2}走|走人|别来了|不用来了|炒|裁|劝退|降工资|降薪|调岗|辞了|到期|期满|不续)/.test(f)) return undefined;
   const parts: [string][] = [['rule']];
   if (/(到期|期满|不续|续签|续约)/.test(f)) parts.unshift(['expiry']);
   if (/试用期/.test(f)) parts.push(['probation']);
@@ -489,14 +494,30 @@ const nursing: Calculator = (e, u, kb) => {
 };
 
 /** How many days of public holidays a year: summed from the holiday rules' own article. */
+/** The holidays of 放假办法第二条 by the names workers use. */
+const HOLIDAY_NAMES: [string, RegExp][] = [
+  ['元旦', /元旦/],
+  ['春节', /(春节|过年|大年)/],
+  ['清明', /清明/],
+  ['劳动节', /(劳动节|五一)/],
+  ['端午', /端午/],
+  ['中秋', /中秋/],
+  ['国庆', /(国庆|十一长假)/],
+];
+
 const holidays: Calculator = (e, u, kb) => {
   const f = u.folded;
-  if (!/(法定节假日|法定假日|法定节日|法定休假日|全体公民放假)/.test(f) || !/(几天|多少天|一共|总共|多少个|加起来)/.test(f)) return undefined;
+  const named = HOLIDAY_NAMES.find(([, re]) => re.test(f))?.[0];
+  const howMany = /(几天|多少天|一共|总共|多少个|加起来)/.test(f);
+  // "春节法定放几天假": that holiday; "法定节假日一共几天": all of them
+  if (!howMany || (!named && !/(法定节假日|法定假日|法定节日|法定休假日|全体公民放假)/.test(f)) || (named && !/(放|休|假)/.test(f)) || /(加班|工资|三倍|300)/.test(f)) return undefined;
   const cite = e.holidays.cites[0]!;
   const article = lawArticle(kb, cite.law, cite.article);
   if (!article) return undefined;
-  const days = [...article.chunk.text.matchAll(/）([^，,（）]{2,6})，放假(\d+)天/g)].map((m) => ({ name: m[1]!, n: Number(m[2]) }));
+  const days = [...article.chunk.text.matchAll(/）([^，,（）]{2,6})，放假(\d+)天（([^）]+)）/g)].map((m) => ({ name: m[1]!, n: Number(m[2]), when: m[3]! }));
   if (!days.length) return undefined;
+  const one = named && days.find((d) => d.name.startsWith(named));
+  if (one) return write(kb, u, 'holidays', e.holidays, [['one', { name: one.name, days: String(one.n), when: one.when }]]);
   const total = days.reduce((a, d) => a + d.n, 0);
   return write(kb, u, 'holidays', e.holidays, [['total', { total: String(total), list: days.map((d) => `${d.name}${d.n}天`).join('、') }]]);
 };

@@ -96,6 +96,8 @@ const SLIPS: [RegExp, string][] = [
   [/补尝/g, '补偿'],
   [/赔尝/g, '赔偿'],
   [/社宝/g, '社保'],
+  [/加版费|加斑费/g, '加班费'],
+  [/(报|认定|算|申请)工商/g, '$1工伤'],
 ];
 
 export function fixSlips(text: string): string {

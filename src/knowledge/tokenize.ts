@@ -15,7 +15,7 @@ const STOPWORDS = new Set(
     '应该 得 地 着 过 等 等等 呢 吗 嘛 哎 唉 诶 喂 老 很 太 非常 特别 真的 到底 究竟 一直 总是 或者 ' +
     // question words and fillers of how workers ask: they say a question is asked, not what it is about
     '哪个 哪位 哪家 哪种 哪样 干嘛 干啥 咋整 咋弄 怎么弄 怎么整 来着 弄 搞 整 该 ' +
-    '不要 俺 俺们 木有 啥样 能否 请教 大家 各位 师傅 谢谢 知道 了解 咨询 问问 一般 是啥 是什么 啥意思 什么样'
+    '不要 俺 俺们 木有 啥样 咋样 能否 请教 大家 各位 师傅 谢谢 知道 了解 咨询 问问 一般 是啥 是什么 啥意思 什么样'
   ).split(/\s+/),
 );
 
@@ -23,8 +23,11 @@ const WORD = /[\p{L}\p{N}]/u;
 
 const PLACE_SUFFIX = /^(\p{Script=Han}{2,})(?:市|省|自治区|自治州)$/u;
 
+/** jieba's guess at an unknown word that starts with a modal ("能出", "还能要"): the modal is not part of it. */
+const MODAL_LEAD = /^[能会要可想得该还都就也才又再]+(?=\p{Script=Han})/u;
+
 /** Part of what indexes were built with: a change of the stopwords or of these rules rebuilds them. */
-export const TOKENIZER_ID = createHash('sha1').update([...STOPWORDS].join(' ')).update(PLACE_SUFFIX.source).digest('hex').slice(0, 8);
+export const TOKENIZER_ID = createHash('sha1').update([...STOPWORDS].join(' ')).update(PLACE_SUFFIX.source).update(MODAL_LEAD.source).digest('hex').slice(0, 8);
 
 let known: Set<string> | undefined;
 
@@ -89,8 +92,10 @@ export class Tokenizer {
 
   termsOfFolded(folded: string): string[] {
     const out: string[] = [];
+    const known = knownWords();
     for (const raw of this.jieba.cutForSearch(folded, true)) {
-      const w = raw.trim();
+      let w = raw.trim();
+      if (w.length > 1 && !known.has(w) && !this.canonical.has(w) && !this.domain.has(w)) w = w.replace(MODAL_LEAD, '');
       if (!w || !WORD.test(w) || STOPWORDS.has(w)) continue;
       out.push(this.canonical.get(w) ?? w);
       // "乌鲁木齐市", "江苏省" are one word to jieba: the place is also its name alone, as people say it
