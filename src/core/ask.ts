@@ -1,4 +1,4 @@
-import { answerQuestion, type Source } from '../knowledge/answer.ts';
+import { answerQuestion, savedPage, type Source } from '../knowledge/answer.ts';
 import type { KnowledgeBase } from '../knowledge/base.ts';
 import { dayOf } from '../lib/dates.ts';
 import type { AnswerWriter } from '../llm/answer.ts';
@@ -53,7 +53,9 @@ export async function ask(
   const extractive = intent === 'help' && !domain ? undefined : (await answerQuestion(kb, q, dayOf(opts.now ?? new Date()))).answer;
   // a question that names our field ("12351能干啥") is answered, not met with the assistant's menu
   if (!extractive || (intent === 'help' && !extractive.confident && !domain)) return { intent, answer: replies.help, confident: true, sources: [] };
-  if (!extractive.confident && !domain && (intent === 'qa' || intent === 'out_of_scope')) {
+  // a page staff saved that the question found ("吉林提意见的邮箱") makes it a question of our field
+  const onSavedPage = extractive.kind === 'passages' && !!extractive.passages?.[0] && savedPage(extractive.passages[0]);
+  if (!extractive.confident && !domain && !onSavedPage && (intent === 'qa' || intent === 'out_of_scope')) {
     return { intent: 'out_of_scope', answer: replies.outOfScope(), confident: false, sources: [] };
   }
   // what the classifier took for off-topic or for help is a question of our field: answered, or logged

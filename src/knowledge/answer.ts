@@ -252,6 +252,9 @@ function localFirst(r: Retrieval, u: Understanding): boolean {
   return !!region && !!province && top.doc.kind !== 'faq' && ((!!city && region.includes(city)) || region.includes(province));
 }
 
+/** A page staff saved (a news or government page), not one of our own documents or a law. */
+export const savedPage = (p: Pick<Passage, 'doc'>) => p.doc.kind === 'doc' && !p.doc.source.startsWith('knowledge/');
+
 /** Composes the extractive answer, or an honest "not sure" with the human channels. */
 export function composeAnswer(kb: KnowledgeBase, r: Retrieval, u: Understanding): Answer {
   if (r.faq && faqFits(kb, r.faq.passage, u) && !localFirst(r, u)) return curatedAnswer(kb, r);
@@ -274,7 +277,7 @@ export function composeAnswer(kb: KnowledgeBase, r: Retrieval, u: Understanding)
   const first = cited[0]!;
   // a page staff saved is cut into passages where its paragraphs fall: the sentence that answers may
   // be in the next one found, so the lead is chosen from all its passages found, in page order
-  const saved = first.doc.kind === 'doc' && !first.doc.source.startsWith('knowledge/');
+  const saved = savedPage(first);
   const same = saved ? r.passages.filter((p) => p.doc.id === first.doc.id).sort((a, b) => a.chunk.id - b.chunk.id) : [];
   const page = same.length > 1 ? { ...first, chunk: { ...first.chunk, text: same.map((p) => p.chunk.text).join('\n') } } : first;
   const leading = lead(kb, page, r, LEAD_CHARS, u);

@@ -17,7 +17,7 @@ export const NEW_SCHEME = /(新职伤|职业伤害|职伤)/;
 export type Work = '即时配送' | '出行' | '货运' | '快递';
 
 /** The kind of value that answers: a document number, a phone, an address, opening hours, a date … */
-export type Wants = 'docno' | 'phone' | 'address' | 'hours' | 'date' | 'duration' | 'money' | 'share' | 'count' | 'person';
+export type Wants = 'docno' | 'phone' | 'address' | 'hours' | 'date' | 'duration' | 'money' | 'share' | 'count' | 'person' | 'email';
 
 /** What the answer must hold for each kind of value (in folded text). */
 export const VALUE_PATTERN: Record<Wants, RegExp> = {
@@ -25,7 +25,7 @@ export const VALUE_PATTERN: Record<Wants, RegExp> = {
   // a landline, a mobile, or a public hotline (12333, 12351 …): not any number that starts with 12
   phone: /\d{3,4}-\d{7,8}|(?<!\d)1[3-9]\d{9}(?!\d)|(?<!\d)(12333|12351|12348|12345|12315|12366|12368|12309|12380|95\d{3,4}|400-?\d{3}-?\d{4})(?!\d)|\d{3,4}-12\d{3}/,
   address: /[路街道巷弄里]\d+号|(?<![〕\]\d第])\d+号(楼|院|大厦)?|大厦|大楼|\d+(楼|层)|服务大厅|办事大厅/,
-  hours: /\d{1,2}[:：]\d{2}|[上下]午\d{1,2}点|\d{1,2}点/,
+  hours: /\d{1,2}[:：]\d{2}|[上下]午\d{1,2}点|\d{1,2}点|24小时|全天候?开放|全天/,
   date: /\d{4}年|\d{1,2}月\d{1,2}日|\d{4}-\d{1,2}-\d{1,2}/,
   // not the parts of a date ("2024年", "9月25日")
   duration: /(?<![\d年月.])\d{1,3}(\.\d+)?(个)?(日|天|周|月|年|小时|工作日)|半(个)?月|当日|当天|立即|马上|尽快|及时/,
@@ -33,6 +33,7 @@ export const VALUE_PATTERN: Record<Wants, RegExp> = {
   share: /\d+(\.\d+)?%|百分之|\d+倍|[一二两三四五六七八九十]倍/,
   count: /\d+(\.\d+)?(万|亿)?(多)?(人|个|家|名|户|件|次|所|处)/,
   // a person named with their post ("工伤保险处处长 孙立新", "林志强主持"), as news pages name officials
+  email: /[\w.+-]+@[\w-]+(\.[\w-]+)+/,
   person: /(厅长|局长|主任|主席|书记|处长|部长|科长|负责人|经理|站长|会长|院长|庭长|法官|律师|调解员|发言人|解读人|主持人)[：:\s]?[\u4e00-\u9fa5]{2,3}(?![\u4e00-\u9fa5]{2})|[\u4e00-\u9fa5]{2,3}(主持|致辞|讲话|介绍|解读|表示|说)/,
 };
 
@@ -43,9 +44,10 @@ const WANTS: [Wants, RegExp][] = [
   ['hours', /(几点|开门|营业时间|办公时间|上班时间|接待时间|工作时间.{0,3}几点|几点.{0,3}(上班|开门|下班|关门))/],
   ['address', /(地址|具体位置|门牌|怎么走|哪条路|在哪条)/],
   ['date', /(哪天|哪一天|哪年|哪一年|几月|几号(签|发|出|定|开始|实施|施行)|什么时候(签|发|出|定|开始|实施|施行|印发|公布)|啥时候(签|发|出|定|开始|实施|施行|印发|公布)|何时|日期|哪个月)/],
+  ['email', /(邮箱|电子邮件|邮件地址|email|e-mail)/],
   ['person', /(谁(来)?(主持|解读|出面|讲话|致辞|带队|出席)|哪位(领导|负责人|官员)|什么人(主持|解读|出面))/],
   ['share', /(比例|百分之几|几成|多少倍|几倍|百分比)/],
-  ['count', /(多少人|多少起|多少件|多少例|多少宗|多少个(?!工作日|月|小时|钟头|星期|礼拜)|多少家|多少名|几家|几个省|多少万|覆盖多少|管多少|多少骑手|多少司机)/],
+  ['count', /(多少人|多少起|多少件|多少例|多少宗|几名|几位|(来|去|有|派|选)了?几个(?!工作日|月|小时|钟头|星期|礼拜)|多少个(?!工作日|月|小时|钟头|星期|礼拜)|多少家|多少名|几家|几个省|多少万|覆盖多少|管多少|多少骑手|多少司机)/],
   ['money', /(多少钱|(赔|补|给|拿|领|发|报|付|交|扣|罚|挣|赚)了?多少|几块钱|多少块|多少元|多钱|补贴多少)/],
   ['duration', /(多久|多长时间|几天|几个工作日|多少个?工作日|多少个月|多少个?小时|多少天|(?<!补|赔|给|拿|领|要)几个月|(?<!这|近|前|头|过去)几年|期限|时效|时限)/],
 ];
