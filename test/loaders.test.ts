@@ -436,6 +436,27 @@ describe('HTML pages', () => {
     }
   });
 
+  it('a notice keeps its own 文号 from the header table, not only the numbers it cites', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gongyou-docno-'));
+    const file = join(dir, 't20250630_1.html');
+    await writeFile(
+      file,
+      `<html><head><meta charset="utf-8"><title>关于做好试点工作的通知_某省人社厅</title></head><body>
+<div class="nav"><a href="/">首页</a></div>
+<div class="xxgk"><table class="xxgk-table"><tr><td>索引号：</td><td>0024/2025-00127</td><td>文号：</td><td>某人社发〔2025〕27号</td></tr></table></div>
+<div class="article"><h1>关于做好试点工作的通知</h1>
+<p>根据《关于扩大试点的通知》（人社部发〔2025〕24号）精神，经省政府同意，我省自2025年7月1日起纳入试点范围。</p>
+<p>一、试点范围。在全省范围内，对在出行、即时配送、同城货运行业试点平台企业注册并接单的新就业形态人员开展职业伤害保障。</p>
+<p>二、缴费方式。职业伤害保障费由平台企业按单计费、按月缴费，由税务部门统一征收，从业人员个人不缴费。</p></div>
+<div class="footer">版权所有 某省人力资源和社会保障厅</div></body></html>`,
+    );
+    const loaded = await loadFile(file);
+    await rm(dir, { recursive: true, force: true });
+    expect(loaded.meta).toMatchObject({ docno: '某人社发〔2025〕27号' });
+    expect(loaded.text).toContain('文号：某人社发〔2025〕27号');
+    expect(loaded.text).not.toContain('索引号');
+  });
+
   it('a government TRS page keeps chapters, articles and the table, drops the site around it', async () => {
     const loaded = await loadFile(page('gov-trs-policy.html'));
     expect(loaded.title).toBe('某市新就业形态劳动者权益保障工作指引');

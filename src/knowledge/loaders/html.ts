@@ -75,8 +75,12 @@ export function loadHtml(input: LoaderInput): LoaderOutput {
   if (url) meta.url = url;
   removeBoilerplate($, titleEl);
   const root = pickMainContent($);
-  const blocks = filterBoilerplateBlocks(toBlocks($, root, { boilerplate: true }));
-  return { text: joinBlocks(withTitleHeading(blocks, title)), ...(title ? { title } : {}), meta };
+  const blocks = withTitleHeading(filterBoilerplateBlocks(toBlocks($, root, { boilerplate: true })), title);
+  // a notice's own number, printed in the page's header table ("文号 | 浙人社发〔2025〕37号"), is
+  // what "那个通知文号是多少" asks for: it stays with the text, not only with the page furniture
+  const docno = typeof meta.docno === 'string' ? meta.docno : undefined;
+  if (docno && !blocks.some((b) => b.includes(docno))) blocks.splice(blocks[0]?.startsWith('# ') ? 1 : 0, 0, `文号：${docno}`);
+  return { text: joinBlocks(blocks), ...(title ? { title } : {}), meta };
 }
 
 /** Convert trusted, clean HTML (e.g. mammoth's DOCX output) to blocks, no heuristics. */
@@ -335,7 +339,8 @@ function extractMeta($: CheerioAPI, title: string | undefined): Record<string, u
     if (DATE_FIELDS.has(field)) meta[field] = normaliseDate(value) ?? value;
     else meta[field] = field === 'source' ? value.replace(/^(来源|來源|稿源)\s*[：:]\s*/, '') : value;
   }
-  const near = linesNearTitle($, title);
+  const lines = pageLines($);
+  const near = linesNearTitle(lines, title);
   if (meta.date === undefined) {
     const date = near.map((l) => normaliseDate(l)).find(Boolean);
     if (date) meta.date = date;
@@ -344,10 +349,19 @@ function extractMeta($: CheerioAPI, title: string | undefined): Record<string, u
     const source = near.map(sourceIn).find(Boolean);
     if (source) meta.source = source;
   }
+  const docno = [...near, ...lines.slice(0, 40)].map(docnoIn).find(Boolean);
+  if (docno) meta.docno = docno;
   const lang = $('html').attr('lang');
   if (lang) meta.lang = lang;
   return meta;
 }
+
+/** "文号：浙人社发〔2025〕37号", "发文字号 | 鲁人社规〔2025〕9号": the page's own document number. */
+function docnoIn(line: string): string | undefined {
+  const m = /(?:文\s*号|发文字号|發文字號|文件编号)[\s：:|｜]*([\u4e00-\u9fa5]{1,12}[〔［\[]\d{4}[〕］\]]\s*\d+\s*号)/.exec(line);
+  return m?.[1]?.replace(/\s+/g, '');
+}
+
 
 /** "来源：人民网－人民日报" → "人民网－人民日报" (up to the next space or separator). */
 function sourceIn(line: string): string | undefined {
@@ -355,14 +369,17 @@ function sourceIn(line: string): string | undefined {
   return m?.[1];
 }
 
+/** The page's lines before boilerplate removal (where the date, source and 文号 lines are). */
+function pageLines($: CheerioAPI): string[] {
+  const body = $('body')[0];
+  return body ? toBlocks($, body, { boilerplate: false }).map((b) => b.text.replace(/^#+\s*/, '')) : [];
+}
+
 /**
  * The lines right after the title (where sites print "2026年3月21日 来源：…"), or the top of the
- * page when the title is not found. Computed on the page before boilerplate removal.
+ * page when the title is not found.
  */
-function linesNearTitle($: CheerioAPI, title: string | undefined): string[] {
-  const body = $('body')[0];
-  if (!body) return [];
-  const lines = toBlocks($, body, { boilerplate: false }).map((b) => b.text.replace(/^#+\s*/, ''));
+function linesNearTitle(lines: string[], title: string | undefined): string[] {
   const at = title ? lines.findIndex((l) => l.includes(title)) : -1;
   if (at < 0) return lines.slice(0, 30).filter((l) => /来源|來源|发布|發布|日期|时间|時間/.test(l));
   return [...lines.slice(at + 1, at + 6), ...lines.slice(Math.max(0, at - 3), at)];
