@@ -16,6 +16,7 @@ const PAGE = `<!DOCTYPE html><html><head><meta charset="utf-8">
 <div class="info">2026年7月8日 10:32 来源：江城日报</div>
 <p>7月7日，江城市总工会在城东区骑手驿站启动“夏送清凉”活动，向外卖骑手、快递员、网约车司机发放防暑降温物资。</p>
 <p>活动意见建议请发送至邮箱jcszgh_qingliang@163.com，活动期间每天派出4名志愿者。</p>
+<p>启动仪式由市总工会副主席王建军主持。骑手到驿站领取物资，请携带身份证或骑手工作证。</p>
 <p>今年全市共投入资金300万元，物资包括藿香正气水、清凉油、遮阳帽和冰袖。全市156个工会驿站在高温期间延长开放时间至晚上10点，提供免费饮水、休息和手机充电。</p>
 </div>
 <div class="related"><h3>相关新闻</h3><ul><li><a href="#">江城地铁3号线开通</a></li><li><a href="#">本周天气：持续高温</a></li></ul></div>
@@ -48,6 +49,8 @@ describe('a news page added by staff', () => {
     expect(r.intent).toBe('qa');
     expect(r.answer).toContain('jcszgh_qingliang@163.com');
     expect((await app.ask('江城夏送清凉每天来了几个志愿者')).answer).toContain('4名');
+    expect((await app.ask('江城夏送清凉的启动仪式是谁主持的')).answer).toContain('王建军');
+    expect((await app.ask('去江城的驿站领夏送清凉的东西要带啥')).answer).toContain('身份证');
   });
 
   it('comes first when the question names the city in its headline, over the built-in text on 驿站', async () => {

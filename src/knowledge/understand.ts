@@ -17,7 +17,7 @@ export const NEW_SCHEME = /(新职伤|职业伤害|职伤)/;
 export type Work = '即时配送' | '出行' | '货运' | '快递';
 
 /** The kind of value that answers: a document number, a phone, an address, opening hours, a date … */
-export type Wants = 'docno' | 'phone' | 'address' | 'hours' | 'date' | 'duration' | 'money' | 'share' | 'count' | 'person' | 'email';
+export type Wants = 'docno' | 'phone' | 'address' | 'hours' | 'date' | 'duration' | 'money' | 'share' | 'count' | 'person' | 'email' | 'papers';
 
 /** What the answer must hold for each kind of value (in folded text). */
 export const VALUE_PATTERN: Record<Wants, RegExp> = {
@@ -34,7 +34,9 @@ export const VALUE_PATTERN: Record<Wants, RegExp> = {
   count: /\d+(\.\d+)?(万|亿)?(多)?(人|个|家|名|户|件|次|所|处)/,
   // a person named with their post ("工伤保险处处长 孙立新", "林志强主持"), as news pages name officials
   email: /[\w.+-]+@[\w-]+(\.[\w-]+)+/,
-  person: /(厅长|局长|主任|主席|书记|处长|部长|科长|负责人|经理|站长|会长|院长|庭长|法官|律师|调解员|发言人|解读人|主持人)[：:\s]?[\u4e00-\u9fa5]{2,3}(?![\u4e00-\u9fa5]{2})|[\u4e00-\u9fa5]{2,3}(主持|致辞|讲话|介绍|解读|表示|说)/,
+  // what to bring or hand in: papers and records
+  papers: /(身份证|证件|材料|证明|记录|截图|合同|病历|诊断|票据|发票|申请表|申请书|复印件|照片|认定书|工资条|银行流水)/,
+  person: /(厅长|局长|主任|主席|书记|处长|部长|科长|负责人|经理|站长|会长|院长|庭长|法官|律师|调解员|发言人|解读人|主持人)[：:\s]?[\u4e00-\u9fa5]{2,3}|[\u4e00-\u9fa5]{2,3}(主持|致辞|讲话|解读)/,
 };
 
 /** The words that ask for each kind: they say what is asked, not what it is about. */
@@ -45,6 +47,7 @@ const WANTS: [Wants, RegExp][] = [
   ['address', /(地址|具体位置|门牌|怎么走|哪条路|在哪条)/],
   ['date', /(哪天|哪一天|哪年|哪一年|几月|几号(签|发|出|定|开始|实施|施行)|什么时候(签|发|出|定|开始|实施|施行|印发|公布)|啥时候(签|发|出|定|开始|实施|施行|印发|公布)|何时|日期|哪个月)/],
   ['email', /(邮箱|电子邮件|邮件地址|email|e-mail)/],
+  ['papers', /(带(些)?(啥|什么|哪些)|要带|得带|准备(些)?(啥|什么|哪些)|(交|提交|提供|准备)(些)?(啥|什么|哪些)(材料|证明|东西)|(需要|要)(哪些|什么|啥)(材料|证件|证明))/],
   ['person', /(谁(来)?(主持|解读|出面|讲话|致辞|带队|出席)|哪位(领导|负责人|官员)|什么人(主持|解读|出面))/],
   ['share', /(比例|百分之几|几成|多少倍|几倍|百分比)/],
   ['count', /(多少人|多少起|多少件|多少例|多少宗|几名|几位|(来|去|有|派|选)了?几个(?!工作日|月|小时|钟头|星期|礼拜)|多少个(?!工作日|月|小时|钟头|星期|礼拜)|多少家|多少名|几家|几个省|多少万|覆盖多少|管多少|多少骑手|多少司机)/],
