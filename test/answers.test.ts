@@ -25,6 +25,12 @@ describe('answers on the built-in knowledge base', () => {
     expect(r.answer).toContain('12351');
   });
 
+  it('answers, without failing, a message whose only passages found are about the assistant itself', async () => {
+    // "查进度" once threw: every passage found was one not to cite, and the answer had none to lead with
+    const r = await app.ask('查进度');
+    expect(r.answer.length).toBeGreaterThan(0);
+  });
+
   it('does not answer a question about 新职伤 paperwork with what the assistant itself does', async () => {
     const r = await app.ask('平台给俺上新职伤 俺这边得做啥登记手续不');
     expect(r.sources.map((s) => s.section)).not.toContain('工友助手能干啥？');

@@ -273,6 +273,8 @@ export function composeAnswer(kb: KnowledgeBase, r: Retrieval, u: Understanding)
     if (cited.length && !p.citedBy && overlap(kb, r, p.chunk).coverage < answerTuning.sourceCoverage) continue;
     cited.push(p);
   }
+  // every passage found was one not to cite (about the assistant, for another question)
+  if (!cited.length) return { answer: replies.notSure(hotlineList()), confident: false, sources: [], kind: 'none' };
   plainWordsFirst(kb, r, cited);
   const first = cited[0]!;
   // a page staff saved is cut into passages where its paragraphs fall: the sentence that answers may
