@@ -120,6 +120,8 @@ ${table(
   app.get('/kb/gaps', (c) => {
     const groups = groupGaps(kb.store.listGaps(2000));
     const p = pageOf(c, groups.length, ctx.pageSize);
+    // workers' own words (masked when stored, yet still theirs): who read them
+    audit(c.get('actor'), 'console.gaps.view', 'gaps', { groups: slice(groups, p).length, page: p.page });
     const body = html`<p><a href="${BASE}/kb">← 知识库</a></p><h1>没答上来的问题</h1>
 <p class="muted">工友问了、助手没找到依据的问题；意思相近的合在一起，问得最多的排在前面。可以据此补充文档或常见问题。</p>
 ${table(
