@@ -155,6 +155,10 @@ export function buildProgram(): Command {
     }
   };
 
+  /** Personal data shown or exported (--json and --csv carry full numbers): written to the audit log like the console's views. */
+  const viewed = (app: App, action: string, target: string, rows: number, opts: { json?: boolean; csv?: boolean }) =>
+    app.records.audit.add(staffActor(), action, target, { rows, format: opts.csv ? 'csv' : opts.json ? 'json' : 'text' }, new Date());
+
   const kb = program.command('kb').description('管理知识库');
   kb.command('add')
     .description('导入或更新文档（.md .txt .html .docx .pdf，或整个文件夹）')
@@ -303,6 +307,7 @@ export function buildProgram(): Command {
     .action((opts: { json?: boolean }) =>
       withApp(async (app) => {
         const gaps = app.kb.store.listGaps();
+        viewed(app, 'gaps.list', 'gaps', gaps.length, opts);
         if (opts.json) return print(JSON.stringify(gaps));
         if (!gaps.length) return print('暂时没有知识缺口。');
         for (const g of gaps) print(`${g.askedAt.slice(0, 16).replace('T', ' ')}  ${g.question}`);
@@ -322,6 +327,7 @@ export function buildProgram(): Command {
           throw new BadInput(`未知状态“${opts.status}”。可用：pending、approved、rejected。`);
         }
         const list = listMembers(app.records, { status: opts.status as 'pending' | undefined });
+        viewed(app, 'members.list', opts.status ?? 'all', list.length, opts);
         if (opts.json) return print(JSON.stringify(list.map(memberJson)));
         if (opts.csv) return void process.stdout.write(membersCsv(list));
         if (!list.length) return print('还没有入会申请。');
@@ -355,6 +361,7 @@ export function buildProgram(): Command {
       withApp(async (app) => {
         const today = dayOf(new Date());
         const list = listComplaints(app.records, { overdue: opts.overdue, today });
+        viewed(app, 'complaints.list', opts.overdue ? 'overdue' : 'all', list.length, opts);
         if (opts.json) return print(JSON.stringify(list.map((c) => complaintJson(app.records, c, today))));
         if (opts.csv) return void process.stdout.write(complaintsCsv(app.records, list, today));
         if (!list.length) return print(opts.overdue ? '没有超期的投诉。' : '还没有投诉。');

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../src/paths.ts';
 import { tempDir } from './helpers/app.ts';
@@ -86,6 +87,26 @@ describe('gongyou chat and the staff commands', () => {
       expect(r.err).toContain(msg);
     }
     expect(gongyou(['complaints', 'list', '--json']).out).toBe(before);
+  });
+
+  it('listing or exporting applications, cases and gaps is written to the audit log (who, how many, which format)', () => {
+    const audit = () => {
+      const db = new Database(join(data, 'gongyou.db'), { readonly: true, fileMustExist: true });
+      try {
+        return db.prepare("SELECT actor, action, detail FROM audit_log WHERE action LIKE '%.list' ORDER BY id").all() as { actor: string; action: string; detail: string }[];
+      } finally {
+        db.close();
+      }
+    };
+    const before = audit().length;
+    gongyou(['members', 'list', '--csv']);
+    gongyou(['complaints', 'list', '--json']);
+    gongyou(['kb', 'gaps']);
+    const added = audit().slice(before);
+    expect(added.map((e) => e.action)).toEqual(['members.list', 'complaints.list', 'gaps.list']);
+    expect(added.every((e) => e.actor.startsWith('cli'))).toBe(true);
+    expect(JSON.parse(added[0]!.detail)).toMatchObject({ format: 'csv', rows: 1 });
+    expect(JSON.parse(added[1]!.detail)).toMatchObject({ format: 'json' });
   });
 
   it('in group mode answers only @工友助手 lines and sends personal matters to a private chat', () => {

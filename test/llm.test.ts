@@ -257,13 +257,21 @@ describe('without an LLM', () => {
   });
 
   it('LLM_BASE_URL needs LLM_MODEL; the timeout has a default', () => {
-    expect(() => testConfig('/tmp/x', { LLM_BASE_URL: 'http://127.0.0.1:1/v1' })).toThrow(ConfigError);
-    expect(testConfig('/tmp/x', { LLM_BASE_URL: 'https://api.deepseek.com/v1/', LLM_MODEL: 'deepseek-chat' }).llm).toEqual({
-      baseURL: 'https://api.deepseek.com/v1',
-      model: 'deepseek-chat',
-      apiKey: undefined,
-      timeoutMs: 15000,
-    });
+    // a data dir of its own: a shared path such as /tmp/x may be a file on this machine, which fails for another reason
+    const t = tempDir();
+    try {
+      const missing = () => testConfig(t.dir, { LLM_BASE_URL: 'http://127.0.0.1:1/v1' });
+      expect(missing).toThrow(ConfigError);
+      expect(missing).toThrow(/LLM_MODEL/);
+      expect(testConfig(t.dir, { LLM_BASE_URL: 'https://api.deepseek.com/v1/', LLM_MODEL: 'deepseek-chat' }).llm).toEqual({
+        baseURL: 'https://api.deepseek.com/v1',
+        model: 'deepseek-chat',
+        apiKey: undefined,
+        timeoutMs: 15000,
+      });
+    } finally {
+      t.cleanup();
+    }
   });
 });
 

@@ -2,6 +2,8 @@ import { Hono } from 'hono';
 import { frame, BASE, render, type ConsoleCtx, type Env } from './context.ts';
 import { html } from './html.ts';
 import { fmtTime, table } from './pages.ts';
+import { ACTION as LOGIN_FAIL, failureCounts, MAX_ROWS, totalFailures } from '../staff/failed-sign-ins.ts';
+import type { AuditEntry } from '../store/audit.ts';
 import { pageOf, pager } from './paging.ts';
 
 /** The audit log, filtered by who, what, which record and when. */
@@ -33,11 +35,36 @@ export function auditRoutes(ctx: ConsoleCtx): Hono<Env> {
   <label>到 <input type="date" name="to" value="${f.to}"></label>
   <button type="submit">筛选</button>
 </form>
+${failedLately(ctx)}
 <p class="muted">共 ${p.total} 条，新的在前。</p>
-${table(['时间', '操作人', '操作', '对象', '详情'], entries.map((e) => [fmtTime(e.at), e.actor, e.action, e.target, Object.keys(e.detail).length ? JSON.stringify(e.detail) : '']))}
+${table(['时间', '操作人', '操作', '对象', '详情'], entries.map((e) => [fmtTime(e.at), e.actor, e.action, e.target, detailText(e)]))}
 ${pager(`${BASE}/audit`, f, p)}`;
     return render(c, frame(c, '操作记录', 'audit'), body);
   });
 
   return app;
+}
+
+/** A failed-sign-in entry counts an hour's failures of one name from one address: said in Chinese. */
+function detailText(e: AuditEntry): string {
+  const f = failureCounts(e.action, e.detail);
+  if (!f) return Object.keys(e.detail).length ? JSON.stringify(e.detail) : '';
+  const parts = [f.wrong && `账号或密码不对 ${f.wrong} 次`, f.waited && `要求等待期间又试 ${f.waited} 次`, f.disabled && `已停用的账号 ${f.disabled} 次`].filter(Boolean);
+  return `登录失败 ${totalFailures(f)} 次（${parts.join('，')}），来自 ${f.address}，最后一次 ${fmtTime(f.last)}`;
+}
+
+/** How many sign-ins failed in the last 24 hours, on top of the log, when any did. */
+function failedLately(ctx: ConsoleCtx) {
+  const now = ctx.now().getTime();
+  const since = new Date(now - 24 * 3600_000).toISOString();
+  // an entry's time is the first failure of its hour; `last` says whether it falls in the 24 hours
+  const entries = ctx.records.audit.search({ action: LOGIN_FAIL, from: new Date(now - 25 * 3600_000).toISOString() }, MAX_ROWS);
+  const recent = entries.flatMap((e) => {
+    const f = failureCounts(e.action, e.detail);
+    return f && f.last >= since ? [{ name: e.target, n: totalFailures(f) }] : [];
+  });
+  const total = recent.reduce((n, r) => n + r.n, 0);
+  if (!total) return '';
+  const names = new Set(recent.map((r) => r.name)).size;
+  return html`<p><span class="badge red">登录失败</span> 最近 24 小时后台登录失败 ${total} 次，涉及 ${names} 个账号名。次数多时可能有人在猜密码；下面的“登录失败”记录写明了账号和来自哪个网络。</p>`;
 }

@@ -3,12 +3,19 @@ import { Hono, type Context } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import { changePassword, MIN_PASSWORD } from '../staff/accounts.ts';
 import { StaffError } from '../staff/errors.ts';
+import { logFailedSignIn, type FailureKind } from '../staff/failed-sign-ins.ts';
 import { HasherBusy } from '../staff/hasher.ts';
-import { waitText } from '../staff/sign-in.ts';
+import { waitText, type SignInResult } from '../staff/sign-in.ts';
 import { back, BASE, COOKIE, frame, type ConsoleCtx, type Env } from './context.ts';
 import { html } from './html.ts';
 import { isHttps, sha } from './middleware.ts';
 import { csrfField, page, type Frame } from './pages.ts';
+
+/** What the audit counts a failed attempt as: a wrong password tried, one not tried (a wait, or one already under way), a disabled account. */
+function failureKind(r: Exclude<SignInResult, { ok: true }>): FailureKind {
+  if (r.reason === 'bad' || (r.reason === 'wait' && r.failed)) return 'wrong';
+  return r.reason === 'disabled' ? 'disabled' : 'waited';
+}
 
 /** Signing in and out, and changing one's password (a one-time password must be changed first). */
 export function authRoutes(ctx: ConsoleCtx): Hono<Env> {
@@ -48,12 +55,13 @@ export function authRoutes(ctx: ConsoleCtx): Hono<Env> {
       return loginPage(c, { kind: 'error', text: err.message }, name, 503);
     }
     if (!result.ok) {
+      // counted, not written row by row: a flood leaves a bounded number of audit entries
+      logFailedSignIn(records, name, address, failureKind(result), now());
       if (result.reason === 'busy') {
         c.header('Retry-After', '1');
         return loginPage(c, { kind: 'error', text: '上一次登录还在核对中，请稍等一秒再试。' }, name, 429);
       }
       if (result.reason === 'wait') {
-        if (result.failed) audit(`console:${name}`, 'console.login.fail', name, { address });
         c.header('Retry-After', String(Math.max(1, Math.ceil(result.waitMs / 1000))));
         const lead = result.failed ? '账号或密码不对。' : '';
         const why =
@@ -62,7 +70,6 @@ export function authRoutes(ctx: ConsoleCtx): Hono<Env> {
             : `这个账号最近被多次输错密码，从已经输错过的网络请 ${waitText(result.waitMs)}后再试；账号没有被锁定，从没有输错过的网络用正确的密码可以直接登录。`;
         return loginPage(c, { kind: 'error', text: `${lead}${why}` }, name, 429);
       }
-      audit(`console:${name}`, 'console.login.fail', name, { reason: result.reason, address });
       if (result.reason === 'disabled') return loginPage(c, { kind: 'error', text: '这个账号已停用，请联系管理员。' }, name, 403);
       const left = result.reason === 'bad' ? `从这个网络再错 ${result.left} 次，就要等一会儿才能再试。` : '';
       return loginPage(c, { kind: 'error', text: `账号或密码不对。${left}` }, name, 401);

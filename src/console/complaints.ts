@@ -34,6 +34,8 @@ export function complaintsRoutes(ctx: ConsoleCtx): Hono<Env> {
     const list = slice(all, p);
     const today = dayOf(now());
     const categories = [...new Set(records.complaints.list().map((x) => x.category))].sort();
+    // what workers wrote about their cases: who looked, at which
+    audit(c.get('actor'), 'console.complaints.view', 'complaints', { tickets: list.map((x) => x.ticket), total: all.length });
     const body = html`<h1>维权投诉</h1>
 <form method="get" action="${BASE}/complaints" class="filters">
   <label>状态 <select name="status"><option value="">全部</option>${COMPLAINT_STATUSES.map((s) => html`<option${f.status === s ? html` selected` : ''}>${s}</option>`)}</select></label>

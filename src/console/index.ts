@@ -49,7 +49,7 @@ export function createConsole(deps: ConsoleDeps): Hono<Env> {
   const maxUpload = deps.maxFileBytes * 10 + 1024 * 1024;
   const uploadLimit = bodyLimit({
     maxSize: maxUpload,
-    onError: (c) => c.html(page({ title: '文件太大' }, html`<h1>文件太大</h1><p>一次上传的文件合计不能超过 ${Math.round(maxUpload / 1024 / 1024)} MB。</p>`), 413),
+    onError: (c) => c.html(page({ title: '文件太大' }, html`<h1>文件太大</h1><p>一次上传的文件合计不能超过 ${Math.round(maxUpload / 1024 / 1024)} MB，每个文件不能超过 ${Math.round(deps.maxFileBytes / 1024 / 1024)} MB。请拆分后分几次上传。</p><p><a href="${BASE}/kb">返回知识库</a></p>`), 413),
   });
   app.use('/kb/upload', requireSession(ctx), uploadLimit);
   app.use('/kb/doc/:id/replace', requireSession(ctx), uploadLimit);

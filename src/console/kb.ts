@@ -3,7 +3,7 @@ import { answerQuestion } from '../knowledge/answer.ts';
 import { dayOf } from '../lib/dates.ts';
 import { StaffError } from '../staff/errors.ts';
 import { addFaqEntry } from '../staff/faq.ts';
-import { ImportErrors } from '../staff/kb.ts';
+import { ImportErrors, pendingImport } from '../staff/kb.ts';
 import { CATEGORIES, type Category } from '../store/types.ts';
 import { back, BASE, frame, render, type ConsoleCtx, type Env } from './context.ts';
 import { groupGaps } from './gaps.ts';
@@ -24,6 +24,7 @@ export function kbRoutes(ctx: ConsoleCtx): Hono<Env> {
     const docs = slice(all, p);
     const csrf = c.get('session').csrf;
     const body = html`<h1>知识库</h1>
+${unfinishedImport(ctx)}
 <div class="grid">
 <section class="card"><h3>上传文档</h3>
 <form method="post" action="${BASE}/kb/upload" enctype="multipart/form-data" data-progress>
@@ -120,6 +121,8 @@ ${table(
   app.get('/kb/gaps', (c) => {
     const groups = groupGaps(kb.store.listGaps(2000));
     const p = pageOf(c, groups.length, ctx.pageSize);
+    // workers' own words (masked when stored, yet still theirs): who read them
+    audit(c.get('actor'), 'console.gaps.view', 'gaps', { groups: slice(groups, p).length, page: p.page });
     const body = html`<p><a href="${BASE}/kb">← 知识库</a></p><h1>没答上来的问题</h1>
 <p class="muted">工友问了、助手没找到依据的问题；意思相近的合在一起，问得最多的排在前面。可以据此补充文档或常见问题。</p>
 ${table(
@@ -185,4 +188,14 @@ ${table(
   });
 
   return app;
+}
+
+/** An import that has not finished (killed midway, the disk full — or still under way elsewhere): what is missing, and how to finish it. */
+function unfinishedImport(ctx: ConsoleCtx) {
+  const p = pendingImport(ctx.kb);
+  if (!p) return '';
+  const missing = p.files.filter((f) => !ctx.kb.store.getDocumentBySource(f)).map((f) => f.split(/[\\/]/).pop() ?? f);
+  const shown = missing.slice(0, 10).join('、') + (missing.length > 10 ? ` 等 ${missing.length} 个` : '');
+  return html`<section class="card"><p><span class="badge red">导入没有做完</span> ${fmtTime(p.at)} 开始的一次导入还没有做完：${p.files.length} 个文件里已存入 ${p.stored} 个${missing.length ? `，还没存入：${shown}` : ''}。</p>
+<p class="muted">如果现在没有正在进行的导入，说明它中途被打断了（服务器重启、磁盘满等）。再导入一次同样的文件（在这里重新上传，或在服务器上再运行同样的 <code>gongyou kb add</code>），已存入的会跳过，其余的补上。</p></section>`;
 }

@@ -39,6 +39,8 @@ export function membersRoutes(ctx: ConsoleCtx): Hono<Env> {
     const q = query({ ...f, page: p.page > 1 ? String(p.page) : undefined });
     const here = `${BASE}/members${q ? `?${q}` : ''}`;
     const shared = records.members.sharedPhones();
+    // names and (masked) numbers of workers: who looked, at which applications
+    audit(c.get('actor'), 'console.members.view', 'members', { ids: list.map((m) => m.id), total: all.length });
     const body = html`<h1>入会申请</h1>
 <form method="get" action="${BASE}/members" class="filters">
   <label>状态 <select name="status"><option value="">全部</option>${MEMBER_STATUSES.map((s) => html`<option value="${s}"${f.status === s ? html` selected` : ''}>${MEMBER_STATUS_CN[s]}</option>`)}</select></label>

@@ -23,7 +23,7 @@ export const securityHeaders: MiddlewareHandler = async (c, next) => {
 
 /** Forms are small; only the upload may be large (and it has its own limit, behind the session). */
 export function smallForms(isUpload: (path: string) => boolean): MiddlewareHandler {
-  const limit = bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.html(page({ title: '请求太大' }, html`<h1>请求太大</h1>`), 413) });
+  const limit = bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.html(page({ title: '提交的内容太大' }, html`<h1>提交的内容太大</h1><p>这个表单最多能提交 64 KB，请删短一些再试。上传文档请到“知识库”页面的“上传文档”。</p>`), 413) });
   return async (c, next) => (c.req.method === 'POST' && !isUpload(c.req.path) ? limit(c, next) : next());
 }
 

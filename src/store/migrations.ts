@@ -231,3 +231,9 @@ MIGRATIONS.push(`CREATE TABLE members_new (
    ALTER TABLE members_new RENAME TO members;
    CREATE INDEX members_user ON members(channel, user_id);
    CREATE INDEX members_phone ON members(phone);`);
+
+// 9: audit rows that count instead of repeating: failed console sign-ins are one row per account
+// name, address and hour with a count (see staff/failed-sign-ins.ts); `merge_key` names the row
+// the next failure of the same kind adds to. Rows without a key are ordinary entries.
+MIGRATIONS.push(`ALTER TABLE audit_log ADD COLUMN merge_key TEXT;
+   CREATE UNIQUE INDEX audit_log_merge ON audit_log(merge_key) WHERE merge_key IS NOT NULL;`);

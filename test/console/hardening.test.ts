@@ -57,6 +57,19 @@ describe('console hardening', () => {
     expect(neutraliseBidi(`a\u2066b\u200fc`)).toBe('a[U+2066]b[U+200F]c');
   });
 
+  it('an import that did not finish is shown on the knowledge-base page with what is missing, until it is finished', async () => {
+    const { kb } = s.conv.app;
+    await c.get('/console/kb');
+    expect((await c.upload('/console/kb/upload', [{ name: '站点一.md', content: '# 一号站点\n\n一号站点在人民路1号。' }])).res.status).toBe(200);
+    // what a server killed in the middle of uploading two files leaves behind
+    kb.store.setMeta('import_pending', JSON.stringify({ at: s.conv.clock.now().toISOString(), files: ['console/站点一.md', 'console/站点二.md'], actor: 'console:admin' }));
+    const page = (await c.get('/console/kb')).text;
+    expect(page).toContain('导入没有做完');
+    expect(page).toContain('2 个文件里已存入 1 个，还没存入：站点二.md');
+    await c.upload('/console/kb/upload', [{ name: '站点二.md', content: '# 二号站点\n\n二号站点在解放路2号。' }]);
+    expect((await c.get('/console/kb')).text).not.toContain('导入没有做完');
+  });
+
   it('console pages are sent with CSP, X-Frame-Options DENY and nosniff', async () => {
     for (const path of ['/console/login', '/console', '/console/kb']) {
       const res = (await c.get(path)).res;

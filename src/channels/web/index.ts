@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
+import { serve, type HttpBindings, type ServerType } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { getCookie, setCookie } from 'hono/cookie';
@@ -15,8 +15,12 @@ import { runTurn, withoutChoiceList, withoutSourceBlock } from '../common.ts';
 import { passageUrl } from '../links.ts';
 import type { Channel, ChannelDeps } from '../types.ts';
 import { requestAddress } from '../../lib/address.ts';
+import { closeAfterAnswer } from './linger.ts';
 import { WEB_COOKIE, WEB_COOKIE_MAX_AGE, WebIdentity } from './identity.ts';
 import { CHAT_JS, chatPage, notFoundPage, passagePage, STYLE } from './pages.ts';
+
+/** The answer to a message too large to read (the page shows it as the assistant's reply). */
+const TOO_LONG = '消息太长了，请删短一些，或者分几次发。';
 
 /**
  * The web chat: an HTTP API and a chat page for phones, served by `gongyou start` on PORT. A
@@ -142,10 +146,15 @@ export class WebChannel implements Channel {
       log.error({ err }, 'web request failed');
       return c.json({ error: '服务器出了点问题，请稍后再试。' }, 500);
     });
-    // a refused oversize request is answered and the connection closed (its body was never read)
+    // a request answered before its body was read (oversize, not signed in) is answered in full,
+    // then the connection closed: the body is not read on and on, and no reset cuts off the answer
     app.use('*', async (c, next) => {
       await next();
-      if (c.res.status === 413) c.header('Connection', 'close');
+      const incoming = (c.env as Partial<HttpBindings> | undefined)?.incoming;
+      if (c.res.status === 413 || (incoming && !incoming.complete)) {
+        c.header('Connection', 'close');
+        if (incoming) closeAfterAnswer(incoming);
+      }
       // the console sets its own (stricter about caching); every other response gets these
       const set = (name: string, value: string) => void (c.res.headers.has(name) || c.header(name, value));
       set('X-Frame-Options', 'DENY');
@@ -170,7 +179,7 @@ export class WebChannel implements Channel {
       c.header('Cache-Control', 'no-cache');
       return c.body(CHAT_JS);
     });
-    app.post('/api/chat', bodyLimit({ maxSize: 32 * 1024, onError: (c) => c.json({ error: '消息太长了。' }, 413) }), async (c) => {
+    app.post('/api/chat', bodyLimit({ maxSize: 32 * 1024, onError: (c) => c.json({ error: TOO_LONG }, 413) }), async (c) => {
       const body = chatBody.safeParse(await c.req.json().catch(() => undefined));
       if (!body.success) return c.json({ error: '请求格式不对。' }, 400);
       const { text, name } = body.data;
@@ -182,7 +191,7 @@ export class WebChannel implements Channel {
     // The same turn, streamed as server-sent events: "delta" events carry an answer's text as an LLM
     // writes it (each sentence checked first), then one "replies" event carries the final replies,
     // which replace whatever was shown (the extractive answer if the model's fell through).
-    app.post('/api/chat/stream', bodyLimit({ maxSize: 32 * 1024, onError: (c) => c.json({ error: '消息太长了。' }, 413) }), async (c) => {
+    app.post('/api/chat/stream', bodyLimit({ maxSize: 32 * 1024, onError: (c) => c.json({ error: TOO_LONG }, 413) }), async (c) => {
       const body = chatBody.safeParse(await c.req.json().catch(() => undefined));
       if (!body.success) return c.json({ error: '请求格式不对。' }, 400);
       const { text, name } = body.data;
