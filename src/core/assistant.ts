@@ -15,7 +15,7 @@ import type { Intent, IntentClassifier } from './intent.ts';
 import { channelText, type Etiquette } from './etiquette.ts';
 import { containsPhone, maskPhone } from './privacy.ts';
 import type { StaffChat } from './staff-chat.ts';
-import type { Clock, Incoming, Reply } from './types.ts';
+import type { Clock, Incoming, Reply } from '../lib/types.ts';
 
 /** What a conversation remembers between messages. */
 export interface SessionState {

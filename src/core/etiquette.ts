@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { fill, loadTexts } from '../flows/texts.ts';
 import { normaliseForIntent } from './intent.ts';
-import type { Incoming, Reply } from './types.ts';
+import type { Incoming, Reply } from '../lib/types.ts';
 
 /**
  * Group etiquette, the same for every channel: in a group the assistant speaks only when

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { looksLikeQuestion, RuleIntentClassifier, type Intent } from '../core/intent.ts';
-import type { Incoming, Reply } from '../core/types.ts';
+import type { Incoming, Reply } from '../lib/types.ts';
 import { isReplyWord, plain, yesNo } from './fields.ts';
 import { fill, loadTexts, type StepTexts } from './texts.ts';
 

@@ -7,7 +7,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { getCookie, setCookie } from 'hono/cookie';
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
-import type { Incoming, Reply } from '../../core/types.ts';
+import type { Incoming, Reply } from '../../lib/types.ts';
 import type { KnowledgeBase } from '../../knowledge/base.ts';
 import type { ConversationStore } from '../../store/conversations.ts';
 import { text as conversationText } from '../../flows/form.ts';
