@@ -11,7 +11,7 @@ import { listMembers, updateMember } from '../staff/members.ts';
 import type { ConversationStore } from '../store/conversations.ts';
 import { dayOf } from '../lib/dates.ts';
 import { channelText } from './etiquette.ts';
-import { maskPhone } from './privacy.ts';
+import { maskPhone } from '../lib/privacy.ts';
 import type { Attachment, Incoming, Reply } from '../lib/types.ts';
 
 /**
