@@ -41,6 +41,7 @@ export interface WebChannelOptions extends ChannelDeps {
   host: string;
   botName: string;
   /** The staff console (src/console/), mounted at /console when given. */
+  // biome-ignore lint/suspicious/noExplicitAny: the console is a Hono app of its own env and routes
   console?: Hono<any, any, any>;
   /** Signs the visitor cookie (default: a random key for this process only). */
   identity?: WebIdentity;
