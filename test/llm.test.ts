@@ -256,8 +256,11 @@ describe('without an LLM', () => {
   });
 
   it('LLM_BASE_URL needs LLM_MODEL; the timeout has a default', () => {
-    expect(() => testConfig('/tmp/x', { LLM_BASE_URL: 'http://127.0.0.1:1/v1' })).toThrow(ConfigError);
-    expect(testConfig('/tmp/x', { LLM_BASE_URL: 'https://api.deepseek.com/v1/', LLM_MODEL: 'deepseek-chat' }).llm).toEqual({
+    // a data dir that is surely not a file (a /tmp/x of some other program's would fail the check first)
+    const { dir, cleanup } = tempDir();
+    cleanup();
+    expect(() => testConfig(dir, { LLM_BASE_URL: 'http://127.0.0.1:1/v1' })).toThrow(ConfigError);
+    expect(testConfig(dir, { LLM_BASE_URL: 'https://api.deepseek.com/v1/', LLM_MODEL: 'deepseek-chat' }).llm).toEqual({
       baseURL: 'https://api.deepseek.com/v1',
       model: 'deepseek-chat',
       apiKey: undefined,
