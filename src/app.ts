@@ -5,7 +5,7 @@ import { Assistant } from './core/assistant.ts';
 import { Etiquette } from './core/etiquette.ts';
 import { StaffChat } from './core/staff-chat.ts';
 import { dayOf } from './lib/dates.ts';
-import type { Clock } from './core/types.ts';
+import type { Clock } from './lib/types.ts';
 import { loadHolidays } from './core/holidays.ts';
 import { complaintForm, loadCategories, statusReplies } from './flows/complaint.ts';
 import { injuryForm } from './flows/injury.ts';

@@ -6,7 +6,7 @@ import { openApp, type App } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import type { AskResult } from './core/ask.ts';
 import { dayOf } from './lib/dates.ts';
-import { maskPhone } from './core/privacy.ts';
+import { maskPhone } from './lib/privacy.ts';
 import { text as conversationText } from './flows/form.ts';
 import { InputError, parseCategory } from './knowledge/ingest.ts';
 import { formatSize, LoadError } from './knowledge/loaders/index.ts';

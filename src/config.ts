@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { config as loadDotenv } from 'dotenv';
 import { z } from 'zod';
+import { ConfigError } from './lib/config-error.ts';
 
 /** Blank env values count as unset, so `.env.example` copied as-is behaves like no `.env`. */
 const optional = z.preprocess((v) => (v === '' ? undefined : v), z.string().optional());
@@ -143,7 +144,7 @@ export interface Config {
   llm?: { baseURL: string; model: string; apiKey?: string; timeoutMs: number };
 }
 
-export class ConfigError extends Error {}
+export { ConfigError };
 
 /** Reads every setting from the environment (and `.env`), validated; errors are in Chinese for operators. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, { dotenv = true } = {}): Config {

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { addDays, addWorkingDays, addYears, cnDay, dayOf } from '../src/lib/dates.ts';
 import { loadHolidays } from '../src/core/holidays.ts';
 import { tempDir } from './helpers/app.ts';
-import { containsPhone, maskPhone } from '../src/core/privacy.ts';
+import { containsPhone, maskPhone } from '../src/lib/privacy.ts';
 import * as f from '../src/flows/fields.ts';
 import { workInjuryDeadlines } from '../src/flows/injury.ts';
 import { platformName } from '../src/flows/join-union.ts';

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openApp } from '../src/app.ts';
-import { maskPersonal } from '../src/core/privacy.ts';
+import { maskPersonal } from '../src/lib/privacy.ts';
 import { tempDir, testConfig } from './helpers/app.ts';
 
 /**

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { looksLikeQuestion, normaliseForIntent, RuleIntentClassifier } from '../src/core/intent.ts';
+import { normaliseForIntent, RuleIntentClassifier } from '../src/core/intent.ts';
+import { looksLikeQuestion } from '../src/flows/fields.ts';
 import { evaluateIntents, HOLDOUT, leaveOneOut, readIntentCases, shippedClassifier, UNSEEN } from './eval/intents.ts';
 
 describe('intents', () => {

@@ -7,7 +7,6 @@ import { capLength, checkAnswer, chineseNumber, numbersIn } from '../src/llm/che
 import { forModel, mobilesHidden } from '../src/llm/privacy.ts';
 import { rewritePrompt } from '../src/llm/rewrite.ts';
 import { sessionKey } from '../src/store/sessions.ts';
-import { addFiles } from '../src/staff/kb.ts';
 import { tempDir, testApp, testConfig } from './helpers/app.ts';
 import { isIntentCall, llmSuite, type Received, type Script } from './helpers/llm-server.ts';
 

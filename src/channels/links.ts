@@ -1,4 +1,4 @@
-import type { Source } from '../core/types.ts';
+import type { Source } from '../lib/types.ts';
 import type { KnowledgeStore } from '../store/types.ts';
 
 /** The chunk a source cites: by its section (an article, a heading, an FAQ question), else the document's first. */

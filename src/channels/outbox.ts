@@ -1,4 +1,4 @@
-import type { Clock } from '../core/types.ts';
+import type { Clock } from '../lib/types.ts';
 import { text } from '../flows/form.ts';
 import type { Logger } from '../log.ts';
 import type { ConversationStore } from '../store/conversations.ts';

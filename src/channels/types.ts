@@ -1,4 +1,4 @@
-import type { Incoming, Reply } from '../core/types.ts';
+import type { Incoming, Reply } from '../lib/types.ts';
 import type { Logger } from '../log.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { dayOf } from '../lib/dates.ts';
-import { maskPhone } from '../core/privacy.ts';
+import { maskPhone } from '../lib/privacy.ts';
 import { complaintsCsv, isOverdue, listComplaints, parseComplaintStatus, updateComplaint } from '../staff/complaints.ts';
 import { StaffError } from '../staff/errors.ts';
 import { COMPLAINT_STATUSES, type ComplaintRecord } from '../store/complaints.ts';

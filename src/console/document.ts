@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono';
 import { isValidDay } from '../lib/dates.ts';
 import { formatSize } from '../knowledge/loaders/index.ts';
 import { StaffError } from '../staff/errors.ts';
-import { documentHistory, editDocument, removeDocument, rollbackDocument, setDocumentStatus, type DocumentChanges } from '../staff/kb.ts';
+import { editDocument, removeDocument, rollbackDocument, setDocumentStatus, type DocumentChanges } from '../staff/kb.ts';
 import { CATEGORIES, DOCUMENT_FIELDS, type DocumentRecord, type VersionRecord } from '../store/types.ts';
 import { back, BASE, frame, render, type ConsoleCtx, type Env } from './context.ts';
 import { html } from './html.ts';

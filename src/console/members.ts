@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { dayOf } from '../lib/dates.ts';
-import { maskPhone } from '../core/privacy.ts';
+import { maskPhone } from '../lib/privacy.ts';
 import { memberStatusName } from '../flows/join-union.ts';
 import { StaffError } from '../staff/errors.ts';
 import { listMembers, membersCsv, parseMemberDecision, updateMember } from '../staff/members.ts';

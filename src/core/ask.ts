@@ -4,8 +4,9 @@ import { dayOf } from '../lib/dates.ts';
 import type { AnswerWriter } from '../llm/answer.ts';
 import type { Exchange, QuestionRewriter } from '../llm/rewrite.ts';
 import { replies } from '../replies.ts';
-import { DOMAIN, looksLikeQuestion, normaliseForIntent, type Intent, type IntentClassifier } from './intent.ts';
-import { maskPersonal } from './privacy.ts';
+import { DOMAIN, normaliseForIntent, type Intent, type IntentClassifier } from './intent.ts';
+import { looksLikeQuestion } from '../flows/fields.ts';
+import { maskPersonal } from '../lib/privacy.ts';
 
 export interface AskResult {
   intent: Intent;

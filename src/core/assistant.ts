@@ -11,11 +11,14 @@ import { remember, type Exchange, type QuestionRewriter } from '../llm/rewrite.t
 import type { FieldExtractor } from '../llm/extract.ts';
 import { ask } from './ask.ts';
 import { dayOf } from '../lib/dates.ts';
-import type { Intent, IntentClassifier } from './intent.ts';
+import { RuleIntentClassifier, type Intent, type IntentClassifier } from './intent.ts';
 import { channelText, type Etiquette } from './etiquette.ts';
-import { containsPhone, maskPhone } from './privacy.ts';
+import { containsPhone, maskPhone } from '../lib/privacy.ts';
 import type { StaffChat } from './staff-chat.ts';
-import type { Clock, Incoming, Reply } from './types.ts';
+import type { Clock, Incoming, Reply } from '../lib/types.ts';
+
+/** What a message clearly asks for by the rules alone: what a form may take for another service. */
+const RULES = new RuleIntentClassifier();
 
 /** What a conversation remembers between messages. */
 export interface SessionState {
@@ -242,6 +245,7 @@ export class Assistant {
       now,
       today: dayOf(now),
       incoming,
+      intentByRules: (text) => RULES.match(text),
       answer: async (q) => {
         const r = await ask(this.deps.kb, this.deps.classifier, q, { channel: incoming.channel, now, writer: this.deps.writer });
         return { text: r.answer, sources: r.sources };

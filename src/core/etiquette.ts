@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { fill, loadTexts } from '../flows/texts.ts';
 import { normaliseForIntent } from './intent.ts';
-import type { Incoming, Reply } from './types.ts';
+import type { Incoming, Reply } from '../lib/types.ts';
 
 /**
  * Group etiquette, the same for every channel: in a group the assistant speaks only when
@@ -68,7 +68,7 @@ interface Window {
   told: boolean;
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export class Etiquette {
   private readonly users = new Map<string, Window>();
@@ -81,7 +81,7 @@ export class Etiquette {
   private lastPrune = 0;
 
   constructor(private readonly opts: EtiquetteOptions) {
-    const words = opts.triggerWords.filter(Boolean).map(escape);
+    const words = opts.triggerWords.filter(Boolean).map(escapeRegExp);
     // "@工友助手 …", "工友助手，…", "… 工友助手" — the word and the punctuation around it go
     if (words.length) this.trigger = new RegExp(`[@＠]?\\s*(?:${words.join('|')})[\\s,，:：、!！?？]*`, 'u');
   }

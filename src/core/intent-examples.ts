@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { DOMAIN, INTENTS, normaliseForIntent, type Intent, type LocalIntentClassifier } from './intent.ts';
+import type { IntentJudgement } from '../lib/intents.ts';
 
 /** How similar an off-topic example must be to wave off a message that uses words of our field. */
 const SURE_OFF_TOPIC = 0.5;
@@ -22,20 +23,6 @@ export function loadIntentExamples(file: string): IntentExample[] {
 }
 
 type Grams = Map<string, number>;
-
-/** How the local classifier reached its label: what a model-backed classifier reads to decide whether to ask. */
-export interface IntentJudgement {
-  intent: Intent;
-  /**
-   * 'rules': a rule fired (or there is nothing to vote on); 'examples': the labelled examples voted;
-   * 'default': no rule fired and no example was similar enough, so it is 'qa' by default.
-   */
-  by: 'rules' | 'examples' | 'default';
-  /** With 'examples': the similarity of the nearest example (0..1). */
-  nearest?: number;
-  /** With 'examples': the winning intent's share of the five votes' weight (0..1). */
-  share?: number;
-}
 
 const notQa = (i: Intent) => (i === 'qa' ? undefined : i);
 

@@ -1,20 +1,9 @@
 import { fixSlips, fold } from '../knowledge/text.ts';
+import { looksLikeQuestion } from '../flows/fields.ts';
+import type { Intent, LocalIntentClassifier } from '../lib/intents.ts';
 
-export const INTENTS = ['qa', 'join_union', 'complaint', 'complaint_status', 'injury', 'greeting', 'help', 'out_of_scope'] as const;
-export type Intent = (typeof INTENTS)[number];
-
-/**
- * Anything that can say what a message wants. The local classifiers answer at once; one that asks a
- * model (src/llm/classify.ts) returns a promise, so callers always `await` the result.
- */
-export interface IntentClassifier {
-  classify(text: string): Intent | Promise<Intent>;
-}
-
-/** A classifier that answers at once, on this machine (rules, labelled examples). */
-export interface LocalIntentClassifier extends IntentClassifier {
-  classify(text: string): Intent;
-}
+/** Kept here for the callers that import them from core (test/eval among them). */
+export { INTENTS, type Intent, type IntentClassifier, type LocalIntentClassifier } from '../lib/intents.ts';
 
 /** Words that show a message is about our field even when the knowledge base has no answer. */
 export const DOMAIN =
@@ -189,13 +178,4 @@ export class RuleIntentClassifier implements LocalIntentClassifier {
     if (OFF_TOPIC_WORD.test(t) && !DOMAIN.test(t.replace(OFF_TOPIC, ''))) return 'out_of_scope';
     return undefined;
   }
-}
-
-/** A question rather than an answer to one: what a form treats as a side question. */
-export function looksLikeQuestion(text: string): boolean {
-  const t = fold(text).trim();
-  return (
-    /[?？]\s*$/.test(t) ||
-    /吗|呢$|什么|怎么|为什么|为啥|多少|哪里|哪儿|哪个|哪些|几[天个号年月]|能不能|可不可以|是不是|有没有|要不要|算不算|会不会|咋|啥|谁/.test(t)
-  );
 }

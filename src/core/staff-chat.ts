@@ -11,8 +11,8 @@ import { listMembers, updateMember } from '../staff/members.ts';
 import type { ConversationStore } from '../store/conversations.ts';
 import { dayOf } from '../lib/dates.ts';
 import { channelText } from './etiquette.ts';
-import { maskPhone } from './privacy.ts';
-import type { Attachment, Incoming, Reply } from './types.ts';
+import { maskPhone } from '../lib/privacy.ts';
+import type { Attachment, Incoming, Reply } from '../lib/types.ts';
 
 /**
  * Staff commands in chat: the same actions as the CLI (src/staff/*), for the chat identities named

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
 import { addWorkingDays, cnDay, dayOf, type WorkCalendar } from '../lib/dates.ts';
-import type { Incoming, Reply } from '../core/types.ts';
+import type { Incoming, Reply } from '../lib/types.ts';
 import type { Pilot } from '../knowledge/pilot.ts';
 import { ROOT } from '../paths.ts';
 import type { ComplaintRecord, ComplaintStore } from '../store/complaints.ts';

@@ -1,5 +1,4 @@
 import { addMonths, addDays, dayOf, isValidDay } from '../lib/dates.ts';
-import { looksLikeQuestion } from '../core/intent.ts';
 import { chineseNumeral, fold, toHalfWidth } from '../knowledge/text.ts';
 
 /**
@@ -7,6 +6,15 @@ import { chineseNumeral, fold, toHalfWidth } from '../knowledge/text.ts';
  * cannot. They are strict on purpose, so "北京有新职伤吗？" is not taken as a city and the form can
  * treat it as a side question instead.
  */
+
+/** A question rather than an answer to one: what a form treats as a side question. */
+export function looksLikeQuestion(text: string): boolean {
+  const t = fold(text).trim();
+  return (
+    /[?？]\s*$/.test(t) ||
+    /吗|呢$|什么|怎么|为什么|为啥|多少|哪里|哪儿|哪个|哪些|几[天个号年月]|能不能|可不可以|是不是|有没有|要不要|算不算|会不会|咋|啥|谁/.test(t)
+  );
+}
 
 /** Folded for matching: simplified, half-width, lower case, without spaces, punctuation and 嗯/啊. */
 export function plain(text: string): string {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { looksLikeQuestion, RuleIntentClassifier, type Intent } from '../core/intent.ts';
-import type { Incoming, Reply } from '../core/types.ts';
-import { isReplyWord, plain, yesNo } from './fields.ts';
+import type { Intent } from '../lib/intents.ts';
+import type { Incoming, Reply } from '../lib/types.ts';
+import { isReplyWord, looksLikeQuestion, plain, yesNo } from './fields.ts';
 import { fill, loadTexts, type StepTexts } from './texts.ts';
 
 /**
@@ -61,6 +61,11 @@ export interface FlowContext {
   /** Today in China, YYYY-MM-DD. */
   today: string;
   incoming: Incoming;
+  /**
+   * What a message clearly asks for, by the intent rules alone (undefined when no rule fires): in a
+   * form only a rule may take it for another service.
+   */
+  intentByRules(text: string): Intent | undefined;
   /** Answers a side question from the knowledge base. */
   answer(question: string): Promise<Reply>;
   /**
@@ -148,8 +153,6 @@ const BACK = /^(返回|上一步|回到上一步|退回|back|改上一步|返回
 const HELP = /^(帮助|help|怎么填|不会填|说明|\/help|啥意思|什么意思|\?)$/;
 const EDIT = /^(修改|改|改一下|要改|我要改|改一改|重填|有错|不对要改)$/;
 const FLOW_INTENTS: Intent[] = ['join_union', 'complaint', 'complaint_status', 'injury'];
-/** What a message clearly asks for: in a form only a rule may take it for another service. */
-const RULES = new RuleIntentClassifier();
 /** "改手机号", "修改城市": which answer to change, named at the summary. */
 const EDIT_FIELD = /^(?:修改|改一下|我要改|要改|改)(.{2,8})$/;
 /** "手机号改成139…", "城市换成上海": a field and its new value, said at the summary. */
@@ -307,7 +310,7 @@ export async function continueForm(form: Form, state: FormState, message: string
   if (isReplyWord(message)) return again(form, s, ctx, [invalid]);
   // Only a rule decides here: the examples' vote and the model may read a wrong value ("外卖",
   // "2000元") as another service, and the worker would be told to cancel instead of shown the example.
-  const intent = /\p{L}/u.test(message) ? (RULES.match(message) ?? 'qa') : 'qa';
+  const intent = /\p{L}/u.test(message) ? (ctx.intentByRules(message) ?? 'qa') : 'qa';
   if (FLOW_INTENTS.includes(intent) && intent !== form.name) return again(form, s, ctx, [fill(text.switchFlow, { title: form.title })]);
   if (intent === 'greeting') return again(form, s, ctx, [fill(text.greetingInForm, { title: form.title })]);
   if (intent === 'help') {

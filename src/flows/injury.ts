@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { addDays, addYears, cnDay } from '../lib/dates.ts';
-import type { Reply } from '../core/types.ts';
+import type { Reply } from '../lib/types.ts';
 import { coverage, type Pilot } from '../knowledge/pilot.ts';
 import * as field from './fields.ts';
 import type { Form, FormData } from './form.ts';

@@ -6,15 +6,9 @@ import { NEW_SCHEME, understand, VALUE_PATTERN, type Asks, type Understanding } 
 import { PROVINCES, valueAfterPlace } from './places.ts';
 import { fixSlips, fold } from './text.ts';
 import { replies, hotlineList } from '../replies.ts';
+import type { Source } from '../lib/types.ts';
 
-export interface Source {
-  n: number;
-  docId: string;
-  title: string;
-  section: string | null;
-  source: string;
-  score: number;
-}
+export type { Source };
 
 export interface Answer {
   answer: string;

@@ -2,7 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Embeddings } from '@langchain/core/embeddings';
 import type { VectorStore } from '@langchain/core/vectorstores';
-import { ConfigError } from '../config.ts';
+import { ConfigError } from '../lib/config-error.ts';
 
 /**
  * LangChain classes a union names in its configuration ("@langchain/qdrant#QdrantVectorStore"):

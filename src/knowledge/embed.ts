@@ -1,7 +1,6 @@
 import { configuredEmbeddings } from './configured.ts';
 import { Embeddings } from '@langchain/core/embeddings';
 import type { OpenAIEmbeddings } from '@langchain/openai';
-import type { Config } from '../config.ts';
 import { globalIdf } from './idf.ts';
 import { fold } from './text.ts';
 import type { Tokenizer } from './tokenize.ts';
@@ -88,8 +87,15 @@ class EndpointEmbeddings extends Embeddings {
   }
 }
 
+/** The embedding settings (src/config.ts reads them from the environment). */
+export interface EmbeddingSettings {
+  embedding?: { baseURL: string; model: string; apiKey?: string; dimensions?: number };
+  embeddingsClass?: string;
+  embeddingsOptions: Record<string, unknown>;
+}
+
 /** The configured embedder: an OpenAI-compatible endpoint when set, the local one otherwise. */
-export async function createEmbeddings(config: Config, tokenizer: Tokenizer): Promise<{ embeddings: Embeddings; id: string; weight: number }> {
+export async function createEmbeddings(config: EmbeddingSettings, tokenizer: Tokenizer): Promise<{ embeddings: Embeddings; id: string; weight: number }> {
   if (config.embeddingsClass) {
     const embeddings = await configuredEmbeddings(config.embeddingsClass, config.embeddingsOptions);
     return { embeddings, id: `class:${config.embeddingsClass}:${JSON.stringify(config.embeddingsOptions)}`, weight: 0.5 };

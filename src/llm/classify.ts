@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { IntentJudgement } from '../core/intent-examples.ts';
-import { INTENTS, type Intent, type IntentClassifier, type LocalIntentClassifier } from '../core/intent.ts';
+import { INTENTS, type Intent, type IntentClassifier, type IntentJudgement, type LocalIntentClassifier } from '../lib/intents.ts';
 import type { Logger } from '../log.ts';
 import { ROOT } from '../paths.ts';
 import type { ChatClient } from './client.ts';

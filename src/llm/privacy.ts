@@ -1,4 +1,4 @@
-import { maskPhone } from '../core/privacy.ts';
+import { maskPhone } from '../lib/privacy.ts';
 
 /** Placeholder the model sees instead of a phone number. */
 export const PHONE_PLACEHOLDER = '[手机号]';

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { compactDay, dayOf } from '../lib/dates.ts';
-import type { Attachment } from '../core/types.ts';
+import type { Attachment } from '../lib/types.ts';
 import { nextInSequence, normaliseRecordId } from './counters.ts';
 import type { ChatAddress } from './members.ts';
 

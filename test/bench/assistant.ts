@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
-import type { Incoming } from '../../src/core/types.ts';
+import type { Incoming } from '../../src/lib/types.ts';
 import { figure, heading, percentile } from './report.ts';
 
 /**

@@ -54,7 +54,7 @@ describe('OutboxPump', () => {
       const { records } = conv.app;
       let tries = 0;
       const sent: string[] = [];
-      let refuse = true;
+      const refuse = true;
       const channel = {
         name: 'telegram',
         maxLength: 4096,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.ts';
 import type { Engine } from '../../src/channels/types.ts';
-import type { Incoming, Reply } from '../../src/core/types.ts';
+import type { Incoming, Reply } from '../../src/lib/types.ts';
 import { conversationApp } from '../helpers/conversation.ts';
 
 /**

@@ -23,6 +23,7 @@ const ME = { id: 777, is_bot: true, first_name: '工友助手', username: 'gongy
 
 interface Call {
   method: string;
+  // biome-ignore lint/suspicious/noExplicitAny: the tests read whichever fields each Bot API method has
   payload: Record<string, any>;
 }
 
@@ -47,6 +48,7 @@ function fakeTelegram(engine: TestEngine, opts: Partial<TelegramOptions> & { ref
   /** Updates the next getUpdates returns (long polling). */
   const inbox: Update[] = [];
   channel.bot.api.config.use(async (_prev, method, payload) => {
+    // biome-ignore lint/suspicious/noExplicitAny: as in Call
     calls.push({ method, payload: payload as Record<string, any> });
     if (opts.refuse?.(method)) return { ok: false, error_code: 400, description: `Bad Request: ${method} refused (simulated)` } as never;
     if (method === 'getUpdates') {

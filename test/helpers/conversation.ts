@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { openApp, type App } from '../../src/app.ts';
-import type { Incoming, Reply } from '../../src/core/types.ts';
+import type { Incoming, Reply } from '../../src/lib/types.ts';
 import type { Logger } from '../../src/log.ts';
 import { tempDir, testConfig } from './app.ts';
 

@@ -1,6 +1,6 @@
 import { Bot, GrammyError, webhookCallback, type Context } from 'grammy';
 import type { InlineKeyboardButton, Message, MessageEntity, UserFromGetMe } from 'grammy/types';
-import type { Attachment, Incoming, Reply } from '../../core/types.ts';
+import type { Attachment, Incoming, Reply } from '../../lib/types.ts';
 import type { KnowledgeBase } from '../../knowledge/base.ts';
 import { errText, runTurn, sleep, splitText, withoutChoiceList } from '../common.ts';
 import { passageUrl } from '../links.ts';

@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import type { Incoming, Reply } from '../../core/types.ts';
+import type { Incoming, Reply } from '../../lib/types.ts';
 import { runTurn } from '../common.ts';
 import type { Channel, ChannelDeps } from '../types.ts';
 

@@ -7,7 +7,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { getCookie, setCookie } from 'hono/cookie';
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
-import type { Incoming, Reply } from '../../core/types.ts';
+import type { Incoming, Reply } from '../../lib/types.ts';
 import type { KnowledgeBase } from '../../knowledge/base.ts';
 import type { ConversationStore } from '../../store/conversations.ts';
 import { text as conversationText } from '../../flows/form.ts';
@@ -45,6 +45,7 @@ export interface WebChannelOptions extends ChannelDeps {
   host: string;
   botName: string;
   /** The staff console (src/console/), mounted at /console when given. */
+  // biome-ignore lint/suspicious/noExplicitAny: the console is a Hono app of its own env and routes
   console?: Hono<any, any, any>;
   /** Signs the visitor cookie (default: a random key for this process only). */
   identity?: WebIdentity;

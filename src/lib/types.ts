@@ -1,4 +1,3 @@
-import type { Source } from '../knowledge/answer.ts';
 /** What every channel adapter turns a platform message into, and what it sends back. */
 
 export interface Attachment {
@@ -37,7 +36,14 @@ export interface Incoming {
 }
 
 /** A numbered source of an answer: the same shape `ask --json` prints. */
-export type { Source };
+export interface Source {
+  n: number;
+  docId: string;
+  title: string;
+  section: string | null;
+  source: string;
+  score: number;
+}
 
 export interface Reply {
   text: string;

@@ -1,0 +1,58 @@
+/**
+ * The layering of ../shared/DESIGN.md, checked by `npm test` (`npm run deps`). A new violation
+ * fails the run; the ones the code had when the check came in are listed in
+ * .dependency-cruiser-known-violations.json and only ever shrink (see docs/architecture.md).
+ *
+ * "Folders" are the first level under src/ (core, flows, store …); the top-level files
+ * (app.ts, cli.ts, config.ts …) are named by their own paths.
+ */
+
+const OUTER = '^src/(channels/|console/|cli(/|\\.ts$)|app\\.ts$)';
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'inner-imports-outer',
+      severity: 'error',
+      comment: 'core, flows, staff and llm never import channels, console, cli or app: those are built on top of them.',
+      from: { path: '^src/(core|flows|staff|llm)/' },
+      to: { path: OUTER },
+    },
+    {
+      name: 'knowledge-stands-alone',
+      severity: 'error',
+      comment:
+        'knowledge never imports core, flows, staff, llm, channels, console or config: the engine uses it, and settings are passed in.',
+      from: { path: '^src/knowledge/' },
+      to: { path: '^src/(core/|flows/|staff/|llm/|channels/|console/|config\\.ts$|cli(/|\\.ts$)|app\\.ts$)' },
+    },
+    {
+      name: 'store-imports-only-lib',
+      severity: 'error',
+      comment: 'store imports only lib: records go in and out as plain data, so any implementation can stand behind the interface.',
+      from: { path: '^src/store/' },
+      to: { path: '^src/', pathNot: '^src/(store|lib)/' },
+    },
+    {
+      name: 'no-folder-cycle',
+      severity: 'error',
+      comment: 'No two folders import each other, directly or round a longer loop: every dependency goes one way.',
+      scope: 'folder',
+      from: { path: '^src/[^/]+$' },
+      to: { path: '^src/[^/]+$', circular: true },
+    },
+    {
+      name: 'database-driver-only-in-store',
+      severity: 'error',
+      comment: 'Only src/store touches a database driver (tests included): everything else goes through the Store.',
+      from: { pathNot: '^src/store/' },
+      to: { path: '^node_modules/(@types/)?(better-sqlite3|pg|pg-[^/]+)/' },
+    },
+  ],
+  options: {
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    doNotFollow: { path: 'node_modules' },
+    enhancedResolveOptions: { extensions: ['.ts', '.js', '.json', '.d.ts'] },
+  },
+};
