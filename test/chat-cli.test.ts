@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../src/paths.ts';
 import { tempDir } from './helpers/app.ts';
 import { COMPLAINT, INJURY, JOIN } from './helpers/conversation.ts';
+import { openReadOnly } from '../src/store/sqlite.ts';
 
 /** `gongyou chat` driven by a script on stdin, and the staff commands that see the records. */
 
@@ -91,7 +91,7 @@ describe('gongyou chat and the staff commands', () => {
 
   it('listing or exporting applications, cases and gaps is written to the audit log (who, how many, which format)', () => {
     const audit = () => {
-      const db = new Database(join(data, 'gongyou.db'), { readonly: true, fileMustExist: true });
+      const db = openReadOnly(join(data, 'gongyou.db'));
       try {
         return db.prepare("SELECT actor, action, detail FROM audit_log WHERE action LIKE '%.list' ORDER BY id").all() as { actor: string; action: string; detail: string }[];
       } finally {

@@ -1,10 +1,10 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../src/paths.ts';
 import { tempDir, testApp } from './helpers/app.ts';
 import { COMPLAINT, JOIN } from './helpers/conversation.ts';
+import { openReadOnly } from '../src/store/sqlite.ts';
 
 /**
  * kill -9 during 确认: the real `gongyou chat` process is killed with SIGKILL while it files the
@@ -23,7 +23,7 @@ beforeAll(async () => {
 
 /** The numbers filed for a worker, read the way another process would. */
 function filed(table: 'members' | 'complaints', user: string): string[] {
-  const db = new Database(join(data, 'gongyou.db'), { readonly: true, fileMustExist: true });
+  const db = openReadOnly(join(data, 'gongyou.db'));
   try {
     const col = table === 'members' ? 'id' : 'ticket';
     return (db.prepare(`SELECT ${col} AS n FROM ${table} WHERE user_id = ?`).all(user) as { n: string }[]).map((r) => r.n);
@@ -51,7 +51,7 @@ async function killDuringConfirm(user: string, lines: string[], table: 'members'
   const asked = out.length;
   child.stdin.write('确认\n');
   if (when === 'filed') {
-    const db = new Database(join(data, 'gongyou.db'), { readonly: true, fileMustExist: true });
+    const db = openReadOnly(join(data, 'gongyou.db'));
     const col = table === 'members' ? 'id' : 'ticket';
     const q = db.prepare(`SELECT ${col} FROM ${table} WHERE user_id = ?`);
     try {

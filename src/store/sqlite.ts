@@ -23,6 +23,11 @@ export function openDatabase(file: string): Database.Database {
   return db;
 }
 
+/** A read-only look at a data dir's database, as another process has it (for checks from outside a running assistant). */
+export function openReadOnly(file: string): Database.Database {
+  return new Database(file, { readonly: true, fileMustExist: true });
+}
+
 /** Stable id from the source path: re-adding the same file replaces the same document. */
 export function documentId(source: string): string {
   return 'doc-' + createHash('sha1').update(source).digest('hex').slice(0, 10);

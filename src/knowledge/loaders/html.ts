@@ -358,7 +358,7 @@ function extractMeta($: CheerioAPI, title: string | undefined): Record<string, u
 
 /** "文号：浙人社发〔2025〕37号", "发文字号 | 鲁人社规〔2025〕9号": the page's own document number. */
 function docnoIn(line: string): string | undefined {
-  const m = /(?:文\s*号|发文字号|發文字號|文件编号)[\s：:|｜]*([\u4e00-\u9fa5]{1,12}[〔［\[]\d{4}[〕］\]]\s*\d+\s*号)/.exec(line);
+  const m = /(?:文\s*号|发文字号|發文字號|文件编号)[\s：:|｜]*([\u4e00-\u9fa5]{1,12}[〔［[]\d{4}[〕］\]]\s*\d+\s*号)/.exec(line);
   return m?.[1]?.replace(/\s+/g, '');
 }
 
