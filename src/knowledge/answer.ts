@@ -126,8 +126,13 @@ export function lead(kb: KnowledgeBase, p: Passage, query: Query, max = LEAD_CHA
   const plans = !!asked && !PLAN_ASKED.test(asked.folded ?? '');
   // a question word in every sentence names the passage's subject, not what is asked about it
   const present = all.map((s) => new Set(kb.tokenizer.terms(s)));
-  const spread = (t: string) => Math.max(1, present.filter((x) => x.has(t)).length);
-  const within: Query = { ...query, weigh: (t) => query.weigh(t) / Math.sqrt(spread(t)) };
+  const damped = new Map<string, number>();
+  const weigh = (t: string) => {
+    let w = damped.get(t);
+    if (w === undefined) damped.set(t, (w = query.weigh(t) / Math.sqrt(Math.max(1, present.filter((x) => x.has(t)).length))));
+    return w;
+  };
+  const within: Query = { ...query, weigh };
   const scored = all.map((s, i) => ({ s, i, score: (overlap(kb, within, p.chunk, s).matchedWeight - i * 0.01) * aside(s, plans) }));
   // the sentence with the value asked for (多少/多久/哪里) goes first among those about the question
   const best = Math.max(0, ...scored.map((c) => c.score));

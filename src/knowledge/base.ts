@@ -17,6 +17,9 @@ import { split } from './split.ts';
 import { TOKENIZER_ID, type Tokenizer } from './tokenize.ts';
 import { openHnsw, VectorIndex } from './vector.ts';
 
+/** Chunks tokenised between two turns of the event loop while a document is indexed. */
+const INDEX_SLICE = 200;
+
 /** What the index files were built from; any difference means they are rebuilt from the database. */
 interface IndexState {
   dir: string;
@@ -221,11 +224,16 @@ export class KnowledgeBase {
 
   private async indexChunks(chunks: ChunkRecord[]): Promise<void> {
     const texts = chunks.map((c) => this.indexTextOf(c));
-    chunks.forEach((c, i) => {
-      this.bm25.add(c.id, this.tokenizer.terms(texts[i]!));
-      this.faq.add(c);
-    });
-    await this.vectors.add(chunks.map((c, i) => ({ id: c.id, docId: c.docId, text: texts[i]! })));
+    for (let i = 0; i < chunks.length; i++) {
+      // a large document yields now and then, so the chat is answered while it is indexed
+      if (i > 0 && i % INDEX_SLICE === 0) await new Promise((r) => setImmediate(r));
+      this.bm25.add(chunks[i]!.id, this.tokenizer.terms(texts[i]!));
+      this.faq.add(chunks[i]!);
+    }
+    for (let i = 0; i < chunks.length; i += INDEX_SLICE) {
+      if (i > 0) await new Promise((r) => setImmediate(r));
+      await this.vectors.add(chunks.slice(i, i + INDEX_SLICE).map((c, k) => ({ id: c.id, docId: c.docId, text: texts[i + k]! })));
+    }
   }
 
   private async unindex(chunkIds: number[]): Promise<void> {
