@@ -29,6 +29,9 @@ const MODAL_LEAD = /^[能会要可想得该还都就也才又再]+(?=\p{Script=H
 /** Part of what indexes were built with: a change of the stopwords or of these rules rebuilds them. */
 export const TOKENIZER_ID = createHash('sha1').update([...STOPWORDS].join(' ')).update(PLACE_SUFFIX.source).update(MODAL_LEAD.source).digest('hex').slice(0, 8);
 
+/** How many texts' terms are kept (a few MB); the memo starts over when full. */
+const SEEN_MAX = 20_000;
+
 let known: Set<string> | undefined;
 
 /** The words of jieba's bundled dictionary. */
@@ -85,9 +88,17 @@ export class Tokenizer {
     return [...out];
   }
 
+  /** Terms of texts seen lately: a passage and its sentences are cut again for every question. */
+  private readonly seen = new Map<string, string[]>();
+
   /** Search terms of a text (repeats kept: term frequency matters). */
   terms(text: string): string[] {
-    return this.termsOfFolded(fold(text));
+    const hit = this.seen.get(text);
+    if (hit) return [...hit];
+    const out = this.termsOfFolded(fold(text));
+    if (this.seen.size >= SEEN_MAX) this.seen.clear();
+    this.seen.set(text, out);
+    return [...out];
   }
 
   termsOfFolded(folded: string): string[] {
