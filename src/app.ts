@@ -73,7 +73,7 @@ export async function openApp(config: Config, opts: { log?: Logger; seed?: boole
     embedderId: config.vectorStore === 'hnswlib' ? id : `${id}|${config.vectorStore}|${JSON.stringify(config.vectorStoreOptions)}`,
     // another LangChain vector store when VECTOR_STORE names one; hnswlib in the data dir otherwise
     vectorStore: config.vectorStore === 'hnswlib' ? undefined : await configuredVectorStore(config.vectorStore, config.vectorStoreOptions, embeddings),
-    workerQuestions: loadWorkerQuestions(join(ROOT, 'knowledge/law-questions'), join(ROOT, 'knowledge/doc-questions')),
+    workerQuestions: loadWorkerQuestions([join(ROOT, 'knowledge/law-questions'), join(ROOT, 'knowledge/doc-questions')], join(config.dataDir, 'index/worker-questions.json')),
     vectorWeight: weight,
     tables: { pilot, entitlements: loadEntitlements(), coverage: loadCoverageTexts() },
     indexDir: join(config.dataDir, 'index'),

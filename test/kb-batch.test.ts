@@ -40,3 +40,30 @@ it('sees the same documents, in the same order, as a restart after a batch impor
   expect([...again.kb.docs.keys()]).toEqual(seen.ids);
   expect([...again.kb.superseded]).toEqual(seen.superseded);
 });
+
+it('answers the chat between the documents of a large import of small files', async () => {
+  const t = tempDir();
+  cleanups.push(t.cleanup);
+  const files = join(t.dir, 'files');
+  mkdirSync(files);
+  const n = 300;
+  for (let i = 0; i < n; i++) {
+    const articles = Array.from({ length: 12 }, (_, k) => `第${'一二三四五六七八九十'[k % 10]}条 第${i}号办法的第${k}项规定：骑手在站点${i}休息时可以领取饮用水和充电服务。`);
+    writeFileSync(join(files, `办法${i}.md`), `# 第${i}号站点管理办法\n\n${articles.join('\n\n')}\n`);
+  }
+  const app = await testApp(join(t.dir, 'data'));
+  cleanups.push(() => app.close());
+  let stored = 0;
+  const answeredAt: number[] = [];
+  const chat = setInterval(() => {
+    void app.ask('新职伤要自己交钱吗？').then(() => answeredAt.push(stored));
+  }, 20);
+  try {
+    await addFiles(app.kb, [files], { maxBytes: 1 << 20, onProgress: (done) => (stored = done) });
+  } finally {
+    clearInterval(chat);
+  }
+  expect(stored).toBe(n);
+  // questions were answered while documents were being stored, not only before or after
+  expect(answeredAt.filter((s) => s > 0 && s < n).length).toBeGreaterThanOrEqual(3);
+});

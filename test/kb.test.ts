@@ -5,6 +5,7 @@ import { KnowledgeBase } from '../src/knowledge/base.ts';
 import { ExactVectorStore } from './fixtures/langchain/exact-vector-store.ts';
 import { loadWorkerQuestions } from '../src/knowledge/worker-questions.ts';
 import { retrieve } from '../src/knowledge/retrieve.ts';
+import type { LangChainIndex } from '../src/knowledge/vector.ts';
 import { HashingEmbeddings } from '../src/knowledge/embed.ts';
 import { loadLexicon } from '../src/knowledge/lexicon.ts';
 import { Tokenizer } from '../src/knowledge/tokenize.ts';
@@ -214,7 +215,7 @@ describe('worker questions for law articles', () => {
     const embeddings = new HashingEmbeddings(tokenizer);
     const open = async (questions: boolean) => {
       if (questions) writeFileSync(join(qdir, 'q.yaml'), 'law: 某某条例\narticles:\n  第二条:\n    - 站长不给报，我自己能去申请吗\n');
-      return KnowledgeBase.open({ store, tokenizer, lexicon, embeddings, embedderId: 'x', workerQuestions: loadWorkerQuestions(qdir), indexDir: join(data, 'index') });
+      return KnowledgeBase.open({ store, tokenizer, lexicon, embeddings, embedderId: 'x', workerQuestions: loadWorkerQuestions([qdir]), indexDir: join(data, 'index') });
     };
     const without = await open(false);
     await addFiles(without, [join(files, 'law.md')], { maxBytes: MAX });
@@ -372,7 +373,7 @@ describe('another vector store or embeddings class, named in the configuration',
     const { data } = workspace();
     const env = { VECTOR_STORE: `${FIXTURE}#ExactVectorStore`, VECTOR_STORE_OPTIONS: JSON.stringify({ collection: `c-${Date.now()}` }) };
     let app = await testApp(data, { env });
-    let store = app.kb.vectors.store as ExactVectorStore;
+    let store = (app.kb.vectors as LangChainIndex).store as ExactVectorStore;
     expect(store._vectorstoreType()).toBe('exact');
     expect(store.added).toBeGreaterThan(0);
     const rows = store.rows.length;
@@ -381,7 +382,7 @@ describe('another vector store or embeddings class, named in the configuration',
     app.close();
     app = await testApp(data, { env });
     cleanups.push(() => app.close());
-    store = app.kb.vectors.store as ExactVectorStore;
+    store = (app.kb.vectors as LangChainIndex).store as ExactVectorStore;
     expect(store.added).toBe(0);
     expect(store.rows.length).toBe(rows);
   });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Embeddings } from '@langchain/core/embeddings';
+import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import type { VectorStore } from '@langchain/core/vectorstores';
 import type { Logger } from '../log.ts';
 import { DOCUMENT_FIELDS, type ChunkRecord, type DocumentFields, type DocumentRecord, type KnowledgeStore, type VersionOrigin } from '../store/types.ts';
@@ -15,7 +15,13 @@ import { questionsFor, type WorkerQuestions } from './worker-questions.ts';
 import type { Lexicon } from './lexicon.ts';
 import { split } from './split.ts';
 import { TOKENIZER_ID, type Tokenizer } from './tokenize.ts';
-import { openHnsw, VectorIndex } from './vector.ts';
+import { HnswIndex, LangChainIndex, type VectorIndex } from './vector.ts';
+
+/** The saved vector index's layout: indexes saved in another are rebuilt. */
+const VECTOR_FORMAT = 'hnsw2';
+
+/** Longest stretch of importing between two turns of the event loop. */
+const TURN_MS = 50;
 
 /** Chunks tokenised between two turns of the event loop while a document is indexed. */
 const INDEX_SLICE = 200;
@@ -32,7 +38,7 @@ export interface KnowledgeBaseDeps {
   store: KnowledgeStore;
   tokenizer: Tokenizer;
   lexicon: Lexicon;
-  embeddings: Embeddings;
+  embeddings: EmbeddingsInterface;
   embedderId: string;
   /** Weight of vector ranks against BM25 ranks in the fusion (see createEmbeddings). */
   vectorWeight?: number;
@@ -140,7 +146,7 @@ export class KnowledgeBase {
       try {
         this.bm25 = Bm25Index.deserialize(readFileSync(join(dir, 'bm25.bin')));
         // another vector store keeps its vectors itself: they are not sent again at every start
-        this.vectors = new VectorIndex(this.deps.vectorStore ?? (await openHnsw(join(dir, 'hnsw'), this.deps.embeddings)));
+        this.vectors = this.openVectors(join(dir, 'hnsw'));
         this.loadChunkMaps();
         this.indexed = version;
         return;
@@ -149,6 +155,10 @@ export class KnowledgeBase {
       }
     }
     await this.rebuild();
+  }
+
+  private openVectors(dir: string | undefined): VectorIndex {
+    return this.deps.vectorStore ? new LangChainIndex(this.deps.vectorStore) : HnswIndex.open(dir, this.deps.embeddings);
   }
 
   private loadChunkMaps(): void {
@@ -166,16 +176,21 @@ export class KnowledgeBase {
     this.markSuperseded();
   }
 
-  private markSuperseded(): void {
+  /** Marks the documents that a later version of the same title supersedes (of one title, or all). */
+  private markSuperseded(title?: string): void {
     const latest = new Map<string, string>();
-    for (const d of this.docs.values()) {
+    const docs = [...this.docs.values()].filter((d) => title === undefined || d.title === title);
+    for (const d of docs) {
       if (d.status !== 'active') continue;
       const v = d.version ?? '';
       const cur = latest.get(d.title);
       if (cur === undefined || v > cur) latest.set(d.title, v);
     }
-    this.superseded = new Set();
-    for (const d of this.docs.values()) if ((d.version ?? '') < (latest.get(d.title) ?? '')) this.superseded.add(d.id);
+    if (title === undefined) this.superseded = new Set();
+    for (const d of docs) {
+      if ((d.version ?? '') < (latest.get(d.title) ?? '')) this.superseded.add(d.id);
+      else this.superseded.delete(d.id);
+    }
   }
 
   /** Rebuilds every index from the stored documents. */
@@ -184,7 +199,7 @@ export class KnowledgeBase {
     const version = this.store.kbVersion();
     this.refreshDocs();
     this.bm25 = new Bm25Index();
-    this.vectors = new VectorIndex(this.deps.vectorStore ?? (await openHnsw(undefined, this.deps.embeddings)));
+    this.vectors = this.openVectors(undefined);
     this.chunkDoc.clear();
     this.faq = new FaqMatcher(this.tokenizer);
     const total = this.store.chunkCount();
@@ -211,7 +226,7 @@ export class KnowledgeBase {
 
   /** What the indexes were built from besides the documents: lexicon and law questions. */
   private fingerprint(): string {
-    return `${this.deps.lexicon.fingerprint}:${TOKENIZER_ID}:${this.deps.workerQuestions?.fingerprint ?? ''}`;
+    return `${this.deps.lexicon.fingerprint}:${TOKENIZER_ID}:${VECTOR_FORMAT}:${this.deps.workerQuestions?.fingerprint ?? ''}`;
   }
 
   /** The text a chunk is indexed under, with the worker questions for a law article. */
@@ -249,10 +264,17 @@ export class KnowledgeBase {
    */
   async putAll(batch: Prepared[], opts: { now?: Date; actor?: string; onProgress?: (done: number, p: Prepared) => void } = {}): Promise<AddResult[]> {
     const results: AddResult[] = [];
+    let turn = performance.now();
     try {
       for (const p of batch) {
         results.push(await this.put(p, opts.now ?? new Date(), { actor: opts.actor }));
         opts.onProgress?.(results.length, p);
+        // A small document never waits for anything, so without this an import of 1,600 laws kept
+        // the chat waiting for 35 s.
+        if (performance.now() - turn > TURN_MS) {
+          await new Promise((r) => setImmediate(r));
+          turn = performance.now();
+        }
       }
     } finally {
       this.refreshDocs();
@@ -284,7 +306,8 @@ export class KnowledgeBase {
     for (const id of replacedChunkIds) this.chunkDoc.delete(id);
     for (const c of chunks) this.chunkDoc.set(c.id, c.docId);
     this.docs.set(doc.id, { ...doc, chunkCount: chunks.length });
-    this.markSuperseded();
+    this.markSuperseded(doc.title);
+    if (existing && existing.title !== doc.title) this.markSuperseded(existing.title);
     try {
       await this.unindex(replacedChunkIds);
       if (doc.status === 'active') await this.indexChunks(chunks);

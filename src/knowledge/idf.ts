@@ -1,6 +1,4 @@
-import { idf as jiebaIdf } from '@node-rs/jieba/dict.js';
-
-let table: Map<string, number> | undefined;
+import { dictIdf } from './jieba-tables.ts';
 
 /** Words jieba's table does not know are taken as rare: they carry a question's meaning. */
 const UNKNOWN = 12;
@@ -11,13 +9,6 @@ const UNKNOWN = 12;
  * ten documents or sixty thousand.
  */
 export function globalIdf(word: string): number {
-  if (!table) {
-    table = new Map();
-    for (const line of Buffer.from(jiebaIdf).toString('utf8').split('\n')) {
-      const sp = line.lastIndexOf(' ');
-      if (sp > 0) table.set(line.slice(0, sp), Number(line.slice(sp + 1)));
-    }
-  }
   if (/^\d+$/.test(word)) return 4;
-  return table.get(word) ?? UNKNOWN;
+  return dictIdf(word) ?? UNKNOWN;
 }

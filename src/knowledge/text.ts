@@ -72,9 +72,18 @@ export function arabicQuantities(text: string): string {
   });
 }
 
+/** Texts folded lately: a chunk is folded for its BM25 terms and again for its vector. */
+const recent = new Map<string, string>();
+const RECENT_MAX = 1024;
+
 /** The form every text takes before tokenising: simplified, half-width, lower case, numerals as digits. */
 export function fold(text: string): string {
-  return arabicQuantities(toSimplifiedChinese(toHalfWidth(text)).toLowerCase());
+  const hit = recent.get(text);
+  if (hit !== undefined) return hit;
+  const out = arabicQuantities(toSimplifiedChinese(toHalfWidth(text)).toLowerCase());
+  if (recent.size >= RECENT_MAX) recent.clear();
+  recent.set(text, out);
+  return out;
 }
 
 /** Number of CJK characters, a rough measure of how much Chinese text a passage carries. */

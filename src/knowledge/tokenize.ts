@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Jieba } from '@node-rs/jieba';
 import { dict } from '@node-rs/jieba/dict.js';
+import { isDictWord } from './jieba-tables.ts';
 import { fold } from './text.ts';
 import type { Lexicon } from './lexicon.ts';
 
@@ -32,20 +33,6 @@ export const TOKENIZER_ID = createHash('sha1').update([...STOPWORDS].join(' ')).
 /** How many texts' terms are kept (a few MB); the memo starts over when full. */
 const SEEN_MAX = 20_000;
 
-let known: Set<string> | undefined;
-
-/** The words of jieba's bundled dictionary. */
-function knownWords(): Set<string> {
-  if (!known) {
-    known = new Set();
-    for (const line of Buffer.from(dict).toString('utf8').split('\n')) {
-      const sp = line.indexOf(' ');
-      if (sp > 0) known.add(line.slice(0, sp));
-    }
-  }
-  return known;
-}
-
 /**
  * Turns text into search terms: folded (simplified, half-width, numerals as digits), cut by jieba
  * in search mode with the domain dictionary, stopwords dropped, synonyms mapped to one word.
@@ -61,9 +48,8 @@ export class Tokenizer {
     this.jieba = Jieba.withDict(dict);
     // Synonym words jieba does not know must be cut whole; words it knows keep their own
     // frequency, since forcing a high one re-splits ordinary text (福建工会 → 福/建工会).
-    const known = knownWords();
     const synonymWords = [...lexicon.canonical.keys()]
-      .filter((w) => !known.has(w))
+      .filter((w) => !isDictWord(w))
       .map((w) => `${w} 3000 n`)
       .join('\n');
     this.jieba.loadDict(Buffer.from(`${lexicon.userDict}\n${synonymWords}\n`));
@@ -103,10 +89,9 @@ export class Tokenizer {
 
   termsOfFolded(folded: string): string[] {
     const out: string[] = [];
-    const known = knownWords();
     for (const raw of this.jieba.cutForSearch(folded, true)) {
       let w = raw.trim();
-      if (w.length > 1 && !known.has(w) && !this.canonical.has(w) && !this.domain.has(w)) w = w.replace(MODAL_LEAD, '');
+      if (w.length > 1 && MODAL_LEAD.test(w) && !isDictWord(w) && !this.canonical.has(w) && !this.domain.has(w)) w = w.replace(MODAL_LEAD, '');
       if (!w || !WORD.test(w) || STOPWORDS.has(w)) continue;
       out.push(this.canonical.get(w) ?? w);
       // "乌鲁木齐市", "江苏省" are one word to jieba: the place is also its name alone, as people say it

@@ -1,8 +1,7 @@
-import { existsSync } from 'node:fs';
-import { Document } from '@langchain/core/documents';
-import type { Embeddings } from '@langchain/core/embeddings';
-import { SaveableVectorStore, type VectorStore } from '@langchain/core/vectorstores';
-import { HNSWLib } from '@langchain/community/vectorstores/hnswlib';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EmbeddingsInterface } from '@langchain/core/embeddings';
+import type { VectorStore } from '@langchain/core/vectorstores';
 import hnswlib from 'hnswlib-node';
 
 /** What the pipeline keeps in a vector store: the chunk id; the text lives in the database. */
@@ -18,74 +17,126 @@ export interface VectorHit {
   rank: number;
 }
 
-type Docs = Map<string, Document>;
+/** The vector side of retrieval: chunks in, ranked chunk ids out. */
+export interface VectorIndex {
+  add(items: VectorItem[]): Promise<void>;
+  remove(ids: number[]): Promise<void>;
+  search(query: string, k: number): Promise<VectorHit[]>;
+  /** Writes the index into `dir` (a store that keeps its vectors itself writes nothing). */
+  save(dir: string): Promise<void>;
+}
 
 /**
- * HNSWLib with what the pipeline needs that the stock class lacks: deletion by chunk id (hnswlib's
- * markDelete), geometric growth so thousands of small additions stay linear, build parameters
- * that index 65k chunks in seconds, and a docstore of ids only (the text is in the database).
+ * Graph parameters, measured on the 65k chunks of the law corpus against exact search: building
+ * with efConstruction 50 and searching with ef 160 finds 88% of the true 40 nearest (efConstruction
+ * 100 with hnswlib's default ef found 74%) and builds in half the time; a search takes 0.4 ms.
  */
-export class ChunkHNSWLib extends HNSWLib {
-  private labels?: Map<number, number>;
+const M = 16;
+const EF_CONSTRUCTION = 50;
+const EF_SEARCH = 160;
 
-  static override async load(directory: string, embeddings: Embeddings): Promise<ChunkHNSWLib> {
-    const base = await HNSWLib.load(directory, embeddings);
-    return new ChunkHNSWLib(embeddings, { ...base.args, index: base.index, docstore: base.docstore });
+/** File names inside the index folder: the HNSW graph, and chunk id by label (-1 deleted). */
+const GRAPH = 'hnswlib.index';
+const LABELS = 'labels.bin';
+
+/**
+ * The default vector index: hnswlib-node used directly, with deletion by chunk id (markDelete),
+ * geometric growth so thousands of small additions stay linear, and build parameters that index
+ * 65k chunks in seconds. LangChain's HNSWLib wrapper cost 0.6 s of every start in imports alone
+ * (its Document class pulls in most of @langchain/core) and kept a JSON docstore beside the graph.
+ */
+export class HnswIndex implements VectorIndex {
+  private index?: hnswlib.HierarchicalNSW;
+  /** chunk id by label; -1 once deleted */
+  private chunkIds: number[] = [];
+  private labelOf = new Map<number, number>();
+  private live = 0;
+
+  constructor(private readonly embeddings: EmbeddingsInterface) {}
+
+  /** Opens the index saved in `dir`, or an empty one when there is none. */
+  static open(dir: string | undefined, embeddings: EmbeddingsInterface): HnswIndex {
+    const out = new HnswIndex(embeddings);
+    if (!dir || !existsSync(join(dir, GRAPH))) return out;
+    const bytes = readFileSync(join(dir, LABELS));
+    const ids = new Int32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+    const dims = ids[0]!;
+    const index = new hnswlib.HierarchicalNSW('cosine', dims);
+    index.readIndexSync(join(dir, GRAPH), true);
+    index.setEf(EF_SEARCH);
+    out.index = index;
+    out.chunkIds = Array.from(ids.subarray(1));
+    out.chunkIds.forEach((id, label) => {
+      if (id < 0) return;
+      out.labelOf.set(id, label);
+      out.live++;
+    });
+    return out;
   }
 
-  private get docs(): Docs {
-    return (this.docstore as unknown as { _docs: Docs })._docs;
-  }
-
-  override async addVectors(vectors: number[][], documents: Document[]): Promise<void> {
-    if (vectors.length === 0) return;
-    if (!this._index) {
-      this.args.numDimensions = vectors[0]!.length;
-      const index = new hnswlib.HierarchicalNSW('cosine', this.args.numDimensions);
-      index.initIndex(Math.max(vectors.length, 1024), 16, 100, 100, true);
-      this._index = index;
+  async add(items: VectorItem[]): Promise<void> {
+    if (items.length === 0) return;
+    const vectors = await this.embeddings.embedDocuments(items.map((it) => it.text));
+    if (!this.index) {
+      this.index = new hnswlib.HierarchicalNSW('cosine', vectors[0]!.length);
+      this.index.initIndex(Math.max(vectors.length, 1024), M, EF_CONSTRUCTION, 100, true);
+      this.index.setEf(EF_SEARCH);
     }
     const index = this.index;
-    const start = index.getCurrentCount();
-    const needed = start + vectors.length;
+    const needed = this.chunkIds.length + vectors.length;
     if (needed > index.getMaxElements()) index.resizeIndex(Math.max(needed, Math.ceil(index.getMaxElements() * 1.5)));
     for (let i = 0; i < vectors.length; i++) {
-      const chunkId = documents[i]!.metadata.chunkId as number;
-      index.addPoint(vectors[i]!, start + i);
-      // Straight into the map: the docstore's add() checks new labels against every existing one,
-      // which is quadratic over an import (labels only grow, so there is nothing to check).
-      this.docs.set(String(start + i), new Document({ pageContent: '', metadata: { chunkId } }));
-      this.labels?.set(chunkId, start + i);
+      const id = items[i]!.id;
+      const old = this.labelOf.get(id);
+      if (old !== undefined) this.drop(old);
+      const label = this.chunkIds.length;
+      index.addPoint(vectors[i]!, label);
+      this.chunkIds.push(id);
+      this.labelOf.set(id, label);
+      this.live++;
     }
   }
 
-  override async delete(params: { ids?: (string | number)[]; directory?: string }): Promise<void> {
-    if (params.directory) return super.delete({ directory: params.directory });
-    if (!params.ids?.length || !this._index) return;
-    if (!this.labels) {
-      this.labels = new Map();
-      for (const [label, doc] of this.docs) this.labels.set(doc.metadata.chunkId as number, Number(label));
-    }
-    for (const id of params.ids) {
-      const label = this.labels.get(Number(id));
-      if (label === undefined) continue;
-      this.index.markDelete(label);
-      this.docs.delete(String(label));
-      this.labels.delete(Number(id));
+  private drop(label: number): void {
+    this.index!.markDelete(label);
+    this.labelOf.delete(this.chunkIds[label]!);
+    this.chunkIds[label] = -1;
+    this.live--;
+  }
+
+  async remove(ids: number[]): Promise<void> {
+    for (const id of ids) {
+      const label = this.labelOf.get(id);
+      if (label !== undefined) this.drop(label);
     }
   }
 
-  liveCount(): number {
-    return this.docs.size;
+  async search(query: string, k: number): Promise<VectorHit[]> {
+    if (!this.index || this.live === 0) return [];
+    const vector = await this.embeddings.embedQuery(query);
+    const { neighbors } = this.index.searchKnn(vector, Math.min(k, this.live));
+    return neighbors.map((label, rank) => ({ id: this.chunkIds[label]!, rank }));
+  }
+
+  async save(dir: string): Promise<void> {
+    if (!this.index) return; // nothing indexed yet
+    mkdirSync(dir, { recursive: true });
+    this.index.writeIndexSync(join(dir, GRAPH));
+    const ids = Int32Array.from([this.index.getNumDimensions(), ...this.chunkIds]);
+    writeFileSync(join(dir, LABELS), ids);
   }
 }
 
-/** The pipeline's view of any LangChain vector store. */
-export class VectorIndex {
+/**
+ * Any LangChain vector store a union configures (Qdrant, PGVector…). LangChain's Document class is
+ * imported on first use, so the default index does not pay for it at every start.
+ */
+export class LangChainIndex implements VectorIndex {
   constructor(readonly store: VectorStore) {}
 
   async add(items: VectorItem[]): Promise<void> {
     if (items.length === 0) return;
+    const { Document } = await import('@langchain/core/documents');
     const docs = items.map(
       (it) => new Document({ pageContent: it.text, metadata: { chunkId: it.id, docId: it.docId }, id: String(it.id) }),
     );
@@ -97,23 +148,11 @@ export class VectorIndex {
   }
 
   async search(query: string, k: number): Promise<VectorHit[]> {
-    if (this.store instanceof ChunkHNSWLib) {
-      const live = this.store.liveCount();
-      if (live === 0) return [];
-      k = Math.min(k, live);
-    }
     const results = await this.store.similaritySearchWithScore(query, k);
     return results.map(([doc], rank) => ({ id: Number(doc.metadata.chunkId), rank }));
   }
 
-  async save(dir: string): Promise<void> {
-    if (this.store instanceof ChunkHNSWLib && !this.store._index) return; // nothing indexed yet
-    if (this.store instanceof SaveableVectorStore) await this.store.save(dir);
+  async save(): Promise<void> {
+    // the store keeps its vectors itself
   }
-}
-
-/** Opens the saved HNSW index in `dir`, or starts an empty one. */
-export async function openHnsw(dir: string | undefined, embeddings: Embeddings): Promise<ChunkHNSWLib> {
-  if (dir && existsSync(`${dir}/hnswlib.index`)) return ChunkHNSWLib.load(dir, embeddings);
-  return new ChunkHNSWLib(embeddings, { space: 'cosine' });
 }

@@ -12,8 +12,11 @@ import { ROOT } from '../paths.ts';
 
 let hotlines: Set<string> | undefined;
 function knownHotlines(): Set<string> {
-  const file = YAML.parse(readFileSync(join(ROOT, 'knowledge/tables/hotlines.yaml'), 'utf8')) as { hotlines: { number: string }[] };
-  return (hotlines ??= new Set(file.hotlines.map((h) => String(h.number))));
+  if (!hotlines) {
+    const file = YAML.parse(readFileSync(join(ROOT, 'knowledge/tables/hotlines.yaml'), 'utf8')) as { hotlines: { number: string }[] };
+    hotlines = new Set(file.hotlines.map((h) => String(h.number)));
+  }
+  return hotlines;
 }
 
 function withHotlines(text: string, file: string): string {
