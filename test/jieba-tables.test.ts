@@ -4,7 +4,7 @@ import { dictIdf, isDictWord } from '../src/knowledge/jieba-tables.ts';
 
 /** The look-ups answer what a Set or a Map of the whole table would: they only avoid building one. */
 
-const lines = (b: Buffer) => b.toString('utf8').split('\n').filter(Boolean);
+const lines = (b: Uint8Array) => Buffer.from(b).toString('utf8').split('\n').filter(Boolean);
 
 it('finds every sampled word of the dictionary, and no word that is not in it', () => {
   const words = lines(dict).map((l) => l.slice(0, l.indexOf(' ')));
