@@ -11,6 +11,7 @@ const replySchema = z.object({
   notSure: z.string(),
   maybe: z.string(),
   unverified: z.string(),
+  docno: z.string(),
   greeting: z.string(),
   help: z.string(),
   outOfScope: z.string(),
@@ -38,4 +39,6 @@ export const replies = {
   /** The answer says our knowledge lacks the fact: not a confident answer, and staff should fill it in. */
   unverified: (answer: string) => fill(texts.unverified, { answer, hotlines: hotlineList() }),
   outOfScope: () => fill(texts.outOfScope, { hotlines: hotlineList() }),
+  /** A notice's own 文号, from its page's header. */
+  docno: (title: string, docno: string) => fill(texts.docno, { title, docno }),
 };

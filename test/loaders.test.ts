@@ -83,8 +83,8 @@ function legacyEncoder(charset: 'gb18030' | 'big5'): (text: string) => Buffer {
 
 describe('loadFile: bad input is refused with a clear Chinese message', () => {
   it('lists the supported extensions', () => {
-    expect(SUPPORTED_EXTENSIONS).toEqual(expect.arrayContaining(['.md', '.markdown', '.txt', '.html', '.htm', '.shtml', '.xhtml', '.docx', '.pdf']));
-    expect(SUPPORTED_EXTENSIONS).toHaveLength(9);
+    expect(SUPPORTED_EXTENSIONS).toEqual(expect.arrayContaining(['.md', '.markdown', '.txt', '.html', '.htm', '.shtml', '.shtm', '.xhtml', '.docx', '.pdf']));
+    expect(SUPPORTED_EXTENSIONS).toHaveLength(10);
   });
 
   it('a missing path says the file does not exist', async () => {

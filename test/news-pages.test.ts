@@ -108,3 +108,49 @@ describe('a news page added by staff', () => {
     expect(r.answer).not.toContain('025-83276510');
   });
 });
+
+/**
+ * A province's own notice, saved from its government site (as a .shtm page, under a page label):
+ * it says more, and more lately, than the built-in table of pilot provinces.
+ */
+describe('a provincial notice staff saved', () => {
+  const NOTICE_TITLE = '湖南省人力资源和社会保障厅关于做好新就业形态人员职业伤害保障工作的通知';
+  const NOTICE = `<html><head><meta charset="utf-8"><title>政策文件_湖南省人力资源和社会保障厅</title></head><body>
+<div class="nav"><a href="/">首页</a> <a href="/zcwj">政策文件</a></div>
+<h1>政策文件</h1>
+<div class="title">${NOTICE_TITLE}</div>
+<div class="info">发布时间：2026-08-01 来源：工伤保险处</div>
+<div class="docno">文号：湘人社发〔2026〕21号</div>
+<div class="content"><p>各市州人力资源社会保障局：</p>
+<p>根据《人力资源社会保障部等九部门关于扩大新就业形态人员职业伤害保障试点的通知》（人社部发〔2025〕24号）要求，我省自2026年9月1日起实施新就业形态人员职业伤害保障。</p>
+<p>外卖骑手在执行订单过程中受到事故伤害的，可以通过平台一键报案。</p></div>
+<div class="footer">版权所有：湖南省人力资源和社会保障厅 湘ICP备12345号</div></body></html>`;
+  const p = tempDir();
+  let withNotice: App;
+  beforeAll(async () => {
+    withNotice = await testApp(join(p.dir, 'data'));
+    const file = join(p.dir, 'art_2026_0801.shtm');
+    writeFileSync(file, NOTICE);
+    await addFiles(withNotice.kb, [file], { maxBytes: 1e6 });
+  });
+  afterAll(() => {
+    withNotice.close();
+    p.cleanup();
+  });
+
+  it('is cited by its headline, not by the page label above it', async () => {
+    const r = await withNotice.ask('湖南新职伤的通知说骑手受伤了怎么报案');
+    expect(r.sources[0]?.title).toBe(NOTICE_TITLE);
+  });
+
+  it("answers when the worker's province starts from the notice, not from the built-in list of pilot provinces", async () => {
+    const r = await withNotice.ask('长沙跑美团的 湖南新职伤从哪天开始有');
+    expect(r.answer).toContain('2026年9月1日');
+    expect(r.sources[0]?.title).toBe(NOTICE_TITLE);
+  });
+
+  it("gives the notice's own 文号, though the sentence it quotes names another", async () => {
+    const r = await withNotice.ask('湖南那个新职伤通知 文号多少');
+    expect(r.answer).toContain('湘人社发〔2026〕21号');
+  });
+});

@@ -114,10 +114,19 @@ describe('entitlements under a labour contract, computed and cited', () => {
   it('试用期: none in a job under 3 months; an over-long one already served earns 赔偿金', async () => {
     const short = await ask('干两个月的短期工 老板说前一个月算试用期');
     expect(short.text).toMatch(/^合同期限不满3个月的，不能约定试用期/);
+    expect((await ask('劳动合同期限为二个半月的，能否约定试用期？')).text).toMatch(/^合同期限不满3个月的，不能约定试用期/);
     const long = await ask('合同一年 公司约了四个月试用期 我已经干满了 能要求赔偿吗');
     expect(long.text).toContain('试用期最长2个月');
     expect(long.text).toContain('以你试用期满月工资为标准');
     expect(long.cited).toContain('中华人民共和国劳动合同法第八十三条');
+  });
+
+  it('asked for a penalty or a rate that the answer does not give, it says it is not sure', async () => {
+    expect((await ask('单位不给交社保会受到什么处罚')).confident).toBe(false);
+    expect((await ask('用人单位使用童工的，劳动保障行政部门如何处罚？')).confident).toBe(false);
+    expect((await ask('货拉拉现在抽成到底是多少个点')).confident).toBe(false);
+    // a rate answers "how much" when no wage is given
+    expect((await ask('在仓库当分拣 周六叫去加班 也不给调休 工资给多少才对')).confident).toBe(true);
   });
 
   it('年休假: 300% includes the normal day\'s pay; a leaver without a date gets the proration rule', async () => {

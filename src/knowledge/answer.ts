@@ -251,6 +251,12 @@ function localFirst(r: Retrieval, u: Understanding): boolean {
   return !!region && !!province && top.doc.kind !== 'faq' && ((!!city && region.includes(city)) || region.includes(province));
 }
 
+/** The first passage is a saved page about the 新职伤 scheme in the place the worker names. */
+function localScheme(r: Retrieval, u: Understanding): boolean {
+  const top = r.passages[0];
+  return !!top && savedPage(top) && localFirst(r, u) && /职业伤害|新职伤/.test(fold(`${top.doc.title}\n${top.chunk.text}`));
+}
+
 /** A page staff saved (a news or government page), not one of our own documents or a law. */
 export const savedPage = (p: Pick<Passage, 'doc'>) => p.doc.kind === 'doc' && !p.doc.source.startsWith('knowledge/');
 
@@ -282,7 +288,9 @@ export function composeAnswer(kb: KnowledgeBase, r: Retrieval, u: Understanding)
   const same = saved ? r.passages.filter((p) => p.doc.id === first.doc.id).sort((a, b) => a.chunk.id - b.chunk.id) : [];
   const page = same.length > 1 ? { ...first, chunk: { ...first.chunk, text: same.map((p) => p.chunk.text).join('\n') } } : first;
   const leading = lead(kb, page, r, LEAD_CHARS, u);
-  let body = `${leading} [1]`;
+  // asked for a notice's 文号: its own, from the page's header, when the sentence quoted names others
+  const docno = u.wants === 'docno' && typeof first.doc.meta.docno === 'string' ? first.doc.meta.docno : undefined;
+  let body = docno && !fold(leading).includes(fold(docno)) ? replies.docno(first.doc.title, docno) + `\n\n${leading} [1]` : `${leading} [1]`;
   // Our own documents explain in plain words; when the rule behind them is at hand, quote it too:
   // one they cite, or one whose own words (not the worker questions shipped with it) fit the question
   const itCites = new Set(citedArticles(kb, first).map((p) => p.chunk.id));
@@ -354,7 +362,7 @@ export async function answerQuestion(kb: KnowledgeBase, asked: string, today: st
   await kb.follow().catch((err: unknown) => kb.log?.warn({ err: String(err) }, 'could not follow the knowledge base; answering from the index as it is'));
   const question = fixSlips(asked);
   const understanding = understand(question, { pilot: kb.tables.pilot, today });
-  const computed = structured(kb, understanding);
+  let computed = structured(kb, understanding);
   const { context, facts } = understanding;
   const retrieval = await retrieve(kb, question, 5, {
     context,
@@ -365,6 +373,8 @@ export async function answerQuestion(kb: KnowledgeBase, asked: string, today: st
     value: understanding.wants && VALUE_PATTERN[understanding.wants],
     literal: understanding.month,
   });
+  // a page staff saved about the worker's own province says more, and more lately, than our table
+  if (computed?.rule === 'coverage' && localScheme(retrieval, understanding)) computed = undefined;
   if (computed) {
     // room left: our own page on the same subject, for the worker who wants to read more
     const cited = [...computed.passages];
@@ -376,7 +386,12 @@ export async function answerQuestion(kb: KnowledgeBase, asked: string, today: st
     // a rule is sure when the search finds its law too (a calculator set off by one word is not
     // trusted alone) and, when the worker told their wage, months or dates, it computed from them
     const found = computed.passages.some((p) => retrieval.passages.some((q) => q.doc.id === p.doc.id));
-    const confident = computed.rule === 'coverage' || (found && !computed.ignored);
+    // …and, asked for a kind of value (a penalty, a share …), it gives one (a rate answers "how
+    // much" when the worker did not say their wage)
+    const body = fold(computed.body);
+    const wants = understanding.wants;
+    const gives = !wants || VALUE_PATTERN[wants].test(body) || (wants === 'money' && VALUE_PATTERN.share.test(body));
+    const confident = gives && (computed.rule === 'coverage' || (found && !computed.ignored));
     const text = withSources(computed.body, cited);
     const answer: Answer = {
       answer: confident ? text : replies.maybe(text),

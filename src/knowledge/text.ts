@@ -61,7 +61,7 @@ export function chineseNumeral(text: string): number | undefined {
 
 /** Units after which a Chinese numeral is a quantity, so "三十日" and "30天" can meet as "30日". */
 const NUMERAL_BEFORE_UNIT =
-  /(?<![\d.哪])([零〇一二两三四五六七八九十百千万]+)(?=(日|天|年|个月|月|周|小时|倍|条|款|项|章|节|级|元|万元|岁|周岁|个工作日|工作日|%))/g;
+  /(?<![\d.哪])([零〇一二两三四五六七八九十百千万]+)(?=(日|天|年|个月|个半月|月|周|小时|倍|条|款|项|章|节|级|元|万元|岁|周岁|个工作日|工作日|%))/g;
 
 export function arabicQuantities(text: string): string {
   return text.replace(NUMERAL_BEFORE_UNIT, (m) => {

@@ -17,7 +17,7 @@ export const NEW_SCHEME = /(新职伤|职业伤害|职伤)/;
 export type Work = '即时配送' | '出行' | '货运' | '快递';
 
 /** The kind of value that answers: a document number, a phone, an address, opening hours, a date … */
-export type Wants = 'docno' | 'phone' | 'address' | 'hours' | 'date' | 'duration' | 'money' | 'share' | 'count' | 'person' | 'email' | 'papers';
+export type Wants = 'docno' | 'phone' | 'address' | 'hours' | 'date' | 'duration' | 'money' | 'share' | 'count' | 'person' | 'email' | 'papers' | 'penalty' | 'verdict';
 
 /** What the answer must hold for each kind of value (in folded text). */
 export const VALUE_PATTERN: Record<Wants, RegExp> = {
@@ -25,7 +25,7 @@ export const VALUE_PATTERN: Record<Wants, RegExp> = {
   // a landline, a mobile, or a public hotline (12333, 12351 …): not any number that starts with 12
   phone: /\d{3,4}-\d{7,8}|(?<!\d)1[3-9]\d{9}(?!\d)|(?<!\d)(12333|12351|12348|12345|12315|12366|12368|12309|12380|95\d{3,4}|400-?\d{3}-?\d{4})(?!\d)|\d{3,4}-12\d{3}/,
   address: /[路街道巷弄里]\d+号|(?<![〕\]\d第])\d+号(楼|院|大厦)?|大厦|大楼|\d+(楼|层)|服务大厅|办事大厅/,
-  hours: /\d{1,2}[:：]\d{2}|[上下]午\d{1,2}点|\d{1,2}点|24小时|全天候?开放|全天/,
+  hours: /\d{1,2}[:：]\d{2}|[上下]午\d{1,2}点|\d{1,2}点|24小时|全天候?开放|全天|(每周|周|星期|礼拜)[一二三四五六日天]/,
   date: /\d{4}年|\d{1,2}月\d{1,2}日|\d{4}-\d{1,2}-\d{1,2}/,
   // not the parts of a date ("2024年", "9月25日")
   duration: /(?<![\d年月.])\d{1,3}(\.\d+)?(个)?(日|天|周|月|年|小时|工作日)|半(个)?月|当日|当天|立即|马上|尽快|及时/,
@@ -36,6 +36,10 @@ export const VALUE_PATTERN: Record<Wants, RegExp> = {
   email: /[\w.+-]+@[\w-]+(\.[\w-]+)+/,
   // what to bring or hand in: papers and records
   papers: /(身份证|证件|材料|证明|记录|截图|合同|病历|诊断|票据|发票|申请表|申请书|复印件|照片|认定书|工资条|银行流水)/,
+  // what a court or an arbitration decided
+  verdict: /(判决|判令|裁决|驳回|认定|不予支持|予以支持|支持了|确认|败诉|胜诉)/,
+  // what happens to who breaks the rule
+  penalty: /(罚款|处罚|处以|罚|责令|吊销|追究|警告|拘留|赔偿|承担.{0,6}责任)/,
   person: /(厅长|局长|主任|主席|书记|处长|部长|科长|负责人|经理|站长|会长|院长|庭长|法官|律师|调解员|发言人|解读人|主持人)[：:\s]?[\u4e00-\u9fa5]{2,3}|[\u4e00-\u9fa5]{2,3}(主持|致辞|讲话|解读)/,
 };
 
@@ -43,15 +47,17 @@ export const VALUE_PATTERN: Record<Wants, RegExp> = {
 const WANTS: [Wants, RegExp][] = [
   ['docno', /(文号|文件号|几号文|号文件|发文字号|哪个文件|什么文件|啥文件|哪份文件|文件.{0,4}(几号|哪个号|什么号|啥号))/],
   ['phone', /(电话|热线|号码|打哪个|打什么|打啥|拨打|拨哪个|联系方式)/],
-  ['hours', /(几点|开门|营业时间|办公时间|上班时间|接待时间|工作时间.{0,3}几点|几点.{0,3}(上班|开门|下班|关门))/],
+  ['hours', /(几点|开门|营业时间|办公时间|上班时间(?!去|内|里|请|看|办|干|做|段)|接待时间|工作时间.{0,3}几点|几点.{0,3}(上班|开门|下班|关门)|哪几天|星期几|周几|礼拜几)/],
   ['address', /(地址|具体位置|门牌|怎么走|哪条路|在哪条)/],
-  ['date', /(哪天|哪一天|哪年|哪一年|几月|几号(签|发|出|定|开始|实施|施行)|什么时候(签|发|出|定|开始|实施|施行|印发|公布)|啥时候(签|发|出|定|开始|实施|施行|印发|公布)|何时|日期|哪个月)/],
+  ['date', /((开|办|持续|延续|截止|有效|管)到(啥|什么)时候|哪天|哪一天|哪年|哪一年|几月|几号(签|发|出|定|开始|实施|施行)|什么时候(签|发|出|定|开始|实施|施行|印发|公布)|啥时候(签|发|出|定|开始|实施|施行|印发|公布)|何时|日期|哪个月)/],
   ['email', /(邮箱|电子邮件|邮件地址|email|e-mail)/],
   ['papers', /(带(些)?(啥|什么|哪些)|要带|得带|准备(些)?(啥|什么|哪些)|(交|提交|提供|准备)(些)?(啥|什么|哪些)(材料|证明|东西)|(需要|要)(哪些|什么|啥)(材料|证件|证明))/],
   ['person', /(谁(来)?(主持|解读|出面|讲话|致辞|带队|出席)|哪位(领导|负责人|官员)|什么人(主持|解读|出面))/],
-  ['share', /(比例|百分之几|几成|多少倍|几倍|百分比)/],
+  ['share', /(比例|百分之几|几成|多少倍|几倍|百分比|(多少|几)个点(?!位)|(抽成|抽佣|提成|佣金|费率)(是|有|到底是|大概)?(多少|几))/],
   ['count', /(多少人|多少起|多少件|多少例|多少宗|几名|几位|(来|去|有|派|选)了?几个(?!工作日|月|小时|钟头|星期|礼拜)|多少个(?!工作日|月|小时|钟头|星期|礼拜)|多少家|多少名|几家|几个省|多少万|覆盖多少|管多少|多少骑手|多少司机)/],
   ['money', /(多少钱|(赔|补|给|拿|领|发|报|付|交|扣|罚|挣|赚)了?多少|几块钱|多少块|多少元|多钱|补贴多少)/],
+  ['verdict', /((咋|怎么|如何|怎样)(判|裁)|判了?(啥|什么|多少)|(判决|裁决)结果|法院.{0,6}(认定|支持|判))/],
+  ['penalty', /((如何|怎么|怎样|咋|会被?|要被?)(处罚|罚|追责)|(什么|啥|哪些)(处罚|罚则|法律责任)|受到.{0,2}处罚|罚则)/],
   ['duration', /(多久|多长时间|几天|几个工作日|多少个?工作日|多少个月|多少个?小时|多少天|(?<!补|赔|给|拿|领|要)几个月|(?<!这|近|前|头|过去)几年|期限|时效|时限)/],
 ];
 
@@ -184,12 +190,13 @@ function months(text: string): number | undefined {
   if ((m = /(\d+(?:\.\d+)?)年(?:零|又)?(\d+)个?月/.exec(text))) return Math.round(Number(m[1]) * 12) + Number(m[2]);
   if ((m = /(\d+)年半/.exec(text))) return Number(m[1]) * 12 + 6;
   if ((m = /(\d+(?:\.\d+)?)(?:多)?年/.exec(text))) return Math.round(Number(m[1]) * 12);
+  if ((m = /(\d+)个半月/.exec(text))) return Number(m[1]) + 0.5;
   if ((m = /(\d+)(?:多)?个月/.exec(text))) return Number(m[1]);
   if (/半年/.test(text)) return 6;
   return undefined;
 }
 
-const DURATION = /(\d+年半|\d+(?:\.\d+)?(?:多)?年(?:零|又)?(?:\d+个?月)?|\d+(?:多)?个月|半年)/g;
+const DURATION = /(\d+年半|\d+(?:\.\d+)?(?:多)?年(?:零|又)?(?:\d+个?月)?|\d+个半月|\d+(?:多)?个月|半年)/g;
 
 /** How long the worker has worked there: a duration after 干了/工作了/满/工龄…, not a contract's term. */
 function monthsWorked(folded: string): number | undefined {
@@ -230,8 +237,8 @@ function monthsBetweenDates(folded: string, dates: string[]): number | undefined
 function contractTerm(folded: string): number | undefined {
   if (/无固定期限/.test(folded)) return Infinity;
   const m =
-    /合同(?:期|期限)?(?:是|签了|签的|为|签)?(\d+(?:\.\d+)?(?:多)?年(?:零|又)?(?:\d+个?月)?|\d+年半|\d+个月|半年)/.exec(folded) ??
-    /(\d+(?:\.\d+)?年(?:零|又)?(?:\d+个?月)?|\d+年半|\d+个月|半年)(?:的|期)?(?:劳动)?合同/.exec(folded) ??
+    /合同(?:期|期限)?(?:是|签了|签的|为|签)?(\d+(?:\.\d+)?(?:多)?年(?:零|又)?(?:\d+个?月)?|\d+年半|\d+个半月|\d+个月|半年)/.exec(folded) ??
+    /(\d+(?:\.\d+)?年(?:零|又)?(?:\d+个?月)?|\d+年半|\d+个半月|\d+个月|半年)(?:的|期)?(?:劳动)?合同/.exec(folded) ??
     // "干两个月的短期工": a short job's length is its term
     /(\d+(?:多)?个月|半年)(?:的)?(?:短期工|临时工|短工|短期活|短期)/.exec(folded);
   return m ? months(m[1]!) : undefined;

@@ -204,7 +204,7 @@ const LOGO = /logo|brand|site-?name|sitename|header|banner/i;
 
 /** Words a page shows instead of a headline: 留言详情, 正文, 办理结果… */
 const PAGE_LABEL =
-  /^(留言详情|留言|详情|详细信息|详细内容|正文|内容|内容详情|文章详情|新闻详情|信息详情|办理结果.*|首页|通知公告|政策解读|新闻中心|当前位置.*|网友留言|回复内容|留言内容|打印本页|关闭窗口|无标题.*|untitled.*)$/i;
+  /^(留言详情|留言|详情|详细信息|详细内容|正文|内容|内容详情|文章详情|新闻详情|信息详情|办理结果.*|首页|当前位置.*|网友留言|回复内容|留言内容|打印本页|关闭窗口|无标题.*|untitled.*|[\u4e00-\u9fa5]{0,4}(文件|动态|新闻|公告|公示|要闻|法规|解读|中心|专栏|信息|报道|资讯|通知|快讯|聚焦|视点))$/i;
 
 /** A site's own name, as its logo or <title> suffix shows it: "人民网 people.cn", "郑州市总工会". */
 function siteLike(text: string): boolean {

@@ -41,6 +41,7 @@ const FORMAT_BY_EXTENSION: Record<string, SourceFormat> = {
   '.html': 'html',
   '.htm': 'html',
   '.shtml': 'html',
+  '.shtm': 'html',
   '.xhtml': 'html',
   '.docx': 'docx',
   '.pdf': 'pdf',
