@@ -125,6 +125,9 @@ describe('entitlements under a labour contract, computed and cited', () => {
     expect((await ask('单位不给交社保会受到什么处罚')).confident).toBe(false);
     expect((await ask('用人单位使用童工的，劳动保障行政部门如何处罚？')).confident).toBe(false);
     expect((await ask('货拉拉现在抽成到底是多少个点')).confident).toBe(false);
+    // asked whether it costs money, an answer on how to go about it is not sure
+    expect((await ask('劳动仲裁要交钱不 请不起')).confident).toBe(false);
+    expect((await ask('新职伤要自己交钱吗？')).confident).toBe(true);
     // a rate answers "how much" when no wage is given
     expect((await ask('在仓库当分拣 周六叫去加班 也不给调休 工资给多少才对')).confident).toBe(true);
   });
