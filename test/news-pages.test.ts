@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../src/app.ts';
 import { addFiles } from '../src/staff/kb.ts';
+import { answerText } from './eval/facts.ts';
 import { tempDir, testApp } from './helpers/app.ts';
 
 /**
@@ -152,5 +153,41 @@ describe('a provincial notice staff saved', () => {
   it("gives the notice's own 文号, though the sentence it quotes names another", async () => {
     const r = await withNotice.ask('湖南那个新职伤通知 文号多少');
     expect(r.answer).toContain('湘人社发〔2026〕21号');
+  });
+});
+
+describe('a 留言板 page with the list of other letters beside the reply', () => {
+  const LETTER = `<html><head><meta charset="utf-8"><title>网约车司机咨询平台职业伤害保障问题_长州市人民政府网上信访</title></head><body>
+<table class="info"><tr><td>来信编号</td><td>CZ202510090417</td><td>来信时间</td><td>2025-10-09 21:37:15</td></tr>
+<tr><td>回复单位</td><td>长州市人力资源和社会保障局</td><td>回复时间</td><td>2025-10-14 10:22:40</td></tr></table>
+<table class="letter"><tr><td>来信标题</td><td>网约车司机咨询平台职业伤害保障问题</td></tr>
+<tr><td>来信内容</td><td>你好，我在长州开网约车三年了，想问一下平台是从什么时候开始给我们交新职伤的？</td></tr></table>
+<div class="reply"><p>您好！经了解，出行行业平台自2025年7月1日起为在平台接单的司机按单缴纳职业伤害保障费，费用由平台承担，司机个人不缴费。</p>
+<p>感谢您对人社工作的关注。</p></div>
+<table class="list"><tr><td>咨询灵活就业人员参保补贴</td><td>市人社局</td><td>2025-10-13</td></tr>
+<tr><td>天府大道货车限行时间咨询</td><td>市公安局交管局</td><td>2025-10-12</td></tr>
+<tr><td>咨询网约车驾驶员证办理条件</td><td>市交通运输局</td><td>2025-10-09</td></tr></table>
+</body></html>`;
+  const p = tempDir();
+  let withLetter: App;
+  beforeAll(async () => {
+    withLetter = await testApp(join(p.dir, 'data'));
+    const file = join(p.dir, 't20251014_0417.html');
+    writeFileSync(file, LETTER);
+    await addFiles(withLetter.kb, [file], { maxBytes: 1e6 });
+  });
+  afterAll(() => {
+    withLetter.close();
+    p.cleanup();
+  });
+
+  it('answers from the official reply, not from the letter, its record or the list of other letters', async () => {
+    for (const q of ['长州开网约车的 平台从啥时候开始给我们交新职伤', '长州网约车新职伤是哪天开始交的']) {
+      const r = await withLetter.ask(q);
+      const text = answerText(r.answer);
+      expect(text, q).toContain('2025年7月1日');
+      expect(text, q).not.toContain('市交通运输局');
+      expect(text, q).not.toContain('来信编号');
+    }
   });
 });

@@ -7,6 +7,7 @@ import { PROVINCES, valueAfterPlace } from './places.ts';
 import { fixSlips, fold } from './text.ts';
 import { replies, hotlineList } from '../replies.ts';
 import type { Source } from '../lib/types.ts';
+import type { ChunkRecord } from '../store/types.ts';
 
 export type { Source };
 
@@ -106,7 +107,10 @@ const UNVERIFIED = /(还没有|没有|尚未|未能)(查到|核实到|找到|核
 const PLAN = /(下一步|力争|计划|将要|拟|预计|目标|明年|今后|将在|将于)/;
 const PLAN_ASKED = /(打算|计划|准备|将|目标|力争|明年|今后|以后|下一步|预计|要建|要发展|多少年)/;
 const LETTER = /^(问[：:]|我是|我在|我们是|俺是|俺在|本人是)/;
-const aside = (sentence: string, plans: boolean) => (plans && PLAN.test(sentence) ? 0.5 : 1) * (LETTER.test(sentence.trim()) ? 0.5 : 1);
+/** A row of a list of other entries, ending in its date ("咨询参保补贴 | 市人社局 | 2025-10-13"). */
+const LISTING_ROW = /[|｜]\s*\d{4}-\d{1,2}-\d{1,2}(\s+[\d:]+)?\s*$/;
+const aside = (sentence: string, plans: boolean) =>
+  (plans && PLAN.test(sentence) ? 0.5 : 1) * (LETTER.test(sentence.trim()) ? 0.5 : 1) * (LISTING_ROW.test(sentence.trim()) ? 0 : 1);
 
 /** The value asked for comes right after the place the question names. */
 function placedValue(sentence: string, asked: Pick<Understanding, 'wants'> & Partial<Pick<Understanding, 'facts'>>): boolean {
@@ -208,10 +212,16 @@ function askedPattern(u: Pick<Understanding, 'asks' | 'wants' | 'month'>): RegEx
   return u.wants ? VALUE_PATTERN[u.wants] : VALUE[u.asks];
 }
 
+/**
+ * A page's record of itself ("来信时间 | 2025-10-09", "发布时间：…", "回复单位 | …") and the dates of
+ * a list of other entries ("咨询参保补贴 | 市人社局 | 2025-10-13"): never the answer.
+ */
+const RECORD_FIELD = /(来信|回复|留言|发布|受理|办结|更新|录入|浏览|访问)(时间|日期|编号|单位|次数|人)\s*[|｜：:]?\s*[^|｜。；]*|[|｜]\s*\d{4}-\d{1,2}-\d{1,2}(\s+[\d:]+)?\s*(?=[|｜。]|$)/g;
+
 /** Whether a text holds the kind of value a question asks for: a number for 多少/多久, a body for 哪里. */
 function holdsAsked(text: string, u: Pick<Understanding, 'asks' | 'wants' | 'month'>): boolean {
   const re = askedPattern(u);
-  const t = fold(text);
+  const t = fold(text).replace(RECORD_FIELD, '');
   return (!re || re.test(t)) && (!u.month || t.includes(u.month));
 }
 
@@ -257,6 +267,14 @@ function localScheme(r: Retrieval, u: Understanding): boolean {
   return !!top && savedPage(top) && localFirst(r, u) && /职业伤害|新职伤/.test(fold(`${top.doc.title}\n${top.chunk.text}`));
 }
 
+/** Pages up to this many passages are read whole for the lead. */
+const SHORT_PAGE = 12;
+
+function pageChunks(kb: KnowledgeBase, r: Retrieval, first: Passage): ChunkRecord[] {
+  const all = (first.doc.chunkCount ?? Infinity) <= SHORT_PAGE ? kb.store.chunksOfDocument(first.doc.id) : [];
+  return (all.length ? all : r.passages.filter((p) => p.doc.id === first.doc.id).map((p) => p.chunk)).sort((a, b) => a.id - b.id);
+}
+
 /** A page staff saved (a news or government page), not one of our own documents or a law. */
 export const savedPage = (p: Pick<Passage, 'doc'>) => p.doc.kind === 'doc' && !p.doc.source.startsWith('knowledge/');
 
@@ -283,10 +301,10 @@ export function composeAnswer(kb: KnowledgeBase, r: Retrieval, u: Understanding)
   plainWordsFirst(kb, r, cited);
   const first = cited[0]!;
   // a page staff saved is cut into passages where its paragraphs fall: the sentence that answers may
-  // be in the next one found, so the lead is chosen from all its passages found, in page order
-  const saved = savedPage(first);
-  const same = saved ? r.passages.filter((p) => p.doc.id === first.doc.id).sort((a, b) => a.chunk.id - b.chunk.id) : [];
-  const page = same.length > 1 ? { ...first, chunk: { ...first.chunk, text: same.map((p) => p.chunk.text).join('\n') } } : first;
+  // be in another one (the reply under a letter), so the lead is chosen from the whole page when it
+  // is short, else from all its passages found, in page order
+  const same = savedPage(first) ? pageChunks(kb, r, first) : [];
+  const page = same.length > 1 ? { ...first, chunk: { ...first.chunk, text: same.map((c) => c.text).join('\n') } } : first;
   const leading = lead(kb, page, r, LEAD_CHARS, u);
   // asked for a notice's 文号: its own, from the page's header, when the sentence quoted names others
   const docno = u.wants === 'docno' && typeof first.doc.meta.docno === 'string' ? first.doc.meta.docno : undefined;

@@ -394,11 +394,14 @@ const DROP_TAGS =
 /** Site furniture by tag, unless it wraps the article (ASP.NET sites put the whole page in a <form>). */
 const FURNITURE_TAGS = 'header,nav,footer,aside,form';
 
-/** Class/id words that name site furniture (matched as whole words of the name). */
+/**
+ * Class/id words that name site furniture (matched as whole words of the name). Not "reply": on a
+ * 留言板 page the reply is the official answer.
+ */
 const BOILER_WORDS = new Set([
   'nav', 'navbar', 'navigation', 'menu', 'menus', 'submenu', 'topnav', 'subnav', 'footer', 'foot', 'bottom',
   'sidebar', 'side', 'aside', 'ad', 'ads', 'adv', 'advert', 'banner', 'gg', 'share', 'sharebox', 'social',
-  'comment', 'comments', 'reply', 'related', 'relate', 'relevant', 'recommend', 'tuijian', 'xgxw', 'xgyd',
+  'comment', 'comments', 'related', 'relate', 'relevant', 'recommend', 'tuijian', 'xgxw', 'xgyd',
   'tjyd', 'hot', 'hotnews', 'rank', 'ranking', 'breadcrumb', 'crumb', 'crumbs', 'position', 'location',
   'copyright', 'icp', 'toolbar', 'topbar', 'top', 'header', 'head', 'login', 'search', 'qrcode', 'ewm',
   'print', 'pager', 'pagination', 'popup', 'modal', 'cookie', 'subscribe', 'logo',
