@@ -218,10 +218,13 @@ function askedPattern(u: Pick<Understanding, 'asks' | 'wants' | 'month'>): RegEx
  */
 const RECORD_FIELD = /(来信|回复|留言|发布|受理|办结|更新|录入|浏览|访问)(时间|日期|编号|单位|次数|人)\s*[|｜：:]?\s*[^|｜。；]*|[|｜]\s*\d{4}-\d{1,2}-\d{1,2}(\s+[\d:]+)?\s*(?=[|｜。]|$)/g;
 
+const ABOUT_RECORD = /(回复|回的|回了|答复|留言|来信|发布|发的|发了|刊登)/;
+
 /** Whether a text holds the kind of value a question asks for: a number for 多少/多久, a body for 哪里. */
-function holdsAsked(text: string, u: Pick<Understanding, 'asks' | 'wants' | 'month'>): boolean {
+function holdsAsked(text: string, u: Pick<Understanding, 'asks' | 'wants' | 'month'> & { folded?: string }): boolean {
   const re = askedPattern(u);
-  const t = fold(text).replace(RECORD_FIELD, '');
+  // …unless the question asks about the record itself ("那条留言是哪天回的")
+  const t = u.folded && ABOUT_RECORD.test(u.folded) ? fold(text) : fold(text).replace(RECORD_FIELD, '');
   return (!re || re.test(t)) && (!u.month || t.includes(u.month));
 }
 

@@ -64,6 +64,8 @@ const WANTS: [Wants, RegExp][] = [
   ['duration', /(多久|多长时间|几天|几个工作日|多少个?工作日|多少个月|多少个?小时|多少天|(?<!补|赔|给|拿|领|要)几个月|(?<!这|近|前|头|过去)几年|期限|时效|时限)/],
 ];
 
+const CALL_IN_STORY = /(给我|跟我|向我)?打(了)?(个)?电话(来|说|过来|核实|通知|问我|调查|给我|催)|(不|没)接电话|电话(也|都)?(打不通|不接|没人接|关机|停机)|接到.{0,4}电话/g;
+
 export interface Facts {
   /** A 新职伤 pilot platform, by its name in the pilot table. */
   platform?: string;
@@ -164,9 +166,11 @@ export function understand(question: string, opts: UnderstandOptions): Understan
   if (wage !== undefined) facts.wage = wage;
   const term = contractTerm(folded);
   if (term !== undefined) facts.contractMonths = term;
-  const wanted = WANTS.find(([, re]) => re.test(folded));
+  // "公司打电话说…", "电话也打不通": a call in the story, not a number asked for
+  const asking = folded.replace(CALL_IN_STORY, '');
+  const wanted = WANTS.find(([, re]) => re.test(asking));
   // "文号", "电话", "几点" say what is asked for: they need not be in the passage, the value must
-  if (wanted) context.push(wanted[1].exec(folded)![0]);
+  if (wanted) context.push(wanted[1].exec(asking)![0]);
   // "到2025年6月", "2025年6月份": a figure as of that month, not another one
   const month = /(\d{4})年(\d{1,2})月(?!\d{1,2}[日号])/.exec(folded);
   return {

@@ -1,0 +1,30 @@
+import { expect, it } from 'vitest';
+import { understand } from '../src/knowledge/understand.ts';
+
+/** What a question asks for decides which sentence leads and whether the answer may be sure. */
+
+const wants = (q: string) => understand(q, { today: '2026-12-04' }).wants;
+
+it('tells a number asked for from a call in the story', () => {
+  expect(wants('找法律援助打哪个电话')).toBe('phone');
+  expect(wants('贵州工会维权电话多少')).toBe('phone');
+  expect(wants('为啥给我打电话核实的是保险公司 新职伤不是人社管的吗')).toBeUndefined();
+  expect(wants('包工头跑路了 电话也打不通 工钱找谁要啊')).toBeUndefined();
+  expect(wants('公司打电话说合同解除了让他别来了 这能行吗')).toBeUndefined();
+});
+
+it('knows a question about a penalty, a share, a verdict, a cost, an end date or weekdays', () => {
+  expect(wants('用人单位使用童工的，劳动保障行政部门如何处罚？')).toBe('penalty');
+  expect(wants('合同期满后继续干 单位没说啥 如何处理')).not.toBe('penalty');
+  expect(wants('货拉拉现在抽成到底是多少个点')).toBe('share');
+  expect(wants('银川那个网约车司机告平台 法院咋判的')).toBe('verdict');
+  expect(wants('劳动仲裁要交钱不 请不起')).toBe('fee');
+  expect(wants('哈尔滨暖心驿站冬天开到啥时候')).toBe('date');
+  expect(wants('滁州那个骑手互助保障到啥时候到期')).toBe('date');
+  expect(wants('大理调解中心法官哪几天在')).toBe('hours');
+  expect(wants('上班时间去产检 公司算我旷工扣钱 这对吗')).toBeUndefined();
+});
+
+it('reads a contract of 二个半月 as two and a half months', () => {
+  expect(understand('劳动合同期限为二个半月的，能否约定试用期？', { today: '2026-12-04' }).facts.contractMonths).toBe(2.5);
+});
