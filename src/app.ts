@@ -3,7 +3,7 @@ import type { Config } from './config.ts';
 import { ask, type AskResult } from './core/ask.ts';
 import { Assistant } from './core/assistant.ts';
 import { Etiquette } from './core/etiquette.ts';
-import { StaffChat } from './core/staff-chat.ts';
+import { StaffChat } from './staff/chat.ts';
 import { dayOf } from './lib/dates.ts';
 import type { Clock } from './lib/types.ts';
 import { loadHolidays } from './core/holidays.ts';

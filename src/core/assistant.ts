@@ -14,7 +14,7 @@ import { dayOf } from '../lib/dates.ts';
 import { RuleIntentClassifier, type Intent, type IntentClassifier } from './intent.ts';
 import { channelText, type Etiquette } from './etiquette.ts';
 import { containsPhone, maskPhone } from '../lib/privacy.ts';
-import type { StaffChat } from './staff-chat.ts';
+import type { StaffChat } from '../staff/chat.ts';
 import type { Clock, Incoming, Reply } from '../lib/types.ts';
 
 /** What a message clearly asks for by the rules alone: what a form may take for another service. */

@@ -22,8 +22,6 @@ export const channelText = loadTexts(
     privateHow: z.string(),
     handoffResume: z.string(),
     unknownCommand: z.string(),
-    staffOnly: z.string(),
-    staffInGroup: z.string(),
     webWelcome: z.string(),
     webPrivacy: z.string(),
   }),

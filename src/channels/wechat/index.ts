@@ -4,7 +4,7 @@ import qrcodeTerminal from 'qrcode-terminal';
 import { ScanStatus, types, WechatyBuilder, type Wechaty } from 'wechaty';
 import type { Contact, Friendship, Message, Room } from 'wechaty';
 import type { Attachment, Clock, Incoming, Reply } from '../../lib/types.ts';
-import type { StaffChat } from '../../core/staff-chat.ts';
+import type { StaffChat } from '../../staff/chat.ts';
 import { errText, runTurn, SendQueue, splitText } from '../common.ts';
 import type { Channel, ChannelDeps } from '../types.ts';
 

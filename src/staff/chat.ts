@@ -1,25 +1,32 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
+import { z } from 'zod';
 import type { KnowledgeBase } from '../knowledge/base.ts';
 import { LoadError } from '../knowledge/loaders/index.ts';
 import type { Logger } from '../log.ts';
 import { memberStatusName } from '../flows/join-union.ts';
-import { addFiles, ImportErrors, removeDocument } from '../staff/kb.ts';
-import { isOverdue, listComplaints, parseComplaintStatus, updateComplaint } from '../staff/complaints.ts';
-import { StaffError } from '../staff/errors.ts';
-import { listMembers, updateMember } from '../staff/members.ts';
+import { loadTexts } from '../flows/texts.ts';
+import { addFiles, ImportErrors, removeDocument } from './kb.ts';
+import { isOverdue, listComplaints, parseComplaintStatus, updateComplaint } from './complaints.ts';
+import { StaffError } from './errors.ts';
+import { listMembers, updateMember } from './members.ts';
 import type { ConversationStore } from '../store/conversations.ts';
 import { dayOf } from '../lib/dates.ts';
-import { channelText } from './etiquette.ts';
 import { maskPhone } from '../lib/privacy.ts';
 import type { Attachment, Incoming, Reply } from '../lib/types.ts';
 
 /**
- * Staff commands in chat: the same actions as the CLI (src/staff/*), for the chat identities named
- * in the config (STAFF_TELEGRAM_IDS, STAFF_WECHAT_IDS) or in the database. Everyone else gets a
- * polite refusal; every staff action, reads included, goes to the audit log. Only in private chats:
- * the lists show personal data.
+ * Staff commands in chat: the same actions as the CLI (this folder's other modules), for the chat
+ * identities named in the config (STAFF_TELEGRAM_IDS, STAFF_WECHAT_IDS) or in the database.
+ * Everyone else gets a polite refusal; every staff action, reads included, goes to the audit log.
+ * Only in private chats: the lists show personal data.
  */
+
+/**
+ * The refusals, from prompts/channels.yaml beside the other chat texts. Read here rather than
+ * taken from core's etiquette texts: core uses staff, so staff must not import core.
+ */
+const texts = loadTexts('channels', z.object({ staffOnly: z.string(), staffInGroup: z.string() }));
 
 export interface StaffChatDeps {
   records: ConversationStore;
@@ -109,9 +116,9 @@ export class StaffChat {
     if (cmd.name === 'myid') return [{ text: `你在 ${incoming.channel} 上的用户编号是：${incoming.userId}` }];
     if (!this.isStaff(incoming.channel, incoming.userId)) {
       this.deps.log?.info({ channel: incoming.channel, command: cmd.name }, 'staff command refused');
-      return [{ text: channelText.staffOnly }];
+      return [{ text: texts.staffOnly }];
     }
-    if (incoming.isGroup) return [{ text: channelText.staffInGroup }];
+    if (incoming.isGroup) return [{ text: texts.staffInGroup }];
     const actor = `${incoming.channel}:${incoming.userId}`;
     try {
       return await this.run(cmd, incoming, actor, now, key);
