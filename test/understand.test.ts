@@ -16,6 +16,7 @@ it('tells a number asked for from a call in the story', () => {
 it('knows a question about a penalty, a share, a verdict, a cost, an end date or weekdays', () => {
   expect(wants('用人单位使用童工的，劳动保障行政部门如何处罚？')).toBe('penalty');
   expect(wants('合同期满后继续干 单位没说啥 如何处理')).not.toBe('penalty');
+  expect(wants('用人单位拒绝订立无固定期限劳动合同的，应当承担何种责任？')).toBe('penalty');
   expect(wants('货拉拉现在抽成到底是多少个点')).toBe('share');
   expect(wants('银川那个网约车司机告平台 法院咋判的')).toBe('verdict');
   expect(wants('劳动仲裁要交钱不 请不起')).toBe('fee');
