@@ -36,6 +36,13 @@ describe('answers on the built-in knowledge base', () => {
     expect(r.sources.map((s) => s.section)).not.toContain('工友助手能干啥？');
   });
 
+  it("quotes the number of the province asked about, not every province's in the same sentence", async () => {
+    const r = await app.ask('湖北新职伤的文件文号是多少');
+    expect(r.answer).toContain('鄂人社发〔2025〕19号');
+    expect(r.answer).not.toContain('沪人社规');
+    expect(r.answer).not.toContain('京人社工发');
+  });
+
   it('is not sure of an answer to "how long" that holds only the year a notice came out', async () => {
     const r = await app.ask('新就业形态劳动纠纷一站式调解的调解期限是多久？');
     // once it was confident with "2024年，人社部……发了通知" and no length of time

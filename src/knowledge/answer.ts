@@ -100,6 +100,22 @@ function monthClause(all: string[], month: string): string | undefined {
   return undefined;
 }
 
+/**
+ * "例如北京的京人社工发〔2025〕8号、湖北的鄂人社发〔2025〕19号、…": of a sentence that lists the
+ * asked kind of value for several places, the part about the place the question names (with what
+ * comes before the list), so the worker is not handed another province's number.
+ */
+function placeClause(sentence: string, value: RegExp, places: string[]): string {
+  const parts = sentence.split(/(?<=[、；，,;])/);
+  // a list: several parts, each with a value and a province of its own
+  const valued = parts.filter((p) => value.test(fold(p)) && PROVINCES.some((name) => fold(p).includes(name)));
+  if (valued.length < 2) return sentence;
+  const mine = valued.filter((p) => places.some((place) => fold(p).includes(place)));
+  if (mine.length !== 1) return sentence;
+  const head = parts.slice(0, parts.indexOf(valued[0]!)).join('');
+  return `${head}${mine[0]!.replace(/[、；，,;。]$/, '')}。`;
+}
+
 /** Our own text saying the fact is not known yet ("我们还没有核实到正式条文"). */
 const UNVERIFIED = /(还没有|没有|尚未|未能)(查到|核实到|找到|核实)(公开的|正式|官方|确切|统一)|我们还没有(查到|核实|找到)/;
 
@@ -159,10 +175,14 @@ export function lead(kb: KnowledgeBase, p: Passage, query: Query, max = LEAD_CHA
   if (p.doc.kind === 'law' && !picked.some((c) => c.i === 0) && all[0] && length + all[0].length <= max * 1.3) {
     picked.push(scored[0]!);
   }
+  const value = asked?.wants && VALUE_PATTERN[asked.wants];
+  const places = [asked?.facts?.city, asked?.facts?.province].filter((x): x is string => !!x);
+  const own = (s: string) => (value && places.length ? placeClause(s, value, places) : s);
   // a heading line ("三、办公时间") ends where the next sentence starts
   return picked
     .sort((a, b) => a.i - b.i)
-    .map((c, k, all) => (k < all.length - 1 && !/[。！？；!?;：:]$/.test(c.s) ? `${c.s}。` : c.s))
+    .map((c) => own(c.s))
+    .map((s, k, all) => (k < all.length - 1 && !/[。！？；!?;：:]$/.test(s) ? `${s}。` : s))
     .join('');
 }
 
