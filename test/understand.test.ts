@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { understand } from '../src/knowledge/understand.ts';
+import { understand, VALUE_PATTERN } from '../src/knowledge/understand.ts';
 
 /** What a question asks for decides which sentence leads and whether the answer may be sure. */
 
@@ -28,4 +28,12 @@ it('knows a question about a penalty, a share, a verdict, a cost, an end date or
 
 it('reads a contract of 二个半月 as two and a half months', () => {
   expect(understand('劳动合同期限为二个半月的，能否约定试用期？', { today: '2026-12-04' }).facts.contractMonths).toBe(2.5);
+});
+
+it('does not take the month of a date for a length of time', () => {
+  const d = VALUE_PATTERN.duration;
+  expect(d.test('截至8月底，全市受理报案147件')).toBe(false);
+  expect(d.test('自7月1日起实施')).toBe(false);
+  expect(d.test('只用了8个工作日')).toBe(true);
+  expect(d.test('满3个月的')).toBe(true);
 });
