@@ -23,6 +23,7 @@ it('knows a question about a penalty, a share, a verdict, a cost, an end date or
   expect(wants('哈尔滨暖心驿站冬天开到啥时候')).toBe('date');
   expect(wants('滁州那个骑手互助保障到啥时候到期')).toBe('date');
   expect(wants('大理调解中心法官哪几天在')).toBe('hours');
+  expect(wants('北京小伤快赔要上传哪些材料')).toBe('papers');
   expect(wants('上班时间去产检 公司算我旷工扣钱 这对吗')).toBeUndefined();
 });
 
