@@ -571,6 +571,10 @@ describe('HTML pages', () => {
     expect(stripSiteName('关于做好欠薪治理工作的通知-某市人力资源和社会保障局')).toBe('关于做好欠薪治理工作的通知');
     expect(stripSiteName('外送員職業傷害保障問答 | 勞工權益網')).toBe('外送員職業傷害保障問答');
     expect(stripSiteName('骑手节日慰问活动 - 某某快递员协会')).toBe('骑手节日慰问活动');
+    // the site's name or a section label before the title
+    expect(stripSiteName('杭州市总工会-关于新建户外劳动者服务站点的公告')).toBe('关于新建户外劳动者服务站点的公告');
+    expect(stripSiteName('【通知公告】关于新建户外劳动者服务站点的公告')).toBe('关于新建户外劳动者服务站点的公告');
+    expect(stripSiteName('2026年骑手节-快乐送餐')).toBe('2026年骑手节-快乐送餐');
   });
 });
 

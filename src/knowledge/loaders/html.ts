@@ -300,6 +300,11 @@ export function stripSiteName(title: string): string {
     t = rest;
     removedWith = sep;
   }
+  // "【通知公告】标题", "杭州市总工会-标题": a section or the site's name before the title
+  const label = /^(【[^】]{1,10}】|\[[^\]]{1,10}\])\s*/.exec(t);
+  if (label && t.length - label[0].length >= 4) t = t.slice(label[0].length);
+  const site = /^([^_|｜—－-]{2,24}?)\s*(?:_|\||｜|--|——|—|－|-)\s*(.{4,})$/.exec(t);
+  if (site && SITE_LIKE.test(site[1]!.trim())) t = site[2]!;
   return t;
 }
 
