@@ -1,4 +1,6 @@
+import type { Hono } from 'hono';
 import type { App } from '../app.ts';
+import type { KnowledgeStore } from '../store/types.ts';
 import { errText, sleep } from './common.ts';
 import { OutboxPump } from './outbox.ts';
 import type { Channel } from './types.ts';
@@ -37,15 +39,21 @@ export interface StartOptions {
 
 export const RETRY_MS = [10_000, 30_000, 60_000, 300_000];
 
+/** What the HTTP server serves besides webhooks: the console at /console, the web chat, the passage pages. */
+// biome-ignore lint/suspicious/noExplicitAny: the console is a Hono app of its own env and routes
+export function mountPages(app: Hono, web: WebChannel, store: KnowledgeStore, staffConsole?: Hono<any, any, any>): void {
+  if (staffConsole) app.route('/console', staffConsole);
+  web.mount(app);
+  app.route('/', passageRoutes(store));
+}
+
 export async function startChannels(app: App, opts: StartOptions = {}): Promise<Running> {
   const { config, log } = app;
   const engine = app.assistant;
   const staffConsole = createConsole({ kb: app.kb, records: app.records, log, maxFileBytes: config.maxFileBytes, adminToken: config.consoleAdminToken, clock: app.clock, writer: app.llm, trustProxy: config.trustProxy });
   const web = new WebChannel({ engine, log, kb: app.kb, records: app.records, botName: config.botName, identity: WebIdentity.load(config.dataDir, config.webCookieSecret), trustProxy: config.trustProxy });
   const server = new HttpServer({ port: opts.port ?? config.port, host: config.host, log });
-  server.app.route('/console', staffConsole);
-  web.mount(server.app);
-  server.app.route('/', passageRoutes(app.kb.store));
+  mountPages(server.app, web, app.kb.store, staffConsole);
   await server.start();
   const channels: Channel[] = [web];
   const pushing: Channel[] = [];

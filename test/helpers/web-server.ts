@@ -1,21 +1,16 @@
 import type { Hono } from 'hono';
-import { passageRoutes } from '../../src/channels/web/passages.ts';
+import { mountPages } from '../../src/channels/start.ts';
 import { WebChannel, type WebChannelOptions } from '../../src/channels/web/index.ts';
 import { HttpServer } from '../../src/server.ts';
 
-/**
- * The web chat on its own HTTP server on 127.0.0.1 (a free port), mounted as `gongyou start`
- * mounts it: the console at /console when given, then the chat, then the passage pages.
- */
+/** The web chat (and the console, when given) on an HTTP server on 127.0.0.1 (a free port), mounted as `gongyou start` mounts them. */
 export async function serveWeb(
   // biome-ignore lint/suspicious/noExplicitAny: the console is a Hono app of its own env and routes
   opts: WebChannelOptions & { console?: Hono<any, any, any> },
 ) {
   const channel = new WebChannel(opts);
   const server = new HttpServer({ port: 0, host: '127.0.0.1', log: opts.log });
-  if (opts.console) server.app.route('/console', opts.console);
-  channel.mount(server.app);
-  server.app.route('/', passageRoutes(opts.kb.store));
+  mountPages(server.app, channel, opts.kb.store, opts.console);
   await server.start();
   return {
     channel,
