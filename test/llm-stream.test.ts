@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { WebChannel } from '../src/channels/web/index.ts';
 import { ask } from '../src/core/ask.ts';
 import { isIntentCall, llmSuite, type Received, type Script } from './helpers/llm-server.ts';
+import { serveWeb, type ServedWeb } from './helpers/web-server.ts';
 
 const RULES = `# 某市骑手互助金办法
 
@@ -74,7 +74,7 @@ describe('streamed LLM answers', () => {
 });
 
 describe('streaming in the web chat', () => {
-  async function post(web: WebChannel, text: string) {
+  async function post(web: ServedWeb, text: string) {
     const res = await fetch(`${web.url}/api/chat/stream`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -89,8 +89,7 @@ describe('streaming in the web chat', () => {
   }
 
   it('sends delta events as the answer is written, then the final replies', async () => {
-    const web = new WebChannel({ engine: llm.app.assistant, log: llm.app.log, kb: llm.app.kb, records: llm.app.records, port: 0, host: '127.0.0.1', botName: '工友助手' });
-    await web.start();
+    const web = await serveWeb({ engine: llm.app.assistant, log: llm.app.log, kb: llm.app.kb, records: llm.app.records, botName: '工友助手' });
     try {
       script = () => ({ stream: ['入会满三个月后', '就可以申请 [1]。', '每人每年最多一次 [1]。'] });
       const events = await post(web, Q);

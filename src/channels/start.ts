@@ -1,18 +1,25 @@
+import type { Hono } from 'hono';
 import type { App } from '../app.ts';
+import type { KnowledgeStore } from '../store/types.ts';
 import { errText, sleep } from './common.ts';
 import { OutboxPump } from './outbox.ts';
 import type { Channel } from './types.ts';
 import { WebIdentity } from './web/identity.ts';
 import { WebChannel } from './web/index.ts';
+import { passageRoutes } from './web/passages.ts';
 import { createConsole } from '../console/index.ts';
+import { HttpServer } from '../server.ts';
 
 /**
- * `gongyou start`: the web chat always, Telegram when TELEGRAM_BOT_TOKEN is set, WeChat when
- * WECHATY_PUPPET is set, and the outbox pump for the channels that push. The web chat is up before
- * this resolves; Telegram and WeChat come up in the background, each retried with backoff when it
- * cannot connect (a wrong token, no network), so one channel never keeps the others down.
+ * `gongyou start`: the HTTP server (src/server.ts: web chat, console, passage pages, webhooks)
+ * always, Telegram when TELEGRAM_BOT_TOKEN is set, WeChat when WECHATY_PUPPET is set, and the
+ * outbox pump for the channels that push. The HTTP server is up before this resolves; Telegram
+ * and WeChat come up in the background, each retried with backoff when it cannot connect (a wrong
+ * token, no network), so one channel never keeps the others down.
  */
 export interface Running {
+  /** The one HTTP server: its `url` is where the web chat and the console are. */
+  server: HttpServer;
   web: WebChannel;
   /** The channels up now (the list grows as the others come up). */
   channels: Channel[];
@@ -32,12 +39,22 @@ export interface StartOptions {
 
 export const RETRY_MS = [10_000, 30_000, 60_000, 300_000];
 
+/** What the HTTP server serves besides webhooks: the console at /console, the web chat, the passage pages. */
+// biome-ignore lint/suspicious/noExplicitAny: the console is a Hono app of its own env and routes
+export function mountPages(app: Hono, web: WebChannel, store: KnowledgeStore, staffConsole?: Hono<any, any, any>): void {
+  if (staffConsole) app.route('/console', staffConsole);
+  web.mount(app);
+  app.route('/', passageRoutes(store));
+}
+
 export async function startChannels(app: App, opts: StartOptions = {}): Promise<Running> {
   const { config, log } = app;
   const engine = app.assistant;
   const staffConsole = createConsole({ kb: app.kb, records: app.records, log, maxFileBytes: config.maxFileBytes, adminToken: config.consoleAdminToken, clock: app.clock, writer: app.llm, trustProxy: config.trustProxy });
-  const web = new WebChannel({ engine, log, kb: app.kb, records: app.records, port: opts.port ?? config.port, host: config.host, botName: config.botName, console: staffConsole, identity: WebIdentity.load(config.dataDir, config.webCookieSecret), trustProxy: config.trustProxy });
-  await web.start();
+  const web = new WebChannel({ engine, log, kb: app.kb, records: app.records, botName: config.botName, identity: WebIdentity.load(config.dataDir, config.webCookieSecret), trustProxy: config.trustProxy });
+  const server = new HttpServer({ port: opts.port ?? config.port, host: config.host, log });
+  mountPages(server.app, web, app.kb.store, staffConsole);
+  await server.start();
   const channels: Channel[] = [web];
   const pushing: Channel[] = [];
   const pump = new OutboxPump({ records: app.records, channels: pushing, intervalMs: config.outboxPollSeconds * 1000, log, clock: app.clock });
@@ -89,7 +106,7 @@ export async function startChannels(app: App, opts: StartOptions = {}): Promise<
           log,
           token: t.token,
           apiRoot: t.apiRoot,
-          webhook: t.webhookUrl ? { url: t.webhookUrl, secret: t.webhookSecret, web } : undefined,
+          webhook: t.webhookUrl ? { url: t.webhookUrl, secret: t.webhookSecret, app: server.app } : undefined,
           kb: app.kb,
           publicUrl: config.publicUrl,
         });
@@ -109,6 +126,7 @@ export async function startChannels(app: App, opts: StartOptions = {}): Promise<
 
   let stopped: Promise<void> | undefined;
   return {
+    server,
     web,
     channels,
     pump,
@@ -121,6 +139,7 @@ export async function startChannels(app: App, opts: StartOptions = {}): Promise<
         for (const c of all) {
           await c.stop().catch((err: unknown) => log.warn({ err: errText(err), channel: c.name }, 'channel did not stop cleanly'));
         }
+        await server.stop();
       })()),
   };
 }

@@ -16,7 +16,7 @@ export function addStartCommand(program: Command): void {
         const port = opts.port === undefined ? undefined : Number(opts.port);
         if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) throw new BadInput(`端口不对：${opts.port}`);
         const running = await startChannels(app, { port, onStatus: (line) => process.stderr.write(`  · ${line}\n`) });
-        process.stderr.write(`${BOT_NAME}已启动：\n  · ${running.web.describe()}\n`);
+        process.stderr.write(`${BOT_NAME}已启动：\n  · web ${running.server.url}\n`);
         app.log.info({ channels: running.channels.map((c) => c.name) }, 'channels up');
         void running.settled.then(() => process.stderr.write('按 Ctrl+C 停止。\n'));
         await new Promise<void>((resolve) => {

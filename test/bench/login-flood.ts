@@ -4,13 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openApp } from '../../src/app.ts';
-import { WebChannel } from '../../src/channels/web/index.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createConsole } from '../../src/console/index.ts';
 import { addStaffAccount } from '../../src/staff/accounts.ts';
 import { Hasher } from '../../src/staff/hasher.ts';
 import { benchQuestions } from './questions.ts';
 import { figure, heading, percentile } from './report.ts';
+import { serveWeb } from '../helpers/web-server.ts';
 
 /**
  * Chat latency while the console is flooded with failed sign-ins: the web chat and the console on
@@ -46,8 +46,7 @@ async function phase(hasher: Hasher | undefined, flood: boolean, label: string):
     const app = await openApp(loadConfig({ GONGYOU_DATA_DIR: join(dir, 'data'), LOG_LEVEL: 'silent', TRUST_PROXY: '1', PRIVATE_QUOTA_PER_HOUR: '0', ADDRESS_QUOTA_PER_HOUR: '0' }, { dotenv: false }));
     addStaffAccount(app.records, 'staff1', 'bench', new Date());
     const staffConsole = createConsole({ kb: app.kb, records: app.records, log: app.log, maxFileBytes: app.config.maxFileBytes, trustProxy: 1, hasher: worker });
-    const web = new WebChannel({ engine: app.assistant, log: app.log, kb: app.kb, records: app.records, port: 0, host: '127.0.0.1', botName: '工友助手', console: staffConsole, trustProxy: 1 });
-    await web.start();
+    const web = await serveWeb({ engine: app.assistant, log: app.log, kb: app.kb, records: app.records, botName: '工友助手', console: staffConsole, trustProxy: 1 });
     const questions = benchQuestions(CHATS + WARMUP);
     let cookie = '';
     const chat = async (text: string, i: number) => {

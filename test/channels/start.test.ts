@@ -38,7 +38,7 @@ describe('gongyou start: channels from the config', () => {
     const running = await startChannels(conv.app, { port: 0, retryMs: [40, 80], onStatus: (l) => lines.push(l) });
     let server: TelegramServer | undefined;
     try {
-      expect((await fetch(`${running.web.url}/healthz`)).status).toBe(200);
+      expect((await fetch(`${running.server.url}/healthz`)).status).toBe(200);
       await until(() => lines.filter((l) => l.includes('未能启动')).length >= 3, 10_000, 'three failed attempts');
       expect(lines[0]).toMatch(/^telegram 未能启动（连不上 Telegram.*），0\.04 秒后重试$/);
       expect(lines[1]).toMatch(/0\.08 秒后重试$/);

@@ -5,12 +5,12 @@ import { Writable } from 'node:stream';
 import type { Update, UserFromGetMe } from 'grammy/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS, TelegramChannel, type TelegramOptions } from '../../src/channels/telegram/index.ts';
-import { WebChannel } from '../../src/channels/web/index.ts';
 import { createLogger } from '../../src/log.ts';
 import { addFiles } from '../../src/staff/kb.ts';
 import { OutboxPump } from '../../src/channels/outbox.ts';
 import { COMPLAINT, conversationApp, JOIN } from '../helpers/conversation.ts';
 import { TestEngine, until } from './contract.case.ts';
+import { serveWeb } from '../helpers/web-server.ts';
 
 /**
  * What telegram-test-api cannot send or answer: joins (`my_chat_member`, `new_chat_members`), a
@@ -208,10 +208,9 @@ describe('telegram: start-up', () => {
   });
 
   it('by webhook: registers the URL with its secret, and takes only updates that carry the secret', async () => {
-    const web = new WebChannel({ engine, log: createLogger('silent'), kb: conv.app.kb, records: conv.app.records, port: 0, host: '127.0.0.1', botName: '工友助手' });
-    await web.start();
+    const web = await serveWeb({ engine, log: createLogger('silent'), kb: conv.app.kb, records: conv.app.records, botName: '工友助手' });
     const url = `${web.url}/telegram/hook-abc123`;
-    const t = fakeTelegram(engine, { webhook: { url, secret: 'sekrit-token_1', web } });
+    const t = fakeTelegram(engine, { webhook: { url, secret: 'sekrit-token_1', app: web.app } });
     try {
       await t.channel.start();
       const set = t.calls.find((c) => c.method === 'setWebhook')!;
@@ -286,10 +285,9 @@ describe('telegram: a slow answer holds up nobody else', () => {
   });
 
   it('webhook: Telegram gets its 200 at once, so it never sends the update again', async () => {
-    const web = new WebChannel({ engine, log: createLogger('silent'), kb: conv.app.kb, records: conv.app.records, port: 0, host: '127.0.0.1', botName: '工友助手' });
-    await web.start();
+    const web = await serveWeb({ engine, log: createLogger('silent'), kb: conv.app.kb, records: conv.app.records, botName: '工友助手' });
     const url = `${web.url}/telegram/hook-slow`;
-    const t = fakeTelegram(engine, { webhook: { url, web } });
+    const t = fakeTelegram(engine, { webhook: { url, app: web.app } });
     try {
       await t.channel.start();
       const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(message(5103, '慢慢想')) });

@@ -4,12 +4,12 @@ import { TelegramServer } from 'telegram-test-api/lib/telegramServer.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OutboxPump } from '../../src/channels/outbox.ts';
 import { TelegramChannel } from '../../src/channels/telegram/index.ts';
-import { WebChannel } from '../../src/channels/web/index.ts';
 import type { App } from '../../src/app.ts';
 import { createLogger } from '../../src/log.ts';
 import { listMembers } from '../../src/staff/members.ts';
 import { conversationApp } from '../helpers/conversation.ts';
 import { channelContract, TestEngine, until, type Harness, type Seen } from './contract.case.ts';
+import { serveWeb, type ServedWeb } from '../helpers/web-server.ts';
 
 /** grammY against telegram-test-api on 127.0.0.1: the real Bot API calls, long polling, no Telegram. */
 
@@ -34,7 +34,7 @@ async function freePort(): Promise<number> {
 }
 
 /** A Telegram world: the test API server, our adapter on it, and workers who write to it. */
-export async function telegramWorld(engine: TestEngine, app: App, opts: { files?: Record<string, string>; webhook?: WebChannel } = {}) {
+export async function telegramWorld(engine: TestEngine, app: App, opts: { files?: Record<string, string>; webhook?: ServedWeb } = {}) {
   const server = new TelegramServer({ port: await freePort(), host: '127.0.0.1', storeTimeout: 600 });
   await server.start();
   // files (for /kb add) from a little server of our own: the test API has no getFile
@@ -55,7 +55,7 @@ export async function telegramWorld(engine: TestEngine, app: App, opts: { files?
     fileRoot,
     kb: app.kb,
     // (the test API sends no secret-token header, so none is set here)
-    webhook: opts.webhook ? { url: `${opts.webhook.url}/telegram/hook-test`, web: opts.webhook } : undefined,
+    webhook: opts.webhook ? { url: `${opts.webhook.url}/telegram/hook-test`, app: opts.webhook.app } : undefined,
   });
   let failing = false;
   const calls: string[] = [];
@@ -299,8 +299,7 @@ describe('telegram by webhook', () => {
   it('receives updates on the web chat server instead of polling', async () => {
     const conv = await conversationApp();
     const engine = new TestEngine(conv.app);
-    const web = new WebChannel({ engine, log, kb: conv.app.kb, records: conv.app.records, port: 0, host: '127.0.0.1', botName: '工友助手' });
-    await web.start();
+    const web = await serveWeb({ engine, log, kb: conv.app.kb, records: conv.app.records, botName: '工友助手' });
     const w = await telegramWorld(engine, conv.app, { webhook: web });
     try {
       expect(w.channel.bot.isRunning()).toBe(false);
@@ -324,8 +323,8 @@ describe('gongyou start (startChannels)', () => {
     const lines: string[] = [];
     const running = await startChannels(conv.app, { port: 0, onStatus: (l) => lines.push(l) });
     try {
-      expect(running.web.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-      expect((await fetch(`${running.web.url}/healthz`)).status).toBe(200);
+      expect(running.server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect((await fetch(`${running.server.url}/healthz`)).status).toBe(200);
       await running.settled;
       expect(running.channels.map((c) => c.name)).toEqual(['web', 'telegram']);
       expect(lines.join('\n')).toContain('telegram @TestNameBot (long polling)');

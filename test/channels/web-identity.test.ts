@@ -3,11 +3,12 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebIdentity } from '../../src/channels/web/identity.ts';
-import { WebChannel, type WebReply } from '../../src/channels/web/index.ts';
+import type { WebReply } from '../../src/channels/web/index.ts';
 import { addressGroup, clientAddress } from '../../src/lib/address.ts';
 import { createLogger } from '../../src/log.ts';
 import { conversationApp } from '../helpers/conversation.ts';
 import { tempDir } from '../helpers/app.ts';
+import { serveWeb, type ServedWeb } from '../helpers/web-server.ts';
 
 /**
  * The web chat's identity is the server's: a signed HttpOnly cookie, not the client id a page
@@ -46,11 +47,10 @@ class Browser {
 
 describe('web chat identity and quotas', () => {
   let conv: Awaited<ReturnType<typeof conversationApp>>;
-  let web: WebChannel;
+  let web: ServedWeb;
   beforeAll(async () => {
     conv = await conversationApp({ env: { ADDRESS_QUOTA_PER_HOUR: '8', PRIVATE_QUOTA_PER_HOUR: '300' } });
-    web = new WebChannel({ engine: conv.app.assistant, log, kb: conv.app.kb, records: conv.app.records, port: 0, host: '127.0.0.1', botName: '工友助手', trustProxy: 1 });
-    await web.start();
+    web = await serveWeb({ engine: conv.app.assistant, log, kb: conv.app.kb, records: conv.app.records, botName: '工友助手', trustProxy: 1 });
   });
   afterAll(async () => {
     await web.stop();

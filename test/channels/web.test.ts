@@ -1,17 +1,17 @@
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebChannel, type WebReply } from '../../src/channels/web/index.ts';
+import type { WebReply } from '../../src/channels/web/index.ts';
 import { createLogger } from '../../src/log.ts';
 import { conversationApp } from '../helpers/conversation.ts';
 import { channelContract, type Seen } from './contract.case.ts';
+import { serveWeb, type ServedWeb } from '../helpers/web-server.ts';
 
 const log = createLogger('silent');
 const seen = (r: WebReply): Seen => ({ text: r.text, choices: r.choices, links: r.sources?.map((s) => `[${s.n}] ${s.title} ${s.url ?? ''}`) });
 const clientOf = (user: string) => `client-${user}`.replace(/[^A-Za-z0-9_-]/g, '_');
 
 channelContract('web', async (engine, app) => {
-  const web = new WebChannel({ engine, log, kb: app.kb, records: app.records, port: 0, host: '127.0.0.1', botName: '工友助手' });
-  await web.start();
+  const web = await serveWeb({ engine, log, kb: app.kb, records: app.records, botName: '工友助手' });
   let failing = false;
   return {
     caps: { groups: false, push: false, attachments: false, maxLength: Infinity },
@@ -50,7 +50,7 @@ channelContract('web', async (engine, app) => {
 
 describe('web chat: HTTP API and pages', () => {
   let conv: Awaited<ReturnType<typeof conversationApp>>;
-  let web: WebChannel;
+  let web: ServedWeb;
   /** One cookie jar per browser name; the body's clientId is only sent to show it is ignored. */
   const jars = new Map<string, string>();
   const post = async (body: { clientId?: string; text?: unknown }, browser = body.clientId ?? 'default') => {
@@ -62,8 +62,7 @@ describe('web chat: HTTP API and pages', () => {
   };
   beforeAll(async () => {
     conv = await conversationApp();
-    web = new WebChannel({ engine: conv.app.assistant, log, kb: conv.app.kb, records: conv.app.records, port: 0, host: '127.0.0.1', botName: '工友助手' });
-    await web.start();
+    web = await serveWeb({ engine: conv.app.assistant, log, kb: conv.app.kb, records: conv.app.records, botName: '工友助手' });
   });
   afterAll(async () => {
     await web.stop();
@@ -120,11 +119,10 @@ describe('web chat in headless Chromium', () => {
     return;
   }
   let conv: Awaited<ReturnType<typeof conversationApp>>;
-  let web: WebChannel;
+  let web: ServedWeb;
   beforeAll(async () => {
     conv = await conversationApp();
-    web = new WebChannel({ engine: conv.app.assistant, log, kb: conv.app.kb, records: conv.app.records, port: 0, host: '127.0.0.1', botName: '工友助手' });
-    await web.start();
+    web = await serveWeb({ engine: conv.app.assistant, log, kb: conv.app.kb, records: conv.app.records, botName: '工友助手' });
   });
   afterAll(async () => {
     await web.stop();

@@ -1,9 +1,9 @@
-import { WebChannel } from '../../src/channels/web/index.ts';
 import { createConsole } from '../../src/console/index.ts';
 import { createLogger } from '../../src/log.ts';
 import type { AnswerWriter } from '../../src/llm/answer.ts';
 import type { Hasher } from '../../src/staff/hasher.ts';
 import { conversationApp } from '../helpers/conversation.ts';
+import { serveWeb } from '../helpers/web-server.ts';
 
 export const ADMIN_TOKEN = 'admin-token-0123456789abcdef';
 
@@ -12,8 +12,7 @@ export async function consoleServer(opts: { pageSize?: number; writer?: AnswerWr
   const conv = await conversationApp({ env: opts.env });
   const log = createLogger('silent');
   const staffConsole = createConsole({ kb: conv.app.kb, records: conv.app.records, log, maxFileBytes: 2 * 1024 * 1024, adminToken: ADMIN_TOKEN, clock: conv.clock.now, pageSize: opts.pageSize, writer: opts.writer, trustProxy: opts.trustProxy ?? 1, hasher: opts.hasher, signInMaxRows: opts.signInMaxRows });
-  const web = new WebChannel({ engine: conv.app.assistant, log, kb: conv.app.kb, records: conv.app.records, port: 0, host: '127.0.0.1', botName: '工友助手', console: staffConsole });
-  await web.start();
+  const web = await serveWeb({ engine: conv.app.assistant, log, kb: conv.app.kb, records: conv.app.records, botName: '工友助手', console: staffConsole });
   return {
     conv,
     web,

@@ -1,14 +1,14 @@
 import { Bot, GrammyError, webhookCallback, type Context } from 'grammy';
+import type { Hono } from 'hono';
 import type { InlineKeyboardButton, Message, MessageEntity, UserFromGetMe } from 'grammy/types';
 import type { Attachment, Incoming, Reply } from '../../lib/types.ts';
 import type { KnowledgeBase } from '../../knowledge/base.ts';
 import { errText, runTurn, sleep, splitText, withoutChoiceList } from '../common.ts';
 import { passageUrl } from '../links.ts';
 import type { Channel, ChannelDeps } from '../types.ts';
-import type { WebChannel } from '../web/index.ts';
 
 /**
- * Telegram through grammY: long polling by default, a webhook on the web chat's server when
+ * Telegram through grammY: long polling by default, a webhook on the HTTP server (src/server.ts) when
  * TELEGRAM_WEBHOOK_URL is set. Translates messages, captions, files and inline-keyboard taps into
  * `Incoming`, and replies into messages of at most 4096 characters with choices as inline keyboards.
  */
@@ -19,8 +19,8 @@ export interface TelegramOptions extends ChannelDeps {
   apiRoot?: string;
   /** Where files are downloaded from (default: apiRoot, else api.telegram.org). */
   fileRoot?: string;
-  /** Receive updates on this public URL (its path is served by `web`) instead of polling. */
-  webhook?: { url: string; secret?: string; web: WebChannel };
+  /** Receive updates on this public URL (its path is mounted on `app`, the HTTP server's) instead of polling. */
+  webhook?: { url: string; secret?: string; app: Hono };
   kb?: KnowledgeBase;
   /** Where the web chat is reachable: sources get buttons to the cited passage. */
   publicUrl?: string;
@@ -95,7 +95,7 @@ export class TelegramChannel implements Channel {
     const hook = this.opts.webhook;
     if (hook) {
       const path = new URL(hook.url).pathname;
-      hook.web.http.post(path, webhookCallback(this.bot, 'hono', { secretToken: hook.secret }));
+      hook.app.post(path, webhookCallback(this.bot, 'hono', { secretToken: hook.secret }));
       await this.bot.api.setWebhook(
         hook.url,
         { secret_token: hook.secret, allowed_updates: ['message', 'callback_query', 'my_chat_member'] },

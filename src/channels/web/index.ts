@@ -1,8 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { serve, type HttpBindings, type ServerType } from '@hono/node-server';
-import { Hono, type Context } from 'hono';
+import type { Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { getCookie, setCookie } from 'hono/cookie';
 import { streamSSE } from 'hono/streaming';
@@ -15,9 +12,8 @@ import { runTurn, withoutChoiceList, withoutSourceBlock } from '../common.ts';
 import { passageUrl } from '../links.ts';
 import type { Channel, ChannelDeps } from '../types.ts';
 import { requestAddress } from '../../lib/address.ts';
-import { closeAfterAnswer } from './linger.ts';
 import { WEB_COOKIE, WEB_COOKIE_MAX_AGE, WebIdentity } from './identity.ts';
-import { CHAT_JS, chatPage, notFoundPage, passagePage, STYLE } from './pages.ts';
+import { CHAT_JS, chatPage, notFoundPage, STYLE } from './pages.ts';
 
 /** The answer to a message too large to read (the page shows it as the assistant's reply). */
 const TOO_LONG = '消息太长了，请删短一些，或者分几次发。';
@@ -28,8 +24,8 @@ const TOO_LONG = '消息太长了，请删短一些，或者分几次发。';
  * a page may still send is ignored — and keeps its own history in localStorage; staff notices reach
  * it at its next message or through /api/notices, which the page polls. Messages also count
  * against the client address's hourly quota (ADDRESS_QUOTA_PER_HOUR, in the etiquette). Every page
- * is sent with a CSP that allows only its own script and stylesheet, never framed. Other channels
- * may mount routes on `http` (the Telegram webhook).
+ * is sent with a CSP that allows only its own script and stylesheet, never framed (src/server.ts
+ * sets it). The routes are mounted on the one HTTP server (`mount`); it also answers unknown paths.
  */
 
 export interface WebReply {
@@ -41,12 +37,7 @@ export interface WebReply {
 export interface WebChannelOptions extends ChannelDeps {
   kb: KnowledgeBase;
   records: ConversationStore;
-  port: number;
-  host: string;
   botName: string;
-  /** The staff console (src/console/), mounted at /console when given. */
-  // biome-ignore lint/suspicious/noExplicitAny: the console is a Hono app of its own env and routes
-  console?: Hono<any, any, any>;
   /** Signs the visitor cookie (default: a random key for this process only). */
   identity?: WebIdentity;
   /** Proxies in front (TRUST_PROXY): the client address is then read from X-Forwarded-For. */
@@ -60,20 +51,13 @@ const chatBody = z.object({
   name: z.string().max(40).optional(),
 });
 
-/** Only the page's own script, stylesheet and API; never framed; no plugins; forms only to itself. */
-export const WEB_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
-
 export class WebChannel implements Channel {
   readonly name = 'web';
   readonly maxLength = 4000;
-  readonly http = new Hono();
   readonly identity: WebIdentity;
-  private server?: ServerType;
 
   constructor(private readonly opts: WebChannelOptions) {
     this.identity = opts.identity ?? new WebIdentity(randomBytes(32));
-    this.routes();
   }
 
   /** The visitor's id from the cookie; a new one (and its cookie) when there is none or it is forged. */
@@ -92,34 +76,14 @@ export class WebChannel implements Channel {
     return { channel: 'web', chatId: id, userId: id, userName: name, isGroup: false, text, at: new Date(), clientAddress };
   }
 
-  /** The address it listens on, once started (port 0 picks a free one). */
-  get url(): string {
-    const a = this.server?.address() as AddressInfo | null | undefined;
-    return a ? `http://${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}` : `http://${this.opts.host}:${this.opts.port}`;
-  }
-
   describe(): string {
-    return `web ${this.url}`;
+    return 'web';
   }
 
-  async start(): Promise<void> {
-    if (this.server) return;
-    await new Promise<void>((resolve, reject) => {
-      const server = serve({ fetch: this.http.fetch, port: this.opts.port, hostname: this.opts.host }, () => resolve());
-      (server as Server).once('error', reject);
-      this.server = server;
-    });
-  }
+  /** Nothing to connect: the HTTP server (src/server.ts) listens for every route mounted on it. */
+  async start(): Promise<void> {}
 
-  async stop(): Promise<void> {
-    const s = this.server as Server | undefined;
-    this.server = undefined;
-    if (!s) return;
-    await new Promise<void>((resolve) => {
-      s.close(() => resolve());
-      s.closeAllConnections?.();
-    });
-  }
+  async stop(): Promise<void> {}
 
   /** The web has no push: a notice waits in the outbox until the page asks (see /api/notices). */
   async send(_chatId: string, _replies: Reply[]): Promise<void> {
@@ -140,31 +104,9 @@ export class WebChannel implements Channel {
     return out;
   }
 
-  private routes(): void {
-    const app = this.http;
+  /** The chat page, its script and stylesheet, the chat API, and the answer to unknown paths. */
+  mount(app: Hono): void {
     const { log } = this.opts;
-    app.onError((err, c) => {
-      log.error({ err }, 'web request failed');
-      return c.json({ error: '服务器出了点问题，请稍后再试。' }, 500);
-    });
-    // a request answered before its body was read (oversize, not signed in) is answered in full,
-    // then the connection closed: the body is not read on and on, and no reset cuts off the answer
-    app.use('*', async (c, next) => {
-      await next();
-      const incoming = (c.env as Partial<HttpBindings> | undefined)?.incoming;
-      if (c.res.status === 413 || (incoming && !incoming.complete)) {
-        c.header('Connection', 'close');
-        if (incoming) closeAfterAnswer(incoming);
-      }
-      // the console sets its own (stricter about caching); every other response gets these
-      const set = (name: string, value: string) => void (c.res.headers.has(name) || c.header(name, value));
-      set('X-Frame-Options', 'DENY');
-      set('X-Content-Type-Options', 'nosniff');
-      set('Referrer-Policy', 'same-origin');
-      set('Content-Security-Policy', WEB_CSP);
-    });
-    app.get('/healthz', (c) => c.text('ok'));
-    if (this.opts.console) app.route('/console', this.opts.console);
     app.get('/', (c) => {
       c.header('Cache-Control', 'no-store');
       this.visitor(c);
@@ -221,13 +163,6 @@ export class WebChannel implements Channel {
         if (outbox.markDelivered(m.id, new Date())) replies.push({ text: `${conversationText.outboxHeading}${m.text}` });
       }
       return c.json({ replies });
-    });
-    app.get('/kb/passage/:chunkId{[0-9]+}', (c) => {
-      const id = Number(c.req.param('chunkId'));
-      const chunk = this.opts.kb.store.chunksByIds([id])[0];
-      const doc = chunk && this.opts.kb.store.getDocument(chunk.docId);
-      if (!chunk || !doc || doc.status !== 'active') return c.html(notFoundPage(), 404);
-      return c.html(passagePage(doc, chunk));
     });
     app.notFound((c) => (c.req.path.startsWith('/api/') ? c.json({ error: '没有这个接口。' }, 404) : c.html(notFoundPage(), 404)));
   }
