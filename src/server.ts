@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve, type HttpBindings, type ServerType } from '@hono/node-server';
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { closeAfterAnswer } from './lib/linger.ts';
 import type { Logger } from './log.ts';
 
@@ -14,6 +14,9 @@ import type { Logger } from './log.ts';
 /** Only the page's own script, stylesheet and API; never framed; no plugins; forms only to itself. */
 export const WEB_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/** Answers a webhook's POST (a channel's handler, e.g. grammY's webhookCallback for Hono). */
+export type WebhookHandler = (c: Context) => Response | Promise<Response>;
 
 export interface HttpServerOptions {
   port: number;
@@ -48,6 +51,19 @@ export class HttpServer {
       set('Content-Security-Policy', WEB_CSP);
     });
     app.get('/healthz', (c) => c.text('ok'));
+  }
+
+  /**
+   * A webhook's route, known before the server listens: Hono takes no new route once it has
+   * answered a request, and a channel's handler only exists once the channel is up (Telegram may
+   * take several tries). Until `serve` is called the route answers 503, and the sender retries.
+   */
+  webhook(path: string): (handler: WebhookHandler) => void {
+    let handler: WebhookHandler | undefined;
+    this.app.post(path, (c) => (handler ? handler(c) : c.body(null, 503)));
+    return (h) => {
+      handler = h;
+    };
   }
 
   /** The address it listens on, once started (port 0 picks a free one). */

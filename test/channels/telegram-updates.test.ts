@@ -210,7 +210,7 @@ describe('telegram: start-up', () => {
   it('by webhook: registers the URL with its secret, and takes only updates that carry the secret', async () => {
     const web = await serveWeb({ engine, log: createLogger('silent'), kb: conv.app.kb, records: conv.app.records, botName: '工友助手' });
     const url = `${web.url}/telegram/hook-abc123`;
-    const t = fakeTelegram(engine, { webhook: { url, secret: 'sekrit-token_1', app: web.app } });
+    const t = fakeTelegram(engine, { webhook: { url, secret: 'sekrit-token_1', serve: (h) => void web.app.post(new URL(url).pathname, h) } });
     try {
       await t.channel.start();
       const set = t.calls.find((c) => c.method === 'setWebhook')!;
@@ -287,7 +287,7 @@ describe('telegram: a slow answer holds up nobody else', () => {
   it('webhook: Telegram gets its 200 at once, so it never sends the update again', async () => {
     const web = await serveWeb({ engine, log: createLogger('silent'), kb: conv.app.kb, records: conv.app.records, botName: '工友助手' });
     const url = `${web.url}/telegram/hook-slow`;
-    const t = fakeTelegram(engine, { webhook: { url, app: web.app } });
+    const t = fakeTelegram(engine, { webhook: { url, serve: (h) => void web.app.post(new URL(url).pathname, h) } });
     try {
       await t.channel.start();
       const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(message(5103, '慢慢想')) });

@@ -55,7 +55,7 @@ export async function telegramWorld(engine: TestEngine, app: App, opts: { files?
     fileRoot,
     kb: app.kb,
     // (the test API sends no secret-token header, so none is set here)
-    webhook: opts.webhook ? { url: `${opts.webhook.url}/telegram/hook-test`, app: opts.webhook.app } : undefined,
+    webhook: opts.webhook ? { url: `${opts.webhook.url}/telegram/hook-test`, serve: (h) => void opts.webhook!.app.post('/telegram/hook-test', h) } : undefined,
   });
   let failing = false;
   const calls: string[] = [];

@@ -1,5 +1,5 @@
 import { Bot, GrammyError, webhookCallback, type Context } from 'grammy';
-import type { Hono } from 'hono';
+import type { WebhookHandler } from '../../server.ts';
 import type { InlineKeyboardButton, Message, MessageEntity, UserFromGetMe } from 'grammy/types';
 import type { Attachment, Incoming, Reply } from '../../lib/types.ts';
 import type { KnowledgeBase } from '../../knowledge/base.ts';
@@ -20,7 +20,8 @@ export interface TelegramOptions extends ChannelDeps {
   /** Where files are downloaded from (default: apiRoot, else api.telegram.org). */
   fileRoot?: string;
   /** Receive updates on this public URL (its path is mounted on `app`, the HTTP server's) instead of polling. */
-  webhook?: { url: string; secret?: string; app: Hono };
+  /** `serve` takes the handler for the webhook's route (HttpServer.webhook, set up before the server listens). */
+  webhook?: { url: string; secret?: string; serve: (handler: WebhookHandler) => void };
   kb?: KnowledgeBase;
   /** Where the web chat is reachable: sources get buttons to the cited passage. */
   publicUrl?: string;
@@ -94,8 +95,7 @@ export class TelegramChannel implements Channel {
     }
     const hook = this.opts.webhook;
     if (hook) {
-      const path = new URL(hook.url).pathname;
-      hook.app.post(path, webhookCallback(this.bot, 'hono', { secretToken: hook.secret }));
+      hook.serve(webhookCallback(this.bot, 'hono', { secretToken: hook.secret }));
       await this.bot.api.setWebhook(
         hook.url,
         { secret_token: hook.secret, allowed_updates: ['message', 'callback_query', 'my_chat_member'] },
