@@ -123,8 +123,10 @@ const UNVERIFIED = /(还没有|没有|尚未|未能)(查到|核实到|找到|核
 const PLAN = /(下一步|力争|计划|将要|拟|预计|目标|明年|今后|将在|将于)/;
 const PLAN_ASKED = /(打算|计划|准备|将|目标|力争|明年|今后|以后|下一步|预计|要建|要发展|多少年)/;
 const LETTER = /^(问[：:]|我是|我在|我们是|俺是|俺在|本人是)/;
+/** A table cell that holds only a date ("| 2025-10-13", "| 2025-10-09 21:37:15"). */
+const DATE_CELL = String.raw`[|｜]\s*\d{4}-\d{1,2}-\d{1,2}(\s+[\d:]+)?\s*`;
 /** A row of a list of other entries, ending in its date ("咨询参保补贴 | 市人社局 | 2025-10-13"). */
-const LISTING_ROW = /[|｜]\s*\d{4}-\d{1,2}-\d{1,2}(\s+[\d:]+)?\s*$/;
+const LISTING_ROW = new RegExp(`${DATE_CELL}$`);
 const aside = (sentence: string, plans: boolean) =>
   (plans && PLAN.test(sentence) ? 0.5 : 1) * (LETTER.test(sentence.trim()) ? 0.5 : 1) * (LISTING_ROW.test(sentence.trim()) ? 0 : 1);
 
@@ -236,7 +238,7 @@ function askedPattern(u: Pick<Understanding, 'asks' | 'wants' | 'month'>): RegEx
  * A page's record of itself ("来信时间 | 2025-10-09", "发布时间：…", "回复单位 | …") and the dates of
  * a list of other entries ("咨询参保补贴 | 市人社局 | 2025-10-13"): never the answer.
  */
-const RECORD_FIELD = /(来信|回复|留言|发布|受理|办结|更新|录入|浏览|访问)(时间|日期|编号|单位|次数|人)\s*[|｜：:]?\s*[^|｜。；]*|[|｜]\s*\d{4}-\d{1,2}-\d{1,2}(\s+[\d:]+)?\s*(?=[|｜。]|$)/g;
+const RECORD_FIELD = new RegExp(String.raw`(来信|回复|留言|发布|受理|办结|更新|录入|浏览|访问)(时间|日期|编号|单位|次数|人)\s*[|｜：:]?\s*[^|｜。；]*|${DATE_CELL}(?=[|｜。]|$)`, 'g');
 
 const ABOUT_RECORD = /(回复|回的|回了|答复|留言|来信|发布|发的|发了|刊登)/;
 
