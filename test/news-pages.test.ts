@@ -124,7 +124,18 @@ describe('a provincial notice staff saved', () => {
 <div class="docno">文号：湘人社发〔2026〕21号</div>
 <div class="content"><p>各市州人力资源社会保障局：</p>
 <p>根据《人力资源社会保障部等九部门关于扩大新就业形态人员职业伤害保障试点的通知》（人社部发〔2025〕24号）要求，我省自2026年9月1日起实施新就业形态人员职业伤害保障。</p>
-<p>外卖骑手在执行订单过程中受到事故伤害的，可以通过平台一键报案。</p></div>
+<p>外卖骑手在执行订单过程中受到事故伤害的，可以通过平台一键报案。</p>
+<table><tr><td>市州</td><td>经办机构</td><td>地址</td></tr>
+<tr><td>长沙市</td><td>长沙市社会保险服务中心</td><td>岳麓区岳麓大道218号</td></tr>
+<tr><td>株洲市</td><td>株洲市社会保险服务中心</td><td>天元区黄河南路66号</td></tr>
+<tr><td>湘潭市</td><td>湘潭市社会保险服务中心</td><td>岳塘区建设南路12号</td></tr>
+<tr><td>衡阳市</td><td>衡阳市社会保险服务中心</td><td>蒸湘区解放大道29号</td></tr>
+<tr><td>岳阳市</td><td>岳阳市社会保险服务中心</td><td>岳阳楼区市民中心北楼</td></tr>
+<tr><td>常德市</td><td>常德市社会保险服务中心</td><td>武陵区朗州路118号</td></tr>
+<tr><td>益阳市</td><td>益阳市社会保险服务中心</td><td>赫山区康富路8号</td></tr>
+<tr><td>郴州市</td><td>郴州市社会保险服务中心</td><td>北湖区国庆北路21号</td></tr></table>
+<p>职业伤害保障咨询电话：0731-84900123。各市州社保中心另设咨询电话，见各地公告。</p>
+<p>热线接听时间为工作日8:30—17:30，节假日除外。</p></div>
 <div class="footer">版权所有：湖南省人力资源和社会保障厅 湘ICP备12345号</div></body></html>`;
   const p = tempDir();
   let withNotice: App;
@@ -148,6 +159,15 @@ describe('a provincial notice staff saved', () => {
     const r = await withNotice.ask('长沙跑美团的 湖南新职伤从哪天开始有');
     expect(r.answer).toContain('2026年9月1日');
     expect(r.sources[0]?.title).toBe(NOTICE_TITLE);
+  });
+
+  it('gives the office of the city asked about from a table of offices, though its address has no street number', async () => {
+    const r = await withNotice.ask('岳阳新职伤去哪办 地址在哪');
+    expect(answerText(r.answer)).toContain('市民中心北楼');
+  });
+
+  it('says when the line is answered, asked "几点到几点", not just its number', async () => {
+    expect(answerText((await withNotice.ask('湖南新职伤咨询电话几点到几点有人接')).answer)).toContain('8:30');
   });
 
   it("gives the notice's own 文号, though the sentence it quotes names another", async () => {
