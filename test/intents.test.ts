@@ -20,6 +20,13 @@ describe('intents', () => {
     expect(unseen.accuracy).toBeGreaterThanOrEqual(0.88);
   });
 
+  it('takes a question with 在不在 in it for a question, and 在不在 alone or a thank-you to the union for a greeting', async () => {
+    const c = shippedClassifier();
+    expect(await c.classify('跑满帮省省拉货的 这平台在不在新职伤名单里头')).toBe('qa');
+    expect(await c.classify('在不在啊')).toBe('greeting');
+    expect(await c.classify('明白了 谢谢你们工会')).toBe('greeting');
+  });
+
   it('covers every intent in the labelled set', () => {
     const seen = new Set(readIntentCases().map((c) => c.intent));
     expect([...seen].sort()).toEqual(['complaint', 'complaint_status', 'greeting', 'help', 'injury', 'join_union', 'out_of_scope', 'qa']);

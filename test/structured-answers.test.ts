@@ -119,6 +119,18 @@ describe('entitlements under a labour contract, computed and cited', () => {
     expect(long.text).toContain('试用期最长2个月');
     expect(long.text).toContain('以你试用期满月工资为标准');
     expect(long.cited).toContain('中华人民共和国劳动合同法第八十三条');
+    // the probation's 半年 is not the contract's term
+    const halfYear = await ask('试用期定了半年 合同才一年 这合法吗');
+    expect(halfYear.text).toContain('合同期限是1年，试用期最长2个月');
+    expect(halfYear.text).toContain('赔偿金');
+    // asked formally, with no term given: the consequence, not only the limits
+    expect((await ask('用人单位与劳动者约定的试用期超过法定期限，已经履行了，劳动者可以主张什么？')).text).toMatch(/^超过法定上限的试用期是违法约定/);
+  });
+
+  it('the papers due at leaving (证明, 社保转移) are not the notice a worker gives to resign', async () => {
+    const r = await ask('公司叫俺走人 离职证明和社报转移多久内得给办好');
+    expect(r.text).not.toContain('提前30日');
+    expect(r.text).toContain('十五日内');
   });
 
   it('asked for a penalty or a rate that the answer does not give, it says it is not sure', async () => {

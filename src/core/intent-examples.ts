@@ -4,6 +4,8 @@ import type { IntentJudgement } from '../lib/intents.ts';
 
 /** How similar an off-topic example must be to wave off a message that uses words of our field. */
 const SURE_OFF_TOPIC = 0.5;
+/** A question word: "…这平台在不在新职伤名单里" asks, though 在不在 alone greets. */
+const ASKING = /(吗|么|嘛|哪|啥|什么|怎么|咋|多少|几|能不能|有没有|在不在|是不是|算不算)/;
 
 export interface IntentExample {
   text: string;
@@ -98,8 +100,12 @@ export class ExampleIntentClassifier implements LocalIntentClassifier {
     const [winner, weight] = [...votes].sort((a, b) => b[1] - a[1])[0]!;
     const total = top.reduce((s, t) => s + t.sim, 0);
     const share = total > 0 ? weight / total : 0;
-    // a message with words of our field is not waved off on a weak vote: retrieval decides
-    if (winner === 'out_of_scope' && DOMAIN.test(normaliseForIntent(text)) && (top[0].sim < SURE_OFF_TOPIC || share < 0.6)) {
+    // a message with words of our field is not waved off on a weak vote, nor taken for a greeting
+    // for its 在不在: retrieval decides
+    const folded = normaliseForIntent(text);
+    const ours = DOMAIN.test(folded);
+    const asking = winner === 'greeting' && folded.length >= 10 && ASKING.test(folded);
+    if (ours && (asking || (winner === 'out_of_scope' && (top[0].sim < SURE_OFF_TOPIC || share < 0.6)))) {
       return { intent: 'qa', by: 'default', nearest: top[0].sim };
     }
     return { intent: winner, by: 'examples', nearest: top[0].sim, share };

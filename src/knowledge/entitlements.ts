@@ -328,20 +328,23 @@ const probation: Calculator = (e, u, kb) => {
   if (/(再|又|重新|第二次|二次|两次|续签|再次).{0,6}试用/.test(f)) return write(kb, u, 'probation', e.probation, [['once'], ['rule']]);
   const pay = /(工资|钱|80|八折|打折|最低)/.test(f);
   const quit = /(辞职|离职|走人|不干|不想干|提前|跳槽)/.test(f);
-  if (!pay && !quit && u.asks !== 'period' && u.facts.contractMonths === undefined) return undefined;
+  // a probation longer than the law allows (第八十三条)
+  const beyond = /(违法|超过|超出|超了|超长|太长).{0,8}(试用|期限|上限|规定|法定)|(试用|期限).{0,6}(违法|超过|超出|超了|太长)|赔偿|主张/.test(f);
+  if (!pay && !quit && !beyond && u.asks !== 'period' && u.facts.contractMonths === undefined) return undefined;
   const parts: [string, Record<string, string>?][] = [];
   const term = u.facts.contractMonths;
   if (term !== undefined) {
     const max = [...e.probation.tiers].reverse().find((t) => term >= t.months);
     parts.push(max ? ['yours', { term: term === Infinity ? '无固定期限' : duration(term), max: max.max }] : ['none']);
     // a probation longer than the law allows, or any for a contract under 3 months (第八十三条)
-    const agreed = /(\d+)(?:个)?(?:多)?月(?:的)?试用期|试用期(?:是|为|有|定了|约了|签了)?(\d+)(?:个)?(?:多)?月/.exec(f);
+    const agreed = /(\d+)(?:个)?(?:多)?月(?:的)?试用期|试用期(?:是|为|有|定了|约了|签了)?(\d+)(?:个)?(?:多)?月/.exec(f.replace(/半年/g, '6个月'));
     const months = agreed ? Number(agreed[1] ?? agreed[2]) : undefined;
     if ((months !== undefined && (!max || months > parseInt(max.max, 10))) || /(赔偿|违法|超过|超出|超了)/.test(f)) parts.push(['illegal']);
   }
   const paid = probationPay(f);
   if (paid) parts.unshift(['payYours', paid], [paid.paid === undefined ? 'payLeast' : Number(paid.paid) < Number(paid.least) ? 'payBelow' : 'payAbove', paid]);
   else if (pay) parts[term !== undefined ? 'push' : 'unshift'](['pay']);
+  if (term === undefined && beyond) parts.unshift(['illegal']);
   if (quit) parts.push(['quit']);
   if ((!quit && !pay) || u.asks === 'period') parts.push(['rule']);
   return write(kb, u, 'probation', e.probation, parts, gigCaveat(e, u));
@@ -400,9 +403,14 @@ const COMPENSATION_ASKED = /(补偿|赔).{0,6}(几个月|多少)|(几个月|多�
 const QUIT = /(辞职|离职|走人|不干了|不想干了|解除合同|解除劳动合同)/;
 const UNPAID = /((拖欠|欠|不发|克扣|没发|未发|拖)(了|我)?.{0,6}(工资|工钱|薪|钱)|(没|不|未)(给我?)?(交|缴|上)社保|未(及时)?(足额)?支付(劳动)?报酬|未(依法)?(为劳动者)?缴纳社会保险)/;
 
+const SENT_AWAY = /((叫|让|要|逼)(我|俺|咱)?(走人|走|离职|辞职)|被(辞|开|裁|炒|劝退)|开除|辞退)/;
+const AT_LEAVING = /(证明|档案|转移|交接|结清|结算)/;
+
 const resignation: Calculator = (e, u, kb) => {
   const f = u.folded;
   if (!/(辞职|离职|不干了|不想干了|走人|跳槽|解除合同|解除劳动合同)/.test(f) || /(仲裁|违约金|培训|服务期|竞业|已经离职|离职了|离职.{0,2}(年|个月))/.test(f)) return undefined;
+  // the employer sending the worker away is a dismissal, and papers at leaving (证明, 社保转移) another rule
+  if (SENT_AWAY.test(f) || AT_LEAVING.test(f)) return undefined;
   const unpaid = UNPAID.test(f);
   if (DANGER.test(f) && !/(补偿|赔偿).{0,4}(几个月|多少)/.test(f)) return write(kb, u, 'resignation', e.resignation, [['danger']]);
   if (/(补偿|赔偿|试用期|年假|年休假)/.test(f.replace(/(非|不在|过了)试用期/g, '')) && !unpaid) return undefined;

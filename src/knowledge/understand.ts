@@ -244,7 +244,7 @@ function monthsBetweenDates(folded: string, dates: string[]): number | undefined
 function contractTerm(folded: string): number | undefined {
   if (/无固定期限/.test(folded)) return Infinity;
   const m =
-    /合同(?:期|期限)?(?:是|签了|签的|为|签)?(\d+(?:\.\d+)?(?:多)?年(?:零|又)?(?:\d+个?月)?|\d+年半|\d+个半月|\d+个月|半年)/.exec(folded) ??
+    /合同(?:期|期限)?(?:是|签了|签的|为|签|才|就|只|只有|只签了?|也就|也才)?(\d+(?:\.\d+)?(?:多)?年(?:零|又)?(?:\d+个?月)?|\d+年半|\d+个半月|\d+个月|半年)/.exec(folded) ??
     /(\d+(?:\.\d+)?年(?:零|又)?(?:\d+个?月)?|\d+年半|\d+个半月|\d+个月|半年)(?:的|期)?(?:劳动)?合同/.exec(folded) ??
     // "干两个月的短期工": a short job's length is its term
     /(\d+(?:多)?个月|半年)(?:的)?(?:短期工|临时工|短工|短期活|短期)/.exec(folded);
