@@ -396,6 +396,24 @@ describe('HTML pages', () => {
       await fixture('paper.html', '<html><head><title>工人日报--美团与骑手代表签订专项协议</title></head><body><h1 class="logo">工人日报 WORKERS\' DAILY</h1><div class="bt">美团与骑手代表签订专项协议</div><p>正文。</p></body></html>'),
     );
     expect(paper.title).toBe('美团与骑手代表签订专项协议');
+    // an old table layout: the <title> is the site, a letter-spaced label above, the headline a bold cell
+    const table = await loadFile(
+      await fixture(
+        'table.html',
+        '<html><head><title>吉林省人力资源和社会保障厅</title></head><body><table><tr><td class="bt" style="letter-spacing:12px">公　告</td></tr><tr><td style="font-size:18px;font-weight:bold">关于公开征求《吉林省新就业形态人员职业伤害保障实施办法（征求意见稿）》意见的公告</td></tr><tr><td><p>我省拟自<b style="font-weight:bold">2026年7月1日</b>起实施。</p></td></tr></table></body></html>',
+      ),
+    );
+    expect(table.title).toBe('关于公开征求《吉林省新就业形态人员职业伤害保障实施办法（征求意见稿）》意见的公告');
+    // the heading over a list of other articles, simplified or traditional, is not the headline
+    for (const label of ['相关文章', '相關新聞']) {
+      const related = await loadFile(
+        await fixture(
+          'related.html',
+          `<html><head><title>关于做好职业伤害保障扩大试点工作的通知_浙江省人力资源和社会保障厅</title></head><body><h1 class="lm-title">政策文件</h1><div class="content"><p>正文。</p></div><div class="related"><h3>${label}</h3><ul><li><a href="#">另一篇</a></li></ul></div></body></html>`,
+        ),
+      );
+      expect(related.title).toBe('关于做好职业伤害保障扩大试点工作的通知');
+    }
   });
 
   it('a 人民网-style page keeps the article and drops nav, ads, share bar, headlines, comments, footer', async () => {

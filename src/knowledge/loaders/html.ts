@@ -17,6 +17,7 @@ import {
   normaliseDate,
   removeCjkSpaces,
 } from './clean.ts';
+import { toSimplifiedChinese } from '../text.ts';
 import type { LoaderInput, LoaderOutput } from './index.ts';
 import { count, DEEP_HTML_DEPTH, MAX_HTML_DEPTH, MAX_TEXT_CHARS, refuse, tooMuchText } from './limits.ts';
 
@@ -204,7 +205,7 @@ const LOGO = /logo|brand|site-?name|sitename|header|banner/i;
 
 /** Words a page shows instead of a headline: 留言详情, 正文, 办理结果… */
 const PAGE_LABEL =
-  /^(留言详情|留言|详情|详细信息|详细内容|正文|内容|内容详情|文章详情|新闻详情|信息详情|办理结果.*|首页|当前位置.*|网友留言|回复内容|留言内容|打印本页|关闭窗口|无标题.*|untitled.*|[\u4e00-\u9fa5]{0,4}(文件|动态|新闻|公告|公示|要闻|法规|解读|中心|专栏|信息|报道|资讯|通知|快讯|聚焦|视点))$/i;
+  /^(留言详情|留言|详情|详细信息|详细内容|正文|内容|内容详情|文章详情|新闻详情|信息详情|办理结果.*|首页|当前位置.*|网友留言|回复内容|留言内容|打印本页|关闭窗口|无标题.*|untitled.*|相关.{0,4}|[\u4e00-\u9fa5]{0,4}(文件|文章|动态|新闻|公告|公示|要闻|法规|解读|中心|专栏|信息|报道|资讯|通知|快讯|聚焦|视点))$/i;
 
 /** A site's own name, as its logo or <title> suffix shows it: "人民网 people.cn", "郑州市总工会". */
 function siteLike(text: string): boolean {
@@ -252,12 +253,14 @@ function findHeadline($: CheerioAPI): { title?: string; el?: Element } {
   const docTitle = stripSiteName(titleInline($('title').first().text()));
   const rawMeta = metaContent($, ['ArticleTitle', 'og:title', 'twitter:title']);
   const metaTitle = rawMeta ? stripSiteName(rawMeta) : undefined;
-  const good = (t: string | undefined): t is string => !!t && t.length >= 4 && t.length <= 120 && !siteLike(t) && !PAGE_LABEL.test(t);
+  const good = (t: string | undefined): t is string => !!t && t.length >= 4 && t.length <= 120 && !siteLike(t) && !PAGE_LABEL.test(toSimplifiedChinese(t));
   const shown = $('h1, h2, h3, [class*="title"], [class*="Title"], [id*="title"], [class*="biaoti"], [class*="headline"], .bt, .tit')
     .toArray()
     .filter((el) => {
       const naming = `${el.attribs.class ?? ''} ${el.attribs.id ?? ''}`;
-      return !LOGO.test(naming) && $(el).closest('nav, li, ul, ol, a, title, head').length === 0 && descendants(el, (e) => e.name === 'li' || e.name === 'p').length === 0;
+      // …nor the heading of a list of other articles (<h3>相关文章</h3><ul>…)
+      const listHeading = /^(ul|ol)$/.test($(el).next().prop('tagName')?.toLowerCase() ?? '');
+      return !LOGO.test(naming) && !listHeading && $(el).closest('nav, li, ul, ol, a, title, head').length === 0 && descendants(el, (e) => e.name === 'li' || e.name === 'p').length === 0;
     })
     .map((el) => ({ el, text: titleInline($(el).text()) }))
     .filter((c) => good(c.text));
@@ -268,13 +271,26 @@ function findHeadline($: CheerioAPI): { title?: string; el?: Element } {
   const agreed = shown.find((c) => c.text.length >= 6 && repeats(c.text));
   if (agreed) return { title: agreed.text, el: agreed.el };
   if (good(metaTitle)) return { title: metaTitle, el: shown.find((c) => fold(c.text) === fold(metaTitle))?.el };
-  const h1 = shown.find((c) => c.el.name === 'h1') ?? shown[0];
+  // an <h1> is the headline; the <title> (without its site name) before any other heading or title-named box
+  const h1 = shown.find((c) => c.el.name === 'h1');
   if (h1) return { title: h1.text, el: h1.el };
+  if (good(docTitle)) return { title: docTitle };
+  if (shown[0]) return { title: shown[0].text, el: shown[0].el };
   // "工人日报--标题": a site name before the title
   const lead = titleInline($('title').first().text()).replace(/^[^_|｜—-]{2,16}(?:--|——|_|\|)\s*/, '');
-  for (const t of [docTitle, lead]) if (good(t)) return { title: t };
-  return {};
+  if (good(lead)) return { title: lead };
+  // an old table layout: the headline is only a large or bold cell (<td style="font-size:18px">)
+  const styled = $('td, div, span, font, b, strong, center')
+    .toArray()
+    .filter((el) => STYLED_TITLE.test(`${el.attribs.style ?? ''} size=${el.attribs.size ?? ''}`) && $(el).closest('nav, li, ul, ol, a, p, head').length === 0)
+    .filter((el) => descendants(el, (e) => ['p', 'li', 'table', 'div', 'br'].includes(e.name)).length === 0)
+    .map((el) => ({ el, text: titleInline($(el).text()) }))
+    .find((c) => c.text.length >= 8 && good(c.text));
+  return styled ? { title: styled.text, el: styled.el } : {};
 }
+
+/** Inline style of a headline shown big or bold: font-size 16px and up, bold, or <font size="4+">. */
+const STYLED_TITLE = /font-size:\s*(1[6-9]|[2-4]\d)px|font-weight:\s*(bold|[6-9]00)|size=[4-7]\b/i;
 
 const SITE_LIKE =
   /(网|网站|门户|频道|新闻|日报|晚报|报社|在线|客户端|官网|政府|工会|委员会|局|厅|(?<!干)部|办公室|\.com|\.cn|\.net|news|online|daily)$/i;
