@@ -38,3 +38,13 @@ it('does not take the month of a date for a length of time', () => {
   expect(d.test('只用了8个工作日')).toBe(true);
   expect(d.test('满3个月的')).toBe(true);
 });
+
+it('asks what, not whether, when a question ends in 什么', () => {
+  const asks = (q: string) => understand(q, { today: '2026-12-04' }).asks;
+  expect(asks('不完全符合确立劳动关系情形但企业对劳动者进行劳动管理的，应当签订什么？')).not.toBe('yesno');
+  expect(asks('公司不给交社保 这样合法么？')).toBe('yesno');
+  expect(asks('哈尔滨那个被辞退的骑手 赔偿金判了多少')).toBe('amount');
+  expect(wants('哈尔滨那个被辞退的骑手 赔偿金判了多少')).toBe('money');
+  expect(wants('12351热线几点到几点有人工接听')).toBe('hours');
+  expect(understand('试用期定了半年 合同才一年 这合法吗', { today: '2026-12-04' }).facts.contractMonths).toBe(12);
+});
