@@ -1,4 +1,7 @@
+import { join } from 'node:path';
 import { expect, it } from 'vitest';
+import { ROOT } from '../src/paths.ts';
+import { loadPilot } from '../src/knowledge/pilot.ts';
 import { understand, VALUE_PATTERN } from '../src/knowledge/understand.ts';
 
 /** What a question asks for decides which sentence leads and whether the answer may be sure. */
@@ -47,4 +50,10 @@ it('asks what, not whether, when a question ends in 什么', () => {
   expect(wants('哈尔滨那个被辞退的骑手 赔偿金判了多少')).toBe('money');
   expect(wants('12351热线几点到几点有人工接听')).toBe('hours');
   expect(understand('试用期定了半年 合同才一年 这合法吗', { today: '2026-12-04' }).facts.contractMonths).toBe(12);
+});
+
+it('does not take a platform the worker says they are not on for theirs', () => {
+  const facts = (q: string) => understand(q, { today: '2026-12-04', pilot: loadPilot(join(ROOT, 'knowledge/tables/xinzhishang-pilot.yaml')) }).facts;
+  expect(facts('北京开网约车 平台不是滴滴曹操那种大的 有新职伤没').platform).toBeUndefined();
+  expect(facts('我在北京跑曹操出行 有新职伤没').platform).toBe('曹操出行');
 });

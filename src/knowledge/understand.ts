@@ -134,12 +134,16 @@ export interface UnderstandOptions {
   today: string;
 }
 
+const NOT_MY_PLATFORM = /(不是|并非|除了|不跑|没跑|不在)[^，。,；;？?]{1,12}?(那种|这种|之类|那样|这样|以外|之外|那些|这些)/g;
+
 export function understand(question: string, opts: UnderstandOptions): Understanding {
   const folded = fold(question).replace(/\s+/g, '');
   const asks = ASKS.find(([, re]) => re.test(folded))?.[0] ?? 'other';
   const context: string[] = [];
-  const platform = opts.pilot ? findPlatform(opts.pilot, folded) : undefined;
-  const other = OTHER_PLATFORMS.find((p) => folded.includes(fold(p)));
+  // "平台不是滴滴曹操那种大的": the platforms named there are not the worker's
+  const ownPlatform = folded.replace(NOT_MY_PLATFORM, '');
+  const platform = opts.pilot ? findPlatform(opts.pilot, ownPlatform) : undefined;
+  const other = OTHER_PLATFORMS.find((p) => ownPlatform.includes(fold(p)));
   // a platform sets the scene when it says where the worker works ("跑美团", "美团骑手"), not when
   // the question is about the platform itself ("美团跟骑手签的协议")
   const names = platform ? [platform.name, ...platform.aliases] : other ? [other] : [];
