@@ -403,6 +403,10 @@ describe('HTML pages', () => {
         '<html><head><title>吉林省人力资源和社会保障厅</title></head><body><table><tr><td class="bt" style="letter-spacing:12px">公　告</td></tr><tr><td style="font-size:18px;font-weight:bold">关于公开征求《吉林省新就业形态人员职业伤害保障实施办法（征求意见稿）》意见的公告</td></tr><tr><td><p>我省拟自<b style="font-weight:bold">2026年7月1日</b>起实施。</p></td></tr></table></body></html>',
       ),
     );
+    const spaced = await loadFile(
+      await fixture('spaced.html', '<html><head><title>城西要闻 - 西宁市城西区人民政府</title></head><body><p class="art-bt" style="letter-spacing:6px">城 西 区 劳 动 者 服 务 驿 站 投 用</p><p>6月12日，驿站正式投用。</p></body></html>'),
+    );
+    expect(spaced.title).toBe('城西区劳动者服务驿站投用');
     expect(table.title).toBe('关于公开征求《吉林省新就业形态人员职业伤害保障实施办法（征求意见稿）》意见的公告');
     // the heading over a list of other articles, simplified or traditional, is not the headline
     for (const label of ['相关文章', '相關新聞']) {
@@ -582,6 +586,7 @@ describe('HTML pages', () => {
   it('removes site names from <title>', () => {
     expect(stripSiteName('关于扩大试点的通知_新华网')).toBe('关于扩大试点的通知');
     expect(stripSiteName('骑手权益保障新进展 - 人民网')).toBe('骑手权益保障新进展');
+    expect(stripSiteName('赣州市司法局-工作动态-章贡区新就业形态劳动者法律援助工作站揭牌运行')).toBe('章贡区新就业形态劳动者法律援助工作站揭牌运行');
     expect(stripSiteName('标题内容在这里--社会--人民网')).toBe('标题内容在这里');
     expect(stripSiteName('人社部答记者问_滚动新闻_中国政府网')).toBe('人社部答记者问');
     expect(stripSiteName('守护骑手平安路——记一位工会干部')).toBe('守护骑手平安路——记一位工会干部');

@@ -254,7 +254,7 @@ function findHeadline($: CheerioAPI): { title?: string; el?: Element } {
   const rawMeta = metaContent($, ['ArticleTitle', 'og:title', 'twitter:title']);
   const metaTitle = rawMeta ? stripSiteName(rawMeta) : undefined;
   const good = (t: string | undefined): t is string => !!t && t.length >= 4 && t.length <= 120 && !siteLike(t) && !PAGE_LABEL.test(toSimplifiedChinese(t));
-  const shown = $('h1, h2, h3, [class*="title"], [class*="Title"], [id*="title"], [class*="biaoti"], [class*="headline"], .bt, .tit')
+  const shown = $('h1, h2, h3, [class*="title"], [class*="Title"], [id*="title"], [class*="biaoti"], [class*="headline"], .bt, [class$="-bt"], [class$="_bt"], .tit')
     .toArray()
     .filter((el) => {
       const naming = `${el.attribs.class ?? ''} ${el.attribs.id ?? ''}`;
@@ -319,8 +319,12 @@ export function stripSiteName(title: string): string {
   // "【通知公告】标题", "杭州市总工会-标题": a section or the site's name before the title
   const label = /^(【[^】]{1,10}】|\[[^\]]{1,10}\])\s*/.exec(t);
   if (label && t.length - label[0].length >= 4) t = t.slice(label[0].length);
-  const site = /^([^_|｜—－-]{2,24}?)\s*(?:_|\||｜|--|——|—|－|-)\s*(.{4,})$/.exec(t);
-  if (site && SITE_LIKE.test(site[1]!.trim())) t = site[2]!;
+  // …and the channel after it ("赣州市司法局-工作动态-标题")
+  for (let i = 0; i < 2; i++) {
+    const site = /^([^_|｜—－-]{2,24}?)\s*(?:_|\||｜|--|——|—|－|-)\s*(.{4,})$/.exec(t);
+    if (!site || !(SITE_LIKE.test(site[1]!.trim()) || (i > 0 && PAGE_LABEL.test(site[1]!.trim())))) break;
+    t = site[2]!;
+  }
   return t;
 }
 
