@@ -131,6 +131,8 @@ describe('entitlements under a labour contract, computed and cited', () => {
     const r = await ask('公司叫俺走人 离职证明和社报转移多久内得给办好');
     expect(r.text).not.toContain('提前30日');
     expect(r.text).toContain('十五日内');
+    // the employer ending the contract is not the worker's resignation either
+    expect((await ask('用人单位单方解除劳动合同，是否应当事先通知工会？')).text).toContain('事先将理由通知工会');
   });
 
   it('asked for a penalty or a rate that the answer does not give, it says it is not sure', async () => {
