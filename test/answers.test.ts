@@ -25,6 +25,11 @@ describe('answers on the built-in knowledge base', () => {
     expect(r.answer).toContain('12351');
   });
 
+  it('is not sure when asked for several things and the answer lists none', async () => {
+    const r = await app.ask('跟平台搞算法协商 能谈哪些内容');
+    expect(r.confident).toBe(false);
+  });
+
   it('answers, without failing, a message whose only passages found are about the assistant itself', async () => {
     // "查进度" once threw: every passage found was one not to cite, and the answer had none to lead with
     const r = await app.ask('查进度');

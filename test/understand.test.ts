@@ -57,3 +57,9 @@ it('does not take a platform the worker says they are not on for theirs', () => 
   expect(facts('北京开网约车 平台不是滴滴曹操那种大的 有新职伤没').platform).toBeUndefined();
   expect(facts('我在北京跑曹操出行 有新职伤没').platform).toBe('曹操出行');
 });
+
+it('asks for a level when a question asks 几级', () => {
+  expect(wants('鹤峰那个被撞的骑手评了几级伤残')).toBe('grade');
+  expect(VALUE_PATTERN.grade.test('伤情构成十级伤残')).toBe(true);
+  expect(VALUE_PATTERN.grade.test('评了伤残等级')).toBe(false);
+});

@@ -300,6 +300,10 @@ function pageChunks(kb: KnowledgeBase, r: Retrieval, first: Passage): ChunkRecor
   return (all.length ? all : r.passages.filter((p) => p.doc.id === first.doc.id).map((p) => p.chunk)).sort((a, b) => a.id - b.id);
 }
 
+/** "能谈哪些内容": asked for several things, an answer that lists none is not sure. */
+const ITEMS_ASKED = /(哪些|哪几|什么内容|啥内容|哪几种|几种)/;
+const LISTED = /、.*、|；.*；|（一）|\d[.、]|一是|二是|[一二三四五六七八九十]、/;
+
 /** A page staff saved (a news or government page), not one of our own documents or a law. */
 export const savedPage = (p: Pick<Passage, 'doc'>) => p.doc.kind === 'doc' && !p.doc.source.startsWith('knowledge/');
 
@@ -349,7 +353,7 @@ export function composeAnswer(kb: KnowledgeBase, r: Retrieval, u: Understanding)
   const ownWords = first.doc.kind !== 'law' || overlap(kb, r, first.chunk, indexText(first.chunk)).coverage >= answerTuning.lawOwnCoverage;
   // …and what the worker reads first holds the question too, not only the passage around it
   const leadFits = first.doc.kind === 'law' || overlap(kb, r, first.chunk, `${first.chunk.path.join(' ')}\n${leading}`).coverage >= answerTuning.leadCoverage;
-  const sure = strong && ownWords && leadFits && holdsAsked(leading, u) && !answersWhether(first, u);
+  const sure = strong && ownWords && leadFits && holdsAsked(leading, u) && !answersWhether(first, u) && (!ITEMS_ASKED.test(u.folded) || LISTED.test(leading));
   // what we lead with says we have not verified it: the worker hears that, and staff get the gap
   const unverified = sure && UNVERIFIED.test(leading);
   const confident = sure && !unverified;

@@ -17,7 +17,7 @@ export const NEW_SCHEME = /(新职伤|职业伤害|职伤)/;
 export type Work = '即时配送' | '出行' | '货运' | '快递';
 
 /** The kind of value that answers: a document number, a phone, an address, opening hours, a date … */
-export type Wants = 'docno' | 'phone' | 'address' | 'hours' | 'date' | 'duration' | 'money' | 'share' | 'count' | 'person' | 'email' | 'papers' | 'penalty' | 'verdict' | 'fee';
+export type Wants = 'docno' | 'phone' | 'address' | 'hours' | 'date' | 'duration' | 'money' | 'share' | 'count' | 'person' | 'email' | 'papers' | 'penalty' | 'verdict' | 'fee' | 'grade';
 
 /** What the answer must hold for each kind of value (in folded text). */
 export const VALUE_PATTERN: Record<Wants, RegExp> = {
@@ -36,6 +36,8 @@ export const VALUE_PATTERN: Record<Wants, RegExp> = {
   email: /[\w.+-]+@[\w-]+(\.[\w-]+)+/,
   // what to bring or hand in: papers and records
   papers: /(身份证|证件|证明|记录|截图|合同|病历|诊断|票据|发票|申请表|申请书|复印件|照片|认定书|工资条|银行流水)/,
+  // a disability or other level ("十级伤残", "评了9级")
+  grade: /[一二三四五六七八九十\d]+级/,
   // whether something costs money, and how much
   fee: /(收费|免费|费用|保费|缴费|交费|缴纳|出钱|掏钱|不要钱|不花钱|交钱|\d+(\.\d+)?元)/,
   // what a court or an arbitration decided
@@ -58,6 +60,7 @@ const WANTS: [Wants, RegExp][] = [
   ['share', /(比例|百分之几|几成|多少倍|几倍|百分比|(多少|几)个点(?!位)|(抽成|抽佣|提成|佣金|费率)(是|有|到底是|大概)?(多少|几))/],
   ['count', /(多少人|多少起|多少件|多少例|多少宗|几名|几位|(来|去|有|派|选)了?几个(?!工作日|月|小时|钟头|星期|礼拜)|多少个(?!工作日|月|小时|钟头|星期|礼拜)|多少家|多少名|几家|几个省|多少万|覆盖多少|管多少|多少骑手|多少司机)/],
   ['money', /(多少钱|(赔|补|给|拿|领|发|报|付|交|扣|罚|挣|赚|判)了?多少|几块钱|多少块|多少元|多钱|补贴多少)/],
+  ['grade', /(几级|哪一级|哪个级别|什么级别|啥级别|评了多少级)/],
   ['fee', /((要|需要|得|用)?(交|花|出|收|掏)(钱|费)(不|吗|么|嘛|没|啊)|收费(吗|不|么|嘛)|免费(吗|不|么|嘛)|要钱(吗|不|么|嘛)|(多少|啥|什么)费用|费用(是)?(多少|怎么))/],
   ['verdict', /((咋|怎么|如何|怎样)(判|裁)|判了?(啥|什么)|(判决|裁决)结果|法院.{0,6}(认定|支持|判))/],
   ['penalty', /((如何|怎么|怎样|咋|会被?|要被?)(处罚|罚|追责)|(什么|啥|哪些|何种)(处罚|罚则|法律责任|责任)|受到.{0,2}处罚|罚则)/],
