@@ -31,8 +31,9 @@ import { sweepUploadTemp } from './console/upload.ts';
 import { createLogger, type Logger } from './log.ts';
 import { ROOT } from './paths.ts';
 import { seedBuiltin } from './staff/kb.ts';
-import { ConversationStore } from './store/conversations.ts';
+import { sqliteStoreOn } from './store/sqlite-store.ts';
 import { openDatabase, SqliteKnowledgeStore } from './store/sqlite.ts';
+import type { Store } from './store/store.ts';
 
 /** Everything a command needs, built once from the config: the composition root. */
 export interface App {
@@ -40,8 +41,8 @@ export interface App {
   log: Logger;
   kb: KnowledgeBase;
   intents: IntentClassifier;
-  /** Members, complaints, sessions, outbox and audit log: what conversations and staff share. */
-  records: ConversationStore;
+  /** Sessions, members, complaints, outbox, audit log, staff and console accounts: what conversations and staff share. */
+  records: Store;
   assistant: Assistant;
   /** Staff commands in chat, and who the staff are (for alerts). */
   staff: StaffChat;
@@ -59,7 +60,9 @@ export const PUSH_CHANNELS = new Set(['telegram', 'wechat']);
 
 export async function openApp(config: Config, opts: { log?: Logger; seed?: boolean; clock?: Clock } = {}): Promise<App> {
   const log = opts.log ?? createLogger(config.logLevel);
-  const store = new SqliteKnowledgeStore(openDatabase(join(config.dataDir, 'gongyou.db')));
+  // one connection for the knowledge store and the Store: one WAL writer, no lock between the two
+  const db = openDatabase(join(config.dataDir, 'gongyou.db'));
+  const store = new SqliteKnowledgeStore(db);
   const lexicon = loadLexicon(join(ROOT, 'knowledge/lexicon'));
   const tokenizer = new Tokenizer(lexicon);
   const { embeddings, id, weight } = await createEmbeddings(config, tokenizer);
@@ -88,7 +91,7 @@ export async function openApp(config: Config, opts: { log?: Logger; seed?: boole
   // with a model, it is asked only about the messages the rules and examples are unsure of
   const llmIntents = chat ? new LlmIntentClassifier(local, chat, { log }) : undefined;
   const intents: IntentClassifier = llmIntents ?? local;
-  const records = new ConversationStore(store.db);
+  const records = sqliteStoreOn(db);
   const calendar = loadHolidays();
   const clock = opts.clock ?? (() => new Date());
   const staff = new StaffChat({
@@ -107,7 +110,7 @@ export async function openApp(config: Config, opts: { log?: Logger; seed?: boole
     classifier: intents,
     forms: {
       join_union: joinUnionForm({ store: records, pilot, unions: loadUnions(), calendar }),
-      complaint: complaintForm({ store: records, pilot, categories: loadCategories(), calendar }),
+      complaint: complaintForm({ pilot, categories: loadCategories(), calendar }),
       injury: injuryForm({ pilot }),
     },
     status: (incoming, text) => statusReplies(records, incoming, text, dayOf(clock())),
@@ -145,6 +148,7 @@ export async function openApp(config: Config, opts: { log?: Logger; seed?: boole
     ask: (question, o) => ask(kb, intents, question, { now: clock(), ...o, writer }),
     close: () => {
       clearInterval(daily);
+      void records.close();
       store.close();
     },
   };

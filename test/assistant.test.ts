@@ -5,6 +5,7 @@ import { Assistant } from '../src/core/assistant.ts';
 import type { Form } from '../src/flows/form.ts';
 import { createLogger } from '../src/log.ts';
 import { listMembers, updateMember } from '../src/staff/members.ts';
+import { sessionKey } from '../src/store/types.ts';
 import { COMPLAINT, conversationApp, INJURY, JOIN, worker } from './helpers/conversation.ts';
 
 /** The engine around the forms: help, answers, groups, sessions, restarts, concurrency, bad input, logs. */
@@ -66,7 +67,7 @@ describe('groups', () => {
     const hurt = await member('g-hurt').say('我被车撞了');
     expect(hurt).toContain('120');
     expect(hurt).toContain('请私聊我');
-    expect(env.app.records.sessions.get(JSON.stringify(['test', 'group:g1', 'g-join']))).toBeUndefined();
+    expect(await env.app.records.sessions.get(JSON.stringify(['test', 'group:g1', 'g-join']))).toBeUndefined();
   });
 
   it('masks a phone number echoed in a group and warns', async () => {
@@ -79,8 +80,8 @@ describe('groups', () => {
   it('does not deliver private notices into a group', async () => {
     const w = worker(env, 'g-decided');
     await w.script([...JOIN.slice(0, 3), '13855556666', ...JOIN.slice(4), '确认']);
-    const m = members().find((x) => x.userId === 'g-decided')!;
-    updateMember(env.app.records, m.id, 'rejected', null, 'test', env.clock.now());
+    const m = (await members()).find((x) => x.userId === 'g-decided')!;
+    await updateMember(env.app.records, m.id, 'rejected', null, 'test', env.clock.now());
     expect(await worker(env, 'g-decided', { chatId: 'group:g1', isGroup: true, mentioned: true }).say('你好')).not.toContain('工会通知');
     expect(await w.say('你好')).toContain('这次没有通过');
   });
@@ -103,7 +104,7 @@ describe('sessions', () => {
       const again = await worker(e, 'r').say('确认');
       expect(again).toContain('已经提交好了');
       expect(again).toContain(filed!);
-      expect(listMembers(e.app.records)).toHaveLength(1);
+      expect(await listMembers(e.app.records)).toHaveLength(1);
     } finally {
       e.close();
     }
@@ -126,14 +127,14 @@ describe('sessions', () => {
     try {
       const w = worker(e, 'gone');
       await w.script(['我要入会', '同意', '欧阳娜娜', '13866667777']);
-      const stored = () => JSON.stringify(e.app.records.db.prepare('SELECT state FROM sessions').all());
-      expect(stored()).toContain('13866667777');
+      const stored = async () => JSON.stringify(await e.app.records.sessions.get(sessionKey('test', 'dm:gone', 'gone')));
+      expect(await stored()).toContain('13866667777');
       e.clock.advanceHours(30);
       await worker(e, 'someone-else').say('你好');
-      expect(stored()).not.toContain('13866667777');
-      expect(stored()).not.toContain('欧阳娜娜');
+      expect(await stored()).not.toContain('13866667777');
+      expect(await stored()).not.toContain('欧阳娜娜');
       expect(await w.say('深圳')).toContain('已经自动取消');
-      expect(stored()).toBe('[]');
+      expect(await e.app.records.sessions.get(sessionKey('test', 'dm:gone', 'gone'))).toBeUndefined();
     } finally {
       e.close();
     }
@@ -161,7 +162,7 @@ describe('sessions', () => {
     const [c1, c2] = await Promise.all([w.say('确认'), w.say('确认')]);
     expect(c1).toContain('申请编号');
     expect(c2).toContain('已经提交好了');
-    expect(members().filter((m) => m.userId === 'twice-at-once')).toHaveLength(1);
+    expect((await members()).filter((m) => m.userId === 'twice-at-once')).toHaveLength(1);
   });
 
   it('keep many workers apart when they talk at once', async () => {
@@ -172,7 +173,7 @@ describe('sessions', () => {
         await w.script(['我要入会', '同意', `工友${'甲乙丙丁戊己庚辛壬癸'[i % 10]}${i >= 10 ? '二' : ''}`, `1370000${String(1000 + i)}`, '广州', '快递', '中通', '确认']);
       }),
     );
-    const crowd = members().filter((m) => m.userId.startsWith('crowd-'));
+    const crowd = (await members()).filter((m) => m.userId.startsWith('crowd-'));
     expect(crowd).toHaveLength(20);
     expect(new Set(crowd.map((m) => m.id)).size).toBe(20);
     for (const m of crowd) expect(m.phone.endsWith(String(1000 + Number(m.userId.slice(6))))).toBe(true);
@@ -183,7 +184,7 @@ describe('bad input', () => {
   const BAD = ['', '   ', 'x'.repeat(20_000), '😀😀😀', '🙏', '\u0000\u0007\u001b[31m', "'; DROP TABLE members; --", "1' OR '1'='1", '<script>alert(1)</script>', '<img src=x onerror=alert(1)>', '\u202e反转', '\n\n\n'];
 
   it('gets a sensible reply outside a form, and changes nothing', async () => {
-    const before = members().length;
+    const before = (await members()).length;
     const w = worker(env, 'bad');
     for (const m of BAD) {
       const r = await w.replies(m);
@@ -193,7 +194,7 @@ describe('bad input', () => {
     expect(await w.say('x'.repeat(20_000))).toContain('消息太长了');
     expect(await w.say('😀😀😀')).toContain('能用文字说说吗');
     expect(await w.say('')).toContain('请输入你的问题');
-    expect(members().length).toBe(before);
+    expect((await members()).length).toBe(before);
   });
 
   it('gets a sensible reply at every step of every form, which carries on afterwards', async () => {
@@ -211,14 +212,14 @@ describe('bad input', () => {
       if (flow === 'injury') expect(last).toContain('一键报案');
       else expect(await w.say('查询进度')).toMatch(/RH-|WQ-/);
     }
-    expect(members().filter((m) => m.userId === 'bad-in-join')).toHaveLength(1);
-    expect(env.app.records.complaints.list().filter((c) => c.userId === 'bad-in-complaint')).toHaveLength(1);
+    expect((await members()).filter((m) => m.userId === 'bad-in-join')).toHaveLength(1);
+    expect((await env.app.records.complaints.list()).filter((c) => c.userId === 'bad-in-complaint')).toHaveLength(1);
   });
 
   it('keeps control characters out of what is stored', async () => {
     const w = worker(env, 'ctrl');
     await w.script(['我要入会', '同意', '张\u0000三\u200b', '13812340003', '深\u0007圳', '外卖', '美团', '确认']);
-    expect(members().find((m) => m.userId === 'ctrl')).toMatchObject({ name: '张三', city: '深圳' });
+    expect((await members()).find((m) => m.userId === 'ctrl')).toMatchObject({ name: '张三', city: '深圳' });
   });
 });
 
@@ -229,15 +230,15 @@ describe('failures and logs', () => {
       name: 'join_union',
       title: '测试',
       steps: [{ key: 'x', texts: { label: 'x', prompt: '填x', hint: 'h', example: 'e', error: 'err' }, parse: (t) => t, schema: z.string() }],
-      finish: () => {
+      finish: async () => {
         if (fail) throw new Error('disk full');
         return [{ text: '好了' }];
       },
     };
-    const a = new Assistant({ store: env.app.records, kb: env.app.kb, classifier: env.app.intents, forms: { join_union: form }, status: () => [], clock: env.clock.now });
+    const a = new Assistant({ store: env.app.records, kb: env.app.kb, classifier: env.app.intents, forms: { join_union: form }, status: async () => [], clock: env.clock.now });
     const msg = (text: string) => a.handle({ channel: 'test', chatId: 'dm:fail', userId: 'fail', isGroup: false, text });
     expect((await msg('我要入会'))[0]!.text).toContain('填x');
-    env.app.records.outbox.add({ channel: 'test', chatId: 'dm:fail', userId: 'fail' }, '一条通知', env.clock.now());
+    await env.app.records.outbox.add({ channel: 'test', chatId: 'dm:fail', userId: 'fail' }, '一条通知', env.clock.now());
     const failed = await msg('abc');
     expect(failed.map((r) => r.text)).toEqual([expect.stringContaining('出了点问题')]);
     fail = false;

@@ -11,7 +11,7 @@ beforeAll(async () => {
 });
 afterAll(() => env.close());
 
-const cases = () => env.app.records.complaints.list();
+const cases = async () => await env.app.records.complaints.list();
 const today = () => '2026-11-23';
 
 describe('维权投诉 (complaint)', () => {
@@ -25,13 +25,13 @@ describe('维权投诉 (complaint)', () => {
     // knowledge offered before filing, with its source
     expect(summary).toContain('相关知识');
     expect(summary).toContain('人社部发〔2021〕56号');
-    expect(cases()).toHaveLength(0);
+    expect(await cases()).toHaveLength(0);
     const done = await w.say('确认');
     expect(done).toMatch(/投诉编号：WQ-20261123-0001/);
     expect(done).toContain('2026年12月7日 前办结（10 个工作日）');
-    const c = env.app.records.complaints.get('WQ-20261123-0001')!;
+    const c = (await env.app.records.complaints.get('WQ-20261123-0001'))!;
     expect(c).toMatchObject({ category: '罚款/超时扣款', platform: '美团', city: '杭州', happened: '2026-11-15', amount: 200, phone: '13912345678', mayName: true, status: '已受理', dueDate: '2026-12-07' });
-    expect(env.app.records.complaints.events(c.ticket)).toEqual([expect.objectContaining({ actor: 'worker', status: '已受理', note: null })]);
+    expect(await env.app.records.complaints.events(c.ticket)).toEqual([expect.objectContaining({ actor: 'worker', status: '已受理', note: null })]);
   });
 
   it('offers the 1-year arbitration limit before filing an unpaid-pay case', async () => {
@@ -42,7 +42,7 @@ describe('维权投诉 (complaint)', () => {
     expect(summary).toContain('· 时间：上个月');
     expect(summary).toContain('· 证据：暂无');
     expect(await w.say('确认')).toContain('WQ-20261123-');
-    expect(cases().find((c) => c.userId === 'pay')).toMatchObject({ amount: 15000, mayName: false, category: '拖欠/克扣报酬', happened: '上个月' });
+    expect((await cases()).find((c) => c.userId === 'pay')).toMatchObject({ amount: 15000, mayName: false, category: '拖欠/克扣报酬', happened: '上个月' });
   });
 
   it('keeps attachments sent at the evidence step with the case', async () => {
@@ -53,8 +53,8 @@ describe('维权投诉 (complaint)', () => {
     const summary = await w.script(['13912341111', '可以']);
     expect(summary).toContain('附件 1 个');
     await w.say('确认');
-    const c = cases().find((x) => x.userId === 'files')!;
-    expect(env.app.records.complaints.attachments(c.ticket)).toEqual([{ kind: 'image', ref: 'media://abc', name: '截图1.jpg' }]);
+    const c = (await cases()).find((x) => x.userId === 'files')!;
+    expect(await env.app.records.complaints.attachments(c.ticket)).toEqual([{ kind: 'image', ref: 'media://abc', name: '截图1.jpg' }]);
   });
 
   it('corrects malformed values in every field', async () => {
@@ -82,10 +82,10 @@ describe('维权投诉 (complaint)', () => {
     expect(await w.say('看情况')).toContain('请回复“可以”或者“不可以”');
     await w.say('可以');
     expect(await w.say('确认')).toContain('投诉编号');
-    const c = cases().find((x) => x.userId === 'malformed')!;
+    const c = (await cases()).find((x) => x.userId === 'malformed')!;
     expect(c.description).toContain('DELETE FROM complaints');
     expect(c).toMatchObject({ category: '封号/停单', amount: null, happened: '2026-11-21' });
-    expect(cases().length).toBeGreaterThan(1);
+    expect((await cases()).length).toBeGreaterThan(1);
   });
 
   it('refuses reply words as the platform and the city, with the step\'s own error', async () => {
@@ -109,7 +109,7 @@ describe('维权投诉 (complaint)', () => {
     expect(summary).toContain('· 联系电话：13912340099');
     expect(await w.say('13912340098')).toContain('· 联系电话：13912340098');
     expect(await w.say('确认')).toContain('投诉编号');
-    expect(cases().find((c) => c.userId === 'edit-direct')?.phone).toBe('13912340098');
+    expect((await cases()).find((c) => c.userId === 'edit-direct')?.phone).toBe('13912340098');
   });
 
   it('does not take a question as the description: it answers and asks again', async () => {
@@ -128,14 +128,14 @@ describe('维权投诉 (complaint)', () => {
     const ticket = /WQ-\d{8}-\d{4}/.exec(first)![0];
     const second = await w.script([...COMPLAINT, '确认']);
     expect(second).toContain(`已经登记过了，投诉编号是 ${ticket}`);
-    expect(cases().filter((c) => c.userId === 'twice')).toHaveLength(1);
+    expect((await cases()).filter((c) => c.userId === 'twice')).toHaveLength(1);
   });
 
   it('shows status, due date, history and the latest staff note only to the worker who filed', async () => {
     const w = worker(env, 'tracked');
     const done = await w.script([...COMPLAINT.slice(0, 5), '配送站长每单抽五块钱管理费', '上周五', '没有', '没有', '13912343333', '可以', '确认']);
     const ticket = /WQ-\d{8}-\d{4}/.exec(done)![0];
-    updateComplaint(env.app.records, ticket, '处理中', '已联系站点负责人，周三前回复', 'staff-a', env.clock.now());
+    await updateComplaint(env.app.records, ticket, '处理中', '已联系站点负责人，周三前回复', 'staff-a', env.clock.now());
     const seen = await w.say(ticket.toLowerCase().replace(/-/g, ''));
     expect(seen).toContain('【工会通知】你的投诉');
     expect(seen).toContain('当前状态：处理中');
@@ -158,27 +158,27 @@ describe('维权投诉 (complaint)', () => {
     const done = await w.script([...COMPLAINT.slice(0, 5), '站点不让休息，每天干14个小时', '一直这样', '没有', '没有', '13912344444', '可以', '确认']);
     const ticket = /WQ-\d{8}-\d{4}/.exec(done)![0];
     const now = env.clock.now();
-    expect(() => updateComplaint(env.app.records, ticket, '已受理', null, 's', now)).toThrow(StaffError);
-    updateComplaint(env.app.records, ticket, parseComplaintStatus('in_progress'), null, 's', now);
-    updateComplaint(env.app.records, ticket, '处理中', '约了平台周五谈', 's', now);
-    updateComplaint(env.app.records, ticket, parseComplaintStatus('已办结'), '平台同意调整排班', 's', now);
-    expect(() => updateComplaint(env.app.records, ticket, '处理中', null, 's', now)).toThrow(/已经结束/);
-    expect(() => updateComplaint(env.app.records, 'WQ-20990101-0001', '处理中', null, 's', now)).toThrow(/找不到投诉/);
+    await expect(updateComplaint(env.app.records, ticket, '已受理', null, 's', now)).rejects.toThrow(StaffError);
+    await updateComplaint(env.app.records, ticket, parseComplaintStatus('in_progress'), null, 's', now);
+    await updateComplaint(env.app.records, ticket, '处理中', '约了平台周五谈', 's', now);
+    await updateComplaint(env.app.records, ticket, parseComplaintStatus('已办结'), '平台同意调整排班', 's', now);
+    await expect(updateComplaint(env.app.records, ticket, '处理中', null, 's', now)).rejects.toThrow(/已经结束/);
+    await expect(updateComplaint(env.app.records, 'WQ-20990101-0001', '处理中', null, 's', now)).rejects.toThrow(/找不到投诉/);
     expect(() => parseComplaintStatus('搞定')).toThrow(StaffError);
-    expect(env.app.records.complaints.events(ticket).map((e) => e.status)).toEqual(['已受理', '处理中', '处理中', '已办结']);
+    expect((await env.app.records.complaints.events(ticket)).map((e) => e.status)).toEqual(['已受理', '处理中', '处理中', '已办结']);
     const notices = await w.say('你好');
     expect(notices.match(/【工会通知】/g)).toHaveLength(3);
-    expect(env.app.records.audit.list().filter((a) => a.target === ticket)).toHaveLength(3);
+    expect((await env.app.records.audit.search({}, 1000)).filter((a) => a.target === ticket)).toHaveLength(3);
   });
 
   it('lists overdue cases and writes CSV for staff', async () => {
-    const all = listComplaints(env.app.records, { today: today() });
+    const all = await listComplaints(env.app.records, { today: today() });
     expect(all.length).toBeGreaterThan(3);
-    expect(listComplaints(env.app.records, { overdue: true, today: today() })).toHaveLength(0);
-    const later = listComplaints(env.app.records, { overdue: true, today: '2027-01-01' });
+    expect(await listComplaints(env.app.records, { overdue: true, today: today() })).toHaveLength(0);
+    const later = await listComplaints(env.app.records, { overdue: true, today: '2027-01-01' });
     expect(later.length).toBeGreaterThan(0);
     expect(later.every((c) => c.status === '已受理' || c.status === '处理中')).toBe(true);
-    const csv = complaintsCsv(env.app.records, all, today());
+    const csv = await complaintsCsv(env.app.records, all, today());
     expect(csv.startsWith('\ufeff投诉编号,类别')).toBe(true);
     expect(csv).toContain('WQ-20261123-0001');
   });
@@ -187,6 +187,6 @@ describe('维权投诉 (complaint)', () => {
     const w = worker(env, 'changes-mind');
     await w.script(COMPLAINT);
     expect(await w.say('取消')).toContain('已经取消');
-    expect(cases().filter((c) => c.userId === 'changes-mind')).toHaveLength(0);
+    expect((await cases()).filter((c) => c.userId === 'changes-mind')).toHaveLength(0);
   });
 });

@@ -26,7 +26,7 @@ describe('a 确认 sent again', () => {
     const again = await w.say('确认');
     expect(again).toContain('已经提交好了');
     expect(number(again)).toBe(first);
-    expect(listMembers(env.app.records).filter((m) => m.userId === 'retry-join')).toHaveLength(1);
+    expect((await listMembers(env.app.records)).filter((m) => m.userId === 'retry-join')).toHaveLength(1);
   });
 
   it('投诉: the same ticket, one complaint', async () => {
@@ -35,7 +35,7 @@ describe('a 确认 sent again', () => {
     const first = number(await w.say('确认'));
     expect(first).toMatch(/^WQ-/);
     expect(number(await w.say('确认'))).toBe(first);
-    expect(listComplaints(env.app.records, { today: '2026-11-23' }).filter((c) => c.userId === 'retry-complaint')).toHaveLength(1);
+    expect((await listComplaints(env.app.records, { today: '2026-11-23' })).filter((c) => c.userId === 'retry-complaint')).toHaveLength(1);
   });
 
   it('is an ordinary message once the form is long done', async () => {

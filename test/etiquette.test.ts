@@ -11,7 +11,7 @@ const msg = (text: string, extra: object = {}) => ({ channel: 'x', chatId: 'g1',
 const at = (min: number) => new Date(Date.UTC(2026, 10, 23, 2, min));
 
 describe('Etiquette', () => {
-  it('speaks in a group only when addressed: @mention, a reply to it, or the trigger word (taken out)', () => {
+  it('speaks in a group only when addressed: @mention, a reply to it, or the trigger word (taken out)', async () => {
     const e = new Etiquette(base);
     expect(e.before(msg('新职伤要交钱吗'), '新职伤要交钱吗', at(0))).toEqual({ kind: 'silent' });
     expect(e.before(msg('新职伤要交钱吗', { mentioned: true }), '新职伤要交钱吗', at(0))).toEqual({ kind: 'go', text: '新职伤要交钱吗' });
@@ -21,7 +21,7 @@ describe('Etiquette', () => {
     expect(e.before({ ...msg(''), isGroup: false }, '随便说说', at(0))).toEqual({ kind: 'go', text: '随便说说' });
   });
 
-  it('keeps quotas per user and per group, telling once and then keeping quiet', () => {
+  it('keeps quotas per user and per group, telling once and then keeping quiet', async () => {
     const e = new Etiquette(base);
     const ask = (user: string, n: number) => e.before(msg('', { userId: user, mentioned: true }), `问题${n}号是什么`, at(n));
     for (let i = 0; i < 3; i++) expect(ask('a', i).kind).toBe('go');
@@ -33,7 +33,7 @@ describe('Etiquette', () => {
     expect(ask('a', 70).kind).toBe('go'); // an hour later
   });
 
-  it('points to the earlier answer when the same question comes again within the window', () => {
+  it('points to the earlier answer when the same question comes again within the window', async () => {
     const e = new Etiquette({ ...base, groupQuotaPerHour: 0, userQuotaPerHour: 0 });
     const q = msg('', { mentioned: true });
     expect(e.before(q, '新职伤谁来交钱？', at(0)).kind).toBe('go');
@@ -45,7 +45,7 @@ describe('Etiquette', () => {
     expect(e.before(q, '新职伤谁来交钱', at(6)).kind).toBe('go');
   });
 
-  it('keeps to the allow-list, and welcomes only where it may speak', () => {
+  it('keeps to the allow-list, and welcomes only where it may speak', async () => {
     const e = new Etiquette({ ...base, allowlist: ['x:g1', 'g3'] });
     expect(e.before(msg('', { mentioned: true }), '你好', at(0)).kind).toBe('go');
     expect(e.before(msg('', { mentioned: true, chatId: 'g2' }), '你好', at(0))).toEqual({ kind: 'silent' });
@@ -56,7 +56,7 @@ describe('Etiquette', () => {
 });
 
 describe('commands and splitting', () => {
-  it('reads slash commands as the words a worker would type', () => {
+  it('reads slash commands as the words a worker would type', async () => {
     expect(commandWords('/join')).toBe('我要入会');
     expect(commandWords('/join@gongyou_bot')).toBe('我要入会');
     expect(commandWords('/complaint')).toBe('我要投诉');
@@ -67,7 +67,7 @@ describe('commands and splitting', () => {
     expect(commandWords('新职伤/工伤')).toBe('新职伤/工伤');
   });
 
-  it('splits long texts at paragraph and sentence ends, never mid surrogate pair', () => {
+  it('splits long texts at paragraph and sentence ends, never mid surrogate pair', async () => {
     const parts = splitText('第一段。'.repeat(30) + '\n\n' + '第二段。'.repeat(30), 100);
     for (const p of parts) expect(p.length).toBeLessThanOrEqual(100);
     expect(parts.join('').replace(/\s/g, '')).toBe('第一段。'.repeat(30) + '第二段。'.repeat(30));
@@ -91,11 +91,11 @@ describe('staff commands in chat (engine level)', () => {
     expect(await staff.say('/kb list')).toContain('知识库共');
     expect(await staff.say('知识库 列表')).toContain('知识库共');
     expect(await worker(env, 's1', { channel: 'telegram', chatId: 'g', isGroup: true, mentioned: true }).say('/members pending')).toContain('请私聊');
-    env.app.records.staff.add('wechat', 'wx1', '李', env.clock.now());
+    await env.app.records.staff.add('wechat', 'wx1', '李', env.clock.now());
     expect(await worker(env, 'wx1', { channel: 'wechat', chatId: 'wx1' }).say('/cases')).toContain('没有未办结的投诉');
     expect(await staff.say('/case WQ-00000000-0001 处理中 已联系')).toContain('找不到投诉');
     expect(await staff.say('/kb remove')).toContain('用法');
-    const actions = env.app.records.audit.list().map((a) => `${a.actor} ${a.action}`);
+    const actions = (await env.app.records.audit.search({}, 1000)).map((a) => `${a.actor} ${a.action}`);
     expect(actions).toContain('telegram:s1 kb.list');
     expect(actions).toContain('wechat:wx1 complaints.list');
     expect(await other.say('/nonsense')).toContain('不认识');

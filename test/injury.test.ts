@@ -139,12 +139,12 @@ describe('受伤指引 (injury)', () => {
     expect(summary).toContain('《工伤保险条例》第十七条');
   });
 
-  it('offers a complaint category that exists', () => {
+  it('offers a complaint category that exists', async () => {
     expect(loadCategories().map((c) => c.name)).toContain(INJURY_COMPLAINT_CATEGORY);
   });
 
   it('stores nothing about the injury', async () => {
     await guide(INJURY.slice(1));
-    expect(env.app.records.complaints.list().filter((c) => c.userId.startsWith('injured-'))).toHaveLength(0);
+    expect((await env.app.records.complaints.list()).filter((c) => c.userId.startsWith('injured-'))).toHaveLength(0);
   });
 });

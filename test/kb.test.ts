@@ -265,7 +265,7 @@ describe('document metadata and versions', () => {
     expect(app.kb.store.chunksOfDocument(docId)[0]!.path[0]).toBe('杭州市骑手互助金办法');
     // the title is searchable under its new wording
     expect((await retrieve(app.kb, '杭州市骑手互助金')).passages[0]!.doc.id).toBe(docId);
-    expect(app.records.audit.search({ action: 'kb.edit', target: docId })[0]).toMatchObject({ actor: 'test:staff', detail: { changes: { title: ['某市骑手互助金办法', '杭州市骑手互助金办法'] } } });
+    expect((await app.records.audit.search({ action: 'kb.edit', target: docId }))[0]).toMatchObject({ actor: 'test:staff', detail: { changes: { title: ['某市骑手互助金办法', '杭州市骑手互助金办法'] } } });
     await expect(editDocument(app.kb, app.records.audit, docId, { title: '  ' }, 'test', now)).rejects.toThrow('标题不能为空');
     await expect(editDocument(app.kb, app.records.audit, docId, { category: '杂项' }, 'test', now)).rejects.toThrow(StaffError);
     await expect(editDocument(app.kb, app.records.audit, docId, { effective: '2026-02-30' }, 'test', now)).rejects.toThrow('生效日期');
@@ -334,7 +334,7 @@ describe('document metadata and versions', () => {
     // the rolled-back-from version is kept too: roll forward again
     await rollbackDocument(app.kb, app.records.audit, docId, 2, 'test', now);
     expect((await app.ask(Q)).answer).toContain('六个月');
-    expect(app.records.audit.search({ action: 'kb.rollback', target: docId }).map((e) => e.detail)).toEqual([
+    expect((await app.records.audit.search({ action: 'kb.rollback', target: docId })).map((e) => e.detail)).toEqual([
       { from: 3, to: 2, version: 4 },
       { from: 2, to: 1, version: 3 },
     ]);

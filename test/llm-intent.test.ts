@@ -115,7 +115,7 @@ describe('intent classification with an LLM', () => {
     const r = await say('h1', hostile);
     expect(r).not.toMatch(MOBILE);
     expect(r).not.toContain('张三');
-    const s = llm.app.records.sessions.get<{ form?: unknown }>(JSON.stringify(['web', 'h1', 'h1']));
+    const s = await llm.app.records.sessions.get<{ form?: unknown }>(JSON.stringify(['web', 'h1', 'h1']));
     expect(s?.state.form).toBeUndefined();
   });
 });
@@ -130,7 +130,7 @@ describe('the LLM classifier in the assistant', () => {
     label = () => ({ content: 'complaint' });
     const r = await say('a1', UNSURE);
     expect(r).toContain('投诉');
-    const s = llm.app.records.sessions.get<{ form?: { flow: string } }>(JSON.stringify(['web', 'a1', 'a1']));
+    const s = await llm.app.records.sessions.get<{ form?: { flow: string } }>(JSON.stringify(['web', 'a1', 'a1']));
     expect(s?.state.form?.flow).toBe('complaint');
     expect(intentCalls()).toHaveLength(1);
   });

@@ -26,7 +26,7 @@ describe('several form answers from one message (LLM)', () => {
     expect(summary).toContain('确认');
     const done = await say('e1', '确认');
     expect(done).toContain('RH-');
-    expect(llm.app.records.members.byPhone('13800138000')).toMatchObject({ name: '张三', city: '武汉' });
+    expect(await llm.app.records.members.byPhone('13800138000')).toMatchObject({ name: '张三', city: '武汉' });
   });
 
   it('drops what the worker did not say or what a step refuses, and asks for it', async () => {
@@ -36,7 +36,7 @@ describe('several form answers from one message (LLM)', () => {
     expect(first).not.toContain('李四');
     await say('e2', '同意');
     // the name is asked: nothing was taken for it
-    const s = llm.app.records.sessions.get<{ form?: { data: Record<string, unknown> } }>(JSON.stringify(['web', 'e2', 'e2']));
+    const s = await llm.app.records.sessions.get<{ form?: { data: Record<string, unknown> } }>(JSON.stringify(['web', 'e2', 'e2']));
     expect(s?.state.form?.data).not.toHaveProperty('name');
     expect(s?.state.form?.data).not.toHaveProperty('city');
     expect(s?.state.form?.data).toMatchObject({ platform: '美团' });
@@ -48,7 +48,7 @@ describe('several form answers from one message (LLM)', () => {
     const r = await say('e1', '同意');
     expect(r).not.toContain('请核对');
     expect(r).toContain('已经提交过入会申请');
-    expect((llm.app.records.sessions.get(JSON.stringify(['web', 'e1', 'e1'])) as { state?: { form?: unknown } } | undefined)?.state?.form).toBeUndefined();
+    expect((await llm.app.records.sessions.get(JSON.stringify(['web', 'e1', 'e1'])) as { state?: { form?: unknown } } | undefined)?.state?.form).toBeUndefined();
   });
 
   it('takes several answers given at one step, and survives a broken model', async () => {
@@ -57,7 +57,7 @@ describe('several form answers from one message (LLM)', () => {
     await say('e4', '同意');
     const r = await say('e4', '被罚款了，在武汉跑美团');
     expect(r).toContain('已记下');
-    const s = llm.app.records.sessions.get<{ form?: { data: Record<string, unknown> } }>(JSON.stringify(['web', 'e4', 'e4']));
+    const s = await llm.app.records.sessions.get<{ form?: { data: Record<string, unknown> } }>(JSON.stringify(['web', 'e4', 'e4']));
     expect(s?.state.form?.data).toMatchObject({ platform: '美团', city: '武汉' });
     fields = () => ({ raw: 'not json' });
     await say('e5', '我要投诉');

@@ -6,7 +6,7 @@ import { answerPrompt } from '../src/llm/answer.ts';
 import { capLength, checkAnswer, chineseNumber, numbersIn } from '../src/llm/check.ts';
 import { forModel, mobilesHidden } from '../src/llm/privacy.ts';
 import { rewritePrompt } from '../src/llm/rewrite.ts';
-import { sessionKey } from '../src/store/sessions.ts';
+import { sessionKey } from '../src/store/types.ts';
 import { tempDir, testApp, testConfig } from './helpers/app.ts';
 import { isIntentCall, llmSuite, type Received, type Script } from './helpers/llm-server.ts';
 
@@ -230,7 +230,7 @@ describe('follow-ups', () => {
   it('remembers only masked, short text of the last exchange', async () => {
     script = (r) => (isRewrite(r) ? { content: Q } : { content: '按资料办理 [1]。' });
     await say('f3', '我电话13812345678，' + Q);
-    const s = llm.app.records.sessions.get<{ last?: { q: string; a: string } }>(sessionKey('web', 'f3', 'f3'));
+    const s = await llm.app.records.sessions.get<{ last?: { q: string; a: string } }>(sessionKey('web', 'f3', 'f3'));
     expect(s?.state.last?.q).toContain('骑手互助金');
     expect(JSON.stringify(s?.state)).not.toMatch(MOBILE);
     expect(s?.state.last?.a).not.toContain('来源');
@@ -248,14 +248,14 @@ describe('without an LLM', () => {
       expect(r).not.toHaveProperty('by');
       // nothing about the conversation is kept for follow-ups
       await plain.assistant.handle({ channel: 'web', chatId: 'p', userId: 'p', text: '新职伤要自己交钱吗？', isGroup: false } as never);
-      expect(plain.records.sessions.get(sessionKey('web', 'p', 'p'))).toBeUndefined();
+      expect(await plain.records.sessions.get(sessionKey('web', 'p', 'p'))).toBeUndefined();
     } finally {
       plain.close();
       t.cleanup();
     }
   });
 
-  it('LLM_BASE_URL needs LLM_MODEL; the timeout has a default', () => {
+  it('LLM_BASE_URL needs LLM_MODEL; the timeout has a default', async () => {
     // a data dir of its own: a shared path such as /tmp/x may be a file on this machine, which fails for another reason
     const t = tempDir();
     try {
@@ -275,7 +275,7 @@ describe('without an LLM', () => {
 });
 
 describe('answer checks', () => {
-  it('reads numbers in digits and Chinese numerals', () => {
+  it('reads numbers in digits and Chinese numerals', async () => {
     expect(chineseNumber('三十')).toBe(30);
     expect(chineseNumber('一百二十')).toBe(120);
     expect(chineseNumber('两万')).toBe(20000);
@@ -286,7 +286,7 @@ describe('answer checks', () => {
     expect(numbersIn('最高２０００元，补贴伍佰元，2万元')).toEqual(['2000元', '20000元', '500元']);
   });
 
-  it('needs a known citation and only known numbers', () => {
+  it('needs a known citation and only known numbers', async () => {
     const passages = ['第十七条 应当自事故伤害发生之日起30日内提出工伤认定申请。'];
     expect(checkAnswer('30日内申请 [1]', passages, '多久')).toMatchObject({ ok: true });
     expect(checkAnswer('第十七条：三十日内申请 [1]', passages, '多久')).toMatchObject({ ok: true });
@@ -296,7 +296,7 @@ describe('answer checks', () => {
     expect(checkAnswer('<think>想一想 99</think>30日内申请 [1]', passages, '多久')).toMatchObject({ ok: true, text: '30日内申请 [1]' });
   });
 
-  it('refuses a number the passages have only as another quantity, and invented amounts in any digits', () => {
+  it('refuses a number the passages have only as another quantity, and invented amounts in any digits', async () => {
     const passages = ['入会满三个月后可以申请，每次最高2000元。每日工作不超过8小时。'];
     const ok = (a: string) => checkAnswer(a, passages, '互助金怎么申请').ok;
     expect(ok('满3个月可以申请，最高2000元 [1]')).toBe(true);
@@ -309,12 +309,12 @@ describe('answer checks', () => {
     expect(ok('满8个月可以申请 [1]')).toBe(false);
   });
 
-  it('caps the length at a sentence end', () => {
+  it('caps the length at a sentence end', async () => {
     expect(capLength('一二三。四五六。七八九。', 9)).toBe('一二三。四五六。');
     expect(capLength('短句。', 9)).toBe('短句。');
   });
 
-  it('hides phone numbers from the model', () => {
+  it('hides phone numbers from the model', async () => {
     expect(forModel('我的手机 13812345678 和 +86 139-1234-5678，座机 027-87654321')).not.toMatch(/\d{7}|\d{4}-\d{4}/);
     expect(forModel('30日内，12351')).toBe('30日内，12351');
     // full-width digits, dots, and digits read out in characters (voice input)

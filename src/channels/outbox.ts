@@ -1,7 +1,7 @@
 import type { Clock } from '../lib/types.ts';
 import { text } from '../flows/form.ts';
 import type { Logger } from '../log.ts';
-import type { ConversationStore } from '../store/conversations.ts';
+import type { Store } from '../store/store.ts';
 import { errText } from './common.ts';
 import type { Channel } from './types.ts';
 
@@ -18,7 +18,7 @@ export class OutboxPump {
   static readonly MAX_TRIES = 5;
 
   constructor(
-    private readonly deps: { records: ConversationStore; channels: Channel[]; intervalMs: number; log: Logger; clock?: Clock },
+    private readonly deps: { records: Store; channels: Channel[]; intervalMs: number; log: Logger; clock?: Clock },
   ) {}
 
   start(): void {
@@ -48,7 +48,7 @@ export class OutboxPump {
     for (const channel of this.deps.channels) {
       let pending;
       try {
-        pending = this.deps.records.outbox.pending(channel.name);
+        pending = await this.deps.records.outbox.pending(channel.name);
       } catch (err) {
         this.deps.log.error({ err }, 'reading the outbox failed');
         return delivered;
@@ -64,7 +64,7 @@ export class OutboxPump {
           continue;
         }
         this.failures.delete(m.id);
-        if (this.deps.records.outbox.markDelivered(m.id, now())) delivered++;
+        if (await this.deps.records.outbox.markDelivered(m.id, now())) delivered++;
       }
     }
     return delivered;

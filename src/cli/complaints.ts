@@ -17,10 +17,14 @@ export function addComplaintsCommands(program: Command): void {
     .action((opts: { json?: boolean; csv?: boolean; overdue?: boolean }) =>
       withApp(async (app) => {
         const today = dayOf(new Date());
-        const list = listComplaints(app.records, { overdue: opts.overdue, today });
-        viewed(app, 'complaints.list', opts.overdue ? 'overdue' : 'all', list.length, opts);
-        if (opts.json) return print(JSON.stringify(list.map((c) => complaintJson(app.records, c, today))));
-        if (opts.csv) return void process.stdout.write(complaintsCsv(app.records, list, today));
+        const list = await listComplaints(app.records, { overdue: opts.overdue, today });
+        await viewed(app, 'complaints.list', opts.overdue ? 'overdue' : 'all', list.length, opts);
+        if (opts.json) {
+          const rows = [];
+          for (const c of list) rows.push(await complaintJson(app.records, c, today));
+          return print(JSON.stringify(rows));
+        }
+        if (opts.csv) return void process.stdout.write(await complaintsCsv(app.records, list, today));
         if (!list.length) return print(opts.overdue ? '没有超期的投诉。' : '还没有投诉。');
         for (const c of list) {
           const late = isOverdue(c, today) ? '  【超期】' : '';
@@ -37,7 +41,7 @@ export function addComplaintsCommands(program: Command): void {
     .option('--note <note>', '给投诉人的留言')
     .action((ticket: string, opts: { status: string; note?: string }) =>
       withApp(async (app) => {
-        const c = updateComplaint(app.records, ticket, parseComplaintStatus(opts.status), opts.note ?? null, staffActor(), new Date());
+        const c = await updateComplaint(app.records, ticket, parseComplaintStatus(opts.status), opts.note ?? null, staffActor(), new Date());
         print(`已更新 ${c.ticket}：${c.status}。投诉人下次发消息时会收到通知。`);
       }),
     );

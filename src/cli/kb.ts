@@ -182,7 +182,7 @@ export function addKbCommands(program: Command): void {
     .action((opts: { json?: boolean }) =>
       withApp(async (app) => {
         const gaps = app.kb.store.listGaps();
-        viewed(app, 'gaps.list', 'gaps', gaps.length, opts);
+        await viewed(app, 'gaps.list', 'gaps', gaps.length, opts);
         if (opts.json) return print(JSON.stringify(gaps));
         if (!gaps.length) return print('暂时没有知识缺口。');
         for (const g of gaps) print(`${g.askedAt.slice(0, 16).replace('T', ' ')}  ${g.question}`);

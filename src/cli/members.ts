@@ -19,8 +19,8 @@ export function addMembersCommands(program: Command): void {
         if (opts.status && !['pending', 'approved', 'rejected'].includes(opts.status)) {
           throw new BadInput(`未知状态“${opts.status}”。可用：pending、approved、rejected。`);
         }
-        const list = listMembers(app.records, { status: opts.status as 'pending' | undefined });
-        viewed(app, 'members.list', opts.status ?? 'all', list.length, opts);
+        const list = await listMembers(app.records, { status: opts.status as 'pending' | undefined });
+        await viewed(app, 'members.list', opts.status ?? 'all', list.length, opts);
         if (opts.json) return print(JSON.stringify(list.map(memberJson)));
         if (opts.csv) return void process.stdout.write(membersCsv(list));
         if (!list.length) return print('还没有入会申请。');
@@ -38,7 +38,7 @@ export function addMembersCommands(program: Command): void {
     .option('--note <note>', '给申请人的留言')
     .action((id: string, opts: { status: string; note?: string }) =>
       withApp(async (app) => {
-        const m = updateMember(app.records, id, parseMemberDecision(opts.status), opts.note ?? null, staffActor(), new Date());
+        const m = await updateMember(app.records, id, parseMemberDecision(opts.status), opts.note ?? null, staffActor(), new Date());
         print(`已更新 ${m.id}：${memberStatusName(m.status)}。结果会在申请人下次发消息时送到。`);
       }),
     );

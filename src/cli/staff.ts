@@ -14,7 +14,7 @@ export function addStaffCommands(program: Command): void {
     .option('--reset', '账号已存在时重设为新的一次性密码')
     .action((name: string, opts: { reset?: boolean }) =>
       withApp(async (app) => {
-        const password = addStaffAccount(app.records, name, staffActor(), new Date(), { reset: opts.reset });
+        const password = await addStaffAccount(app.records, name, staffActor(), new Date(), { reset: opts.reset });
         print(`账号：${name.trim()}\n一次性密码：${password}\n请在 ${app.config.publicUrl ?? `http://${app.config.host}:${app.config.port}`}/console 登录，首次登录后必须修改密码。这个密码只显示这一次。`);
       }),
     );
@@ -23,7 +23,7 @@ export function addStaffCommands(program: Command): void {
     .description('列出工作人员后台账号')
     .action(() =>
       withApp(async (app) => {
-        const list = app.records.accounts.list();
+        const list = await app.records.accounts.list();
         if (!list.length) return print('还没有后台账号。用 gongyou staff add <name> 建立。');
         for (const a of list) print(`${a.name}  ${a.disabled ? '已停用' : a.mustChange ? '待首次登录改密码' : '正常'}  建立于 ${dayOf(new Date(a.createdAt))}`);
       }),
@@ -34,7 +34,7 @@ export function addStaffCommands(program: Command): void {
     .argument('<name>', '账号名')
     .action((name: string) =>
       withApp(async (app) => {
-        setAccountDisabled(app.records, name, true, staffActor(), new Date());
+        await setAccountDisabled(app.records, name, true, staffActor(), new Date());
         print(`已停用账号 ${name.trim()}，它的登录已全部失效。要恢复请运行 gongyou staff enable ${name.trim()}。`);
       }),
     );
@@ -44,7 +44,7 @@ export function addStaffCommands(program: Command): void {
     .argument('<name>', '账号名')
     .action((name: string) =>
       withApp(async (app) => {
-        setAccountDisabled(app.records, name, false, staffActor(), new Date());
+        await setAccountDisabled(app.records, name, false, staffActor(), new Date());
         print(`已重新启用账号 ${name.trim()}，可以用原来的密码登录。`);
       }),
     );
@@ -58,9 +58,9 @@ export function addStaffCommands(program: Command): void {
       withApp(async (app) => {
         if (!['telegram', 'wechat'].includes(channel)) throw new BadInput(`未知渠道“${channel}”。可用：telegram、wechat。`);
         const now = new Date();
-        app.records.transaction(() => {
-          app.records.staff.add(channel, userId, opts.name ?? null, now);
-          app.records.audit.add(staffActor(), 'staff.chat.add', `${channel}:${userId}`, {}, now);
+        await app.records.transaction(async (tx) => {
+          await tx.staff.add(channel, userId, opts.name ?? null, now);
+          await tx.audit.add(staffActor(), 'staff.chat.add', `${channel}:${userId}`, {}, now);
         });
         print(`已添加：${channel} ${userId}${opts.name ? `（${opts.name}）` : ''} 可以在聊天里使用工作人员命令。`);
       }),
@@ -71,7 +71,7 @@ export function addStaffCommands(program: Command): void {
     .action(() =>
       withApp(async (app) => {
         for (const [channel, ids] of Object.entries(app.config.staffIds)) for (const id of ids) print(`${channel}  ${id}  （配置 STAFF_${channel.toUpperCase()}_IDS）`);
-        for (const s of app.records.staff.list()) print(`${s.channel}  ${s.userId}  ${s.name ?? ''}`);
+        for (const s of await app.records.staff.list()) print(`${s.channel}  ${s.userId}  ${s.name ?? ''}`);
       }),
     );
   staff
@@ -82,9 +82,9 @@ export function addStaffCommands(program: Command): void {
     .action((channel: string, userId: string) =>
       withApp(async (app) => {
         const now = new Date();
-        const removed = app.records.transaction(() => {
-          const ok = app.records.staff.remove(channel, userId);
-          if (ok) app.records.audit.add(staffActor(), 'staff.chat.remove', `${channel}:${userId}`, {}, now);
+        const removed = await app.records.transaction(async (tx) => {
+          const ok = await tx.staff.remove(channel, userId);
+          if (ok) await tx.audit.add(staffActor(), 'staff.chat.remove', `${channel}:${userId}`, {}, now);
           return ok;
         });
         if (!removed) throw new BadInput(`数据库里没有 ${channel} ${userId}（配置里的请改 .env）。`);

@@ -3,7 +3,7 @@ import { frame, BASE, render, type ConsoleCtx, type Env } from './context.ts';
 import { html } from './html.ts';
 import { fmtTime, table } from './pages.ts';
 import { ACTION as LOGIN_FAIL, failureCounts, MAX_ROWS, totalFailures } from '../staff/failed-sign-ins.ts';
-import type { AuditEntry } from '../store/audit.ts';
+import type { AuditEntry } from '../store/types.ts';
 import { pageOf, pager } from './paging.ts';
 
 /** The audit log, filtered by who, what, which record and when. */
@@ -11,7 +11,7 @@ export function auditRoutes(ctx: ConsoleCtx): Hono<Env> {
   const { records } = ctx;
   const app = new Hono<Env>();
 
-  app.get('/audit', (c) => {
+  app.get('/audit', async (c) => {
     const f = {
       actor: c.req.query('actor')?.trim() ?? '',
       action: c.req.query('action')?.trim() ?? '',
@@ -24,8 +24,9 @@ export function auditRoutes(ctx: ConsoleCtx): Hono<Env> {
     const from = day.test(f.from) ? new Date(`${f.from}T00:00:00+08:00`).toISOString() : undefined;
     const to = day.test(f.to) ? new Date(new Date(`${f.to}T00:00:00+08:00`).getTime() + 86_400_000).toISOString() : undefined;
     const filter = { actor: f.actor, action: f.action, target: f.target, from, to };
-    const p = pageOf(c, records.audit.count(filter), ctx.pageSize);
-    const entries = records.audit.search(filter, p.size, p.offset);
+    const p = pageOf(c, await records.audit.count(filter), ctx.pageSize);
+    const entries = await records.audit.search(filter, p.size, p.offset);
+    const failed = await failedLately(ctx);
     const body = html`<h1>操作记录</h1>
 <form method="get" action="${BASE}/audit" class="filters">
   <label>操作人 <input type="text" name="actor" value="${f.actor}" placeholder="console:张三"></label>
@@ -35,7 +36,7 @@ export function auditRoutes(ctx: ConsoleCtx): Hono<Env> {
   <label>到 <input type="date" name="to" value="${f.to}"></label>
   <button type="submit">筛选</button>
 </form>
-${failedLately(ctx)}
+${failed}
 <p class="muted">共 ${p.total} 条，新的在前。</p>
 ${table(['时间', '操作人', '操作', '对象', '详情'], entries.map((e) => [fmtTime(e.at), e.actor, e.action, e.target, detailText(e)]))}
 ${pager(`${BASE}/audit`, f, p)}`;
@@ -54,11 +55,11 @@ function detailText(e: AuditEntry): string {
 }
 
 /** How many sign-ins failed in the last 24 hours, on top of the log, when any did. */
-function failedLately(ctx: ConsoleCtx) {
+async function failedLately(ctx: ConsoleCtx) {
   const now = ctx.now().getTime();
   const since = new Date(now - 24 * 3600_000).toISOString();
   // an entry's time is the first failure of its hour; `last` says whether it falls in the 24 hours
-  const entries = ctx.records.audit.search({ action: LOGIN_FAIL, from: new Date(now - 25 * 3600_000).toISOString() }, MAX_ROWS);
+  const entries = await ctx.records.audit.search({ action: LOGIN_FAIL, from: new Date(now - 25 * 3600_000).toISOString() }, MAX_ROWS);
   const recent = entries.flatMap((e) => {
     const f = failureCounts(e.action, e.detail);
     return f && f.last >= since ? [{ name: e.target, n: totalFailures(f) }] : [];

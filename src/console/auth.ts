@@ -38,7 +38,7 @@ export function authRoutes(ctx: ConsoleCtx): Hono<Env> {
       status,
     );
 
-  app.get('/login', (c) => loginPage(c));
+  app.get('/login', async (c) => loginPage(c));
 
   app.post('/login', async (c) => {
     const form = await c.req.parseBody();
@@ -56,7 +56,7 @@ export function authRoutes(ctx: ConsoleCtx): Hono<Env> {
     }
     if (!result.ok) {
       // counted, not written row by row: a flood leaves a bounded number of audit entries
-      logFailedSignIn(records, name, address, failureKind(result), now());
+      await logFailedSignIn(records, name, address, failureKind(result), now());
       if (result.reason === 'busy') {
         c.header('Retry-After', '1');
         return loginPage(c, { kind: 'error', text: '上一次登录还在核对中，请稍等一秒再试。' }, name, 429);
@@ -76,8 +76,8 @@ export function authRoutes(ctx: ConsoleCtx): Hono<Env> {
     }
     const token = randomBytes(32).toString('base64url');
     const at = now();
-    records.accounts.dropExpired(at);
-    records.accounts.addSession({
+    await records.accounts.dropExpired(at);
+    await records.accounts.addSession({
       tokenHash: sha(token),
       name: result.name,
       csrf: randomBytes(24).toString('base64url'),
@@ -85,20 +85,20 @@ export function authRoutes(ctx: ConsoleCtx): Hono<Env> {
       expiresAt: new Date(at.getTime() + sessionMs).toISOString(),
     });
     setCookie(c, COOKIE, token, { path: BASE, httpOnly: true, sameSite: 'Strict', secure: isHttps(c), maxAge: Math.floor(sessionMs / 1000) });
-    audit(`console:${result.name}`, 'console.login', result.name);
+    await audit(`console:${result.name}`, 'console.login', result.name);
     return c.redirect(result.mustChange ? `${BASE}/password` : BASE, 303);
   });
 
-  app.post('/logout', (c) => {
-    records.accounts.dropSession(c.get('session').tokenHash);
+  app.post('/logout', async (c) => {
+    await records.accounts.dropSession(c.get('session').tokenHash);
     deleteCookie(c, COOKIE, { path: BASE });
-    audit(c.get('actor'), 'console.logout', c.get('session').name);
+    await audit(c.get('actor'), 'console.logout', c.get('session').name);
     return c.redirect(`${BASE}/login`, 303);
   });
 
-  const passwordPage = (c: Context<Env>, flash?: Frame['flash'], status: 200 | 400 = 200) => {
+  const passwordPage = async (c: Context<Env>, flash?: Frame['flash'], status: 200 | 400 = 200) => {
     const name = c.get('session').name;
-    const account = records.accounts.get(name);
+    const account = await records.accounts.get(name);
     const body = account
       ? html`<h1>修改密码</h1>${account.mustChange ? html`<p class="flash error">这是一次性密码，请先设置你自己的密码再继续。</p>` : ''}
 <form method="post" action="${BASE}/password" class="card login flush">
@@ -113,7 +113,7 @@ export function authRoutes(ctx: ConsoleCtx): Hono<Env> {
     return c.html(page(frame(c, '修改密码', undefined, flash), body), status);
   };
 
-  app.get('/password', (c) => passwordPage(c));
+  app.get('/password', async (c) => passwordPage(c));
 
   app.post('/password', async (c) => {
     const form = await c.req.parseBody();
@@ -124,7 +124,7 @@ export function authRoutes(ctx: ConsoleCtx): Hono<Env> {
       if (err instanceof StaffError) return passwordPage(c, { kind: 'error', text: err.message }, 400);
       throw err;
     }
-    records.accounts.dropOtherSessions(s.name, s.tokenHash);
+    await records.accounts.dropOtherSessions(s.name, s.tokenHash);
     return back(c, BASE, 'ok', '密码已修改。');
   });
 

@@ -3,7 +3,8 @@ import { dayOf } from '../lib/dates.ts';
 import { maskPhone } from '../lib/privacy.ts';
 import { complaintsCsv, isOverdue, listComplaints, parseComplaintStatus, updateComplaint } from '../staff/complaints.ts';
 import { StaffError } from '../staff/errors.ts';
-import { COMPLAINT_STATUSES, type ComplaintRecord } from '../store/complaints.ts';
+import { normaliseRecordId } from '../lib/record-ids.ts';
+import { COMPLAINT_STATUSES, type ComplaintRecord } from '../store/types.ts';
 import { back, BASE, csv, frame, query, render, type ConsoleCtx, type Env } from './context.ts';
 import { html } from './html.ts';
 import { csrfField, fmtTime, table } from './pages.ts';
@@ -20,22 +21,22 @@ export function complaintsRoutes(ctx: ConsoleCtx): Hono<Env> {
     platform: c.req.query('platform')?.trim() ?? '',
     overdue: c.req.query('overdue') === '1' ? '1' : '',
   });
-  const filteredComplaints = (f: ReturnType<typeof complaintFilter>): ComplaintRecord[] => {
+  const filteredComplaints = async (f: ReturnType<typeof complaintFilter>): Promise<ComplaintRecord[]> => {
     const today = dayOf(now());
-    return listComplaints(records, { overdue: f.overdue === '1', today }).filter(
+    return (await listComplaints(records, { overdue: f.overdue === '1', today })).filter(
       (x) => (!f.status || x.status === f.status) && (!f.category || x.category.includes(f.category)) && (!f.platform || x.platform.includes(f.platform)),
     );
   };
 
-  app.get('/complaints', (c) => {
+  app.get('/complaints', async (c) => {
     const f = complaintFilter(c);
-    const all = filteredComplaints(f);
+    const all = await filteredComplaints(f);
     const p = pageOf(c, all.length, ctx.pageSize);
     const list = slice(all, p);
     const today = dayOf(now());
-    const categories = [...new Set(records.complaints.list().map((x) => x.category))].sort();
+    const categories = [...new Set((await records.complaints.list()).map((x) => x.category))].sort();
     // what workers wrote about their cases: who looked, at which
-    audit(c.get('actor'), 'console.complaints.view', 'complaints', { tickets: list.map((x) => x.ticket), total: all.length });
+    await audit(c.get('actor'), 'console.complaints.view', 'complaints', { tickets: list.map((x) => x.ticket), total: all.length });
     const body = html`<h1>维权投诉</h1>
 <form method="get" action="${BASE}/complaints" class="filters">
   <label>状态 <select name="status"><option value="">全部</option>${COMPLAINT_STATUSES.map((s) => html`<option${f.status === s ? html` selected` : ''}>${s}</option>`)}</select></label>
@@ -63,19 +64,19 @@ ${pager(`${BASE}/complaints`, f, p)}`;
     return render(c, frame(c, '维权投诉', 'complaints'), body);
   });
 
-  app.get('/complaints.csv', (c) => {
-    const list = filteredComplaints(complaintFilter(c));
-    audit(c.get('actor'), 'console.complaints.export', 'complaints', { rows: list.length });
-    return csv(c, `维权投诉-${dayOf(now())}.csv`, complaintsCsv(records, list, dayOf(now())));
+  app.get('/complaints.csv', async (c) => {
+    const list = await filteredComplaints(complaintFilter(c));
+    await audit(c.get('actor'), 'console.complaints.export', 'complaints', { rows: list.length });
+    return csv(c, `维权投诉-${dayOf(now())}.csv`, await complaintsCsv(records, list, dayOf(now())));
   });
 
-  app.get('/complaints/:ticket', (c) => {
-    const x = records.complaints.get(c.req.param('ticket'));
+  app.get('/complaints/:ticket', async (c) => {
+    const x = await records.complaints.get(normaliseRecordId(c.req.param('ticket')));
     if (!x) return render(c, frame(c, '找不到投诉', 'complaints'), html`<h1>找不到这件投诉</h1><p><a href="${BASE}/complaints">返回列表</a></p>`, 404);
-    audit(c.get('actor'), 'console.complaint.view', x.ticket);
+    await audit(c.get('actor'), 'console.complaint.view', x.ticket);
     const today = dayOf(now());
-    const events = records.complaints.events(x.ticket);
-    const attachments = records.complaints.attachments(x.ticket);
+    const events = await records.complaints.events(x.ticket);
+    const attachments = await records.complaints.attachments(x.ticket);
     const open = x.status === '已受理' || x.status === '处理中';
     const body = html`<p><a href="${BASE}/complaints">← 维权投诉</a></p>
 <h1>投诉 ${x.ticket} <span class="badge">${x.status}</span>${isOverdue(x, today) ? html` <span class="badge red">超期</span>` : ''}</h1>
@@ -107,7 +108,7 @@ ${open
     try {
       const status = parseComplaintStatus(String(form.status ?? ''));
       const note = String(form.note ?? '').slice(0, 1000);
-      const x = updateComplaint(records, ticket, status, note || null, c.get('actor'), now());
+      const x = await updateComplaint(records, ticket, status, note || null, c.get('actor'), now());
       return back(c, to, 'ok', `投诉 ${x.ticket} 已更新为“${x.status}”，已通知工友。`);
     } catch (err) {
       if (err instanceof StaffError) return back(c, to, 'error', err.message.replace('只加留言请用 --note。', '只加留言请填写留言。'));

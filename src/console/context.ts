@@ -6,8 +6,8 @@ import { basename } from 'node:path';
 import type { Context } from 'hono';
 import type { KnowledgeBase } from '../knowledge/base.ts';
 import type { Logger } from '../log.ts';
-import type { ConsoleSession } from '../store/accounts.ts';
-import type { ConversationStore } from '../store/conversations.ts';
+import type { Store } from '../store/store.ts';
+import type { ConsoleSession } from '../store/types.ts';
 import type { Value } from './html.ts';
 import { page, type Frame } from './pages.ts';
 
@@ -15,7 +15,7 @@ import { page, type Frame } from './pages.ts';
 
 export interface ConsoleDeps {
   kb: KnowledgeBase;
-  records: ConversationStore;
+  records: Store;
   log: Logger;
   maxFileBytes: number;
   adminToken?: string;
@@ -36,7 +36,7 @@ export interface ConsoleDeps {
 
 /** The line a change leaves for the next page of the same session (not in the URL). */
 export interface FlashBox {
-  put(kind: 'ok' | 'error', text: string): void;
+  put(kind: 'ok' | 'error', text: string): Promise<void>;
   /** The waiting line, once: a page that shows it clears it. */
   take(): Frame['flash'];
 }
@@ -49,10 +49,10 @@ export const COOKIE = 'gongyou_console';
 export interface ConsoleCtx {
   deps: ConsoleDeps;
   kb: KnowledgeBase;
-  records: ConversationStore;
+  records: Store;
   now: () => Date;
   pageSize: number;
-  audit: (actor: string, action: string, target: string, detail?: Record<string, unknown>) => void;
+  audit: (actor: string, action: string, target: string, detail?: Record<string, unknown>) => Promise<void>;
   hasher: Hasher;
   signIn: SignIn;
   /** The client address (group) of a request, as the sign-in limits count it. */
@@ -83,8 +83,8 @@ export function frame(c: Context<Env>, title: string, active?: string, flash?: F
 export const render = (c: Context<Env>, f: Frame, body: Value, status: 200 | 400 | 404 = 200) => c.html(page(f, body), status);
 
 /** After a change: back to a page (303, so a reload does not repeat it), which says what happened. */
-export function back(c: Context<Env>, to: string, kind: 'ok' | 'error', text: string) {
-  c.get('flash').put(kind, text.slice(0, 500));
+export async function back(c: Context<Env>, to: string, kind: 'ok' | 'error', text: string) {
+  await c.get('flash').put(kind, text.slice(0, 500));
   return c.redirect(to, 303);
 }
 

@@ -16,7 +16,7 @@ export function documentRoutes(ctx: ConsoleCtx): Hono<Env> {
   const href = (id: string, rest = '') => `${BASE}/kb/doc/${encodeURIComponent(id)}${rest}`;
   const notFound = (c: Context<Env>) => render(c, frame(c, '找不到文档', 'kb'), html`<h1>找不到这个文档</h1><p><a href="${BASE}/kb">返回知识库</a></p>`, 404);
 
-  app.get('/kb/doc/:id', (c) => {
+  app.get('/kb/doc/:id', async (c) => {
     const doc = kb.store.getDocument(c.req.param('id'));
     if (!doc) return notFound(c);
     const chunks = kb.store.chunksOfDocument(doc.id);
@@ -70,7 +70,7 @@ ${chunks.map((ch) => html`<div class="chunk"><div class="path">#${ch.ord + 1} ${
       status,
     );
 
-  app.get('/kb/doc/:id/edit', (c) => {
+  app.get('/kb/doc/:id/edit', async (c) => {
     const doc = kb.store.getDocument(c.req.param('id'));
     if (!doc) return notFound(c);
     return editForm(c, doc, { title: doc.title, category: doc.category, region: doc.region ?? '', effective: doc.effective ?? '', version: doc.version ?? '' });
@@ -100,7 +100,7 @@ ${chunks.map((ch) => html`<div class="chunk"><div class="path">#${ch.ord + 1} ${
     const status = form.status === 'active' ? 'active' : form.status === 'disabled' ? 'disabled' : undefined;
     if (!status) return back(c, href(id), 'error', '状态不对。');
     if (!(await setDocumentStatus(kb, id, status))) return back(c, `${BASE}/kb`, 'error', `找不到文档 ${id}。`);
-    audit(c.get('actor'), status === 'active' ? 'console.kb.enable' : 'console.kb.disable', id);
+    await audit(c.get('actor'), status === 'active' ? 'console.kb.enable' : 'console.kb.disable', id);
     return back(c, href(id), 'ok', status === 'active' ? '文档已重新启用，会参与回答。' : '文档已停用，不再参与回答。');
   });
 
@@ -113,14 +113,15 @@ ${chunks.map((ch) => html`<div class="chunk"><div class="path">#${ch.ord + 1} ${
     const { name, summary, messages } = await importUpload(kb, file, { maxBytes: deps.maxFileBytes, sourceOf: () => doc.source, now: now(), actor: c.get('actor') });
     const result = html`<p><a href="${href(doc.id)}">返回文档</a> · <a href="${BASE}/kb">返回知识库</a></p>`;
     if (messages) {
-      audit(c.get('actor'), 'console.kb.upload.fail', name, { doc: doc.id });
+      await audit(c.get('actor'), 'console.kb.upload.fail', name, { doc: doc.id });
       return render(c, frame(c, '上传结果', 'kb', { kind: 'error', text: `${name} 没有导入：${messages.join('；')}` }), result, 400);
     }
-    const rows = uploadRows(name, summary, (r) => audit(c.get('actor'), 'console.kb.upload', r.doc.id, { status: r.status, chunks: r.chunks, file: name }));
+    for (const r of summary.results) await audit(c.get('actor'), 'console.kb.upload', r.doc.id, { status: r.status, chunks: r.chunks, file: name });
+    const rows = uploadRows(name, summary);
     return render(c, frame(c, '上传结果', 'kb', { kind: 'ok', text: `已用 ${name} 替换《${doc.title}》。` }), html`<h1>上传结果</h1>${table(['文件', '结果', '说明'], rows)}${result}`);
   });
 
-  app.get('/kb/doc/:id/delete', (c) => {
+  app.get('/kb/doc/:id/delete', async (c) => {
     const doc = kb.store.getDocument(c.req.param('id'));
     if (!doc) return notFound(c);
     const body = html`<h1>删除文档</h1><section class="card"><p>确定要删除《${doc.title}》吗？它的 ${doc.chunkCount ?? kb.store.chunksOfDocument(doc.id).length} 段内容和全部版本记录会从知识库中移除，无法恢复（只想暂时不用请选“停用”）。</p>
@@ -135,13 +136,13 @@ ${chunks.map((ch) => html`<div class="chunk"><div class="path">#${ch.ord + 1} ${
     if (form.confirm !== 'yes') return back(c, href(id, '/delete'), 'error', '请确认删除。');
     const doc = await removeDocument(kb, id);
     if (!doc) return back(c, `${BASE}/kb`, 'error', `找不到文档 ${id}。`);
-    audit(c.get('actor'), 'console.kb.delete', id, { title: doc.title });
+    await audit(c.get('actor'), 'console.kb.delete', id, { title: doc.title });
     return back(c, `${BASE}/kb`, 'ok', `已删除《${doc.title}》。`);
   });
 
   // ---- versions ----
 
-  app.get('/kb/doc/:id/rollback/:n', (c) => {
+  app.get('/kb/doc/:id/rollback/:n', async (c) => {
     const doc = kb.store.getDocument(c.req.param('id'));
     if (!doc) return notFound(c);
     const n = Number(c.req.param('n'));

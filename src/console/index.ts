@@ -36,11 +36,11 @@ export function createConsole(deps: ConsoleDeps): Hono<Env> {
   const isUpload = (path: string) => path === `${BASE}/kb/upload` || /^\/console\/kb\/doc\/[^/]+\/replace$/.test(path);
   app.use('*', securityHeaders, smallForms(isUpload), sameOrigin);
 
-  app.get('/static/console.css', (c) => {
+  app.get('/static/console.css', async (c) => {
     c.header('Content-Type', 'text/css; charset=utf-8');
     return c.body(CSS);
   });
-  app.get('/static/console.js', (c) => {
+  app.get('/static/console.js', async (c) => {
     c.header('Content-Type', 'text/javascript; charset=utf-8');
     return c.body(JS);
   });

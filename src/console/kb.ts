@@ -17,7 +17,7 @@ export function kbRoutes(ctx: ConsoleCtx): Hono<Env> {
   const { kb, deps, audit, now } = ctx;
   const app = new Hono<Env>();
 
-  app.get('/kb', (c) => {
+  app.get('/kb', async (c) => {
     const f = { q: c.req.query('q')?.trim().slice(0, 100) ?? '', category: CATEGORIES.includes(c.req.query('category') as Category) ? c.req.query('category')! : '' };
     const all = kb.listDocuments().filter((d) => (!f.category || d.category === f.category) && (!f.q || d.title.includes(f.q) || d.source.includes(f.q)));
     const p = pageOf(c, all.length, ctx.pageSize);
@@ -79,11 +79,12 @@ ${pager(`${BASE}/kb`, f, p)}`;
       const { name, summary, messages } = await importUpload(kb, file, { category, maxBytes: deps.maxFileBytes, now: now(), actor: c.get('actor') });
       if (messages) {
         failed++;
-        audit(c.get('actor'), 'console.kb.upload.fail', name, {});
+        await audit(c.get('actor'), 'console.kb.upload.fail', name, {});
         rows.push([name, html`<span class="badge red">未导入</span>`, messages.join('；')]);
         continue;
       }
-      rows.push(...uploadRows(name, summary, (r) => audit(c.get('actor'), 'console.kb.upload', r.doc.id, { status: r.status, chunks: r.chunks, file: name })));
+      for (const r of summary.results) await audit(c.get('actor'), 'console.kb.upload', r.doc.id, { status: r.status, chunks: r.chunks, file: name });
+      rows.push(...uploadRows(name, summary));
     }
     const flash: Frame['flash'] = failed ? { kind: 'error', text: `${files.length} 个文件中有 ${failed} 个没有导入，原因见下表。` } : { kind: 'ok', text: `${files.length} 个文件已处理。` };
     return render(c, frame(c, '上传结果', 'kb', flash), html`<h1>上传结果</h1>${table(['文件', '结果', '说明'], rows)}<p><a href="${BASE}/kb">返回知识库</a></p>`, failed === files.length ? 400 : 200);
@@ -118,11 +119,11 @@ ${table(
     return render(c, frame(c, '试一试', 'kb'), body);
   });
 
-  app.get('/kb/gaps', (c) => {
+  app.get('/kb/gaps', async (c) => {
     const groups = groupGaps(kb.store.listGaps(2000));
     const p = pageOf(c, groups.length, ctx.pageSize);
     // workers' own words (masked when stored, yet still theirs): who read them
-    audit(c.get('actor'), 'console.gaps.view', 'gaps', { groups: slice(groups, p).length, page: p.page });
+    await audit(c.get('actor'), 'console.gaps.view', 'gaps', { groups: slice(groups, p).length, page: p.page });
     const body = html`<p><a href="${BASE}/kb">← 知识库</a></p><h1>没答上来的问题</h1>
 <p class="muted">工友问了、助手没找到依据的问题；意思相近的合在一起，问得最多的排在前面。可以据此补充文档或常见问题。</p>
 ${table(
@@ -156,7 +157,7 @@ ${table(
       status,
     );
 
-  app.get('/kb/faq/new', (c) => {
+  app.get('/kb/faq/new', async (c) => {
     const q = (c.req.query('q') ?? '').slice(0, 200);
     const variants = (c.req.queries('v') ?? []).map((x) => x.slice(0, 200)).join('\n');
     return faqForm(c, { q, variants, answer: '', category: '其他', basis: '' });
@@ -178,7 +179,7 @@ ${table(
         { maxBytes: deps.maxFileBytes, now: now() },
       );
       const doc = summary.results[0]!.doc;
-      audit(c.get('actor'), 'console.kb.faq.add', doc.id, { category: v.category });
+      await audit(c.get('actor'), 'console.kb.faq.add', doc.id, { category: v.category });
       return back(c, `${BASE}/kb/try?q=${encodeURIComponent(v.q.trim())}`, 'ok', `已加入《${doc.title}》。下面是工友现在会得到的回答。`);
     } catch (err) {
       const message = err instanceof StaffError ? err.message : err instanceof ImportErrors ? err.message : undefined;

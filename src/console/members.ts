@@ -4,7 +4,7 @@ import { maskPhone } from '../lib/privacy.ts';
 import { memberStatusName } from '../flows/join-union.ts';
 import { StaffError } from '../staff/errors.ts';
 import { listMembers, membersCsv, parseMemberDecision, updateMember } from '../staff/members.ts';
-import { MEMBER_STATUSES, type MemberRecord, type MemberStatus } from '../store/members.ts';
+import { MEMBER_STATUSES, type MemberRecord, type MemberStatus } from '../store/types.ts';
 import { back, BASE, csv, frame, query, render, safeBack, type ConsoleCtx, type Env } from './context.ts';
 import { html } from './html.ts';
 import { csrfField, table } from './pages.ts';
@@ -24,23 +24,23 @@ export function membersRoutes(ctx: ConsoleCtx): Hono<Env> {
     from: c.req.query('from')?.trim() ?? '',
     to: c.req.query('to')?.trim() ?? '',
   });
-  const filteredMembers = (f: ReturnType<typeof memberFilter>): MemberRecord[] =>
-    listMembers(records, { status: f.status }).filter((m) => {
+  const filteredMembers = async (f: ReturnType<typeof memberFilter>): Promise<MemberRecord[]> =>
+    (await listMembers(records, { status: f.status })).filter((m) => {
       const day = dayOf(new Date(m.createdAt));
       return (!f.city || m.city.includes(f.city)) && (!f.platform || m.platform.includes(f.platform)) && (!f.from || day >= f.from) && (!f.to || day <= f.to);
     });
 
-  app.get('/members', (c) => {
+  app.get('/members', async (c) => {
     const f = memberFilter(c);
-    const all = filteredMembers(f);
+    const all = await filteredMembers(f);
     const p = pageOf(c, all.length, ctx.pageSize);
     const list = slice(all, p);
     const csrf = c.get('session').csrf;
     const q = query({ ...f, page: p.page > 1 ? String(p.page) : undefined });
     const here = `${BASE}/members${q ? `?${q}` : ''}`;
-    const shared = records.members.sharedPhones();
+    const shared = await records.members.sharedPhones();
     // names and (masked) numbers of workers: who looked, at which applications
-    audit(c.get('actor'), 'console.members.view', 'members', { ids: list.map((m) => m.id), total: all.length });
+    await audit(c.get('actor'), 'console.members.view', 'members', { ids: list.map((m) => m.id), total: all.length });
     const body = html`<h1>入会申请</h1>
 <form method="get" action="${BASE}/members" class="filters">
   <label>状态 <select name="status"><option value="">全部</option>${MEMBER_STATUSES.map((s) => html`<option value="${s}"${f.status === s ? html` selected` : ''}>${MEMBER_STATUS_CN[s]}</option>`)}</select></label>
@@ -83,7 +83,7 @@ ${pager(`${BASE}/members`, f, p)}`;
     try {
       const decision = parseMemberDecision(String(form.decision ?? ''));
       const note = String(form.note ?? '').slice(0, 500);
-      const m = updateMember(records, c.req.param('id'), decision, note || null, c.get('actor'), now());
+      const m = await updateMember(records, c.req.param('id'), decision, note || null, c.get('actor'), now());
       return back(c, backTo, 'ok', `申请 ${m.id}（${m.name}）已${decision === 'approved' ? '通过' : '标记为不通过'}，已通知工友。`);
     } catch (err) {
       if (err instanceof StaffError) return back(c, backTo, 'error', err.message);
@@ -91,10 +91,10 @@ ${pager(`${BASE}/members`, f, p)}`;
     }
   });
 
-  app.get('/members.csv', (c) => {
+  app.get('/members.csv', async (c) => {
     const f = memberFilter(c);
-    const list = filteredMembers(f);
-    audit(c.get('actor'), 'console.members.export', 'members', { rows: list.length });
+    const list = await filteredMembers(f);
+    await audit(c.get('actor'), 'console.members.export', 'members', { rows: list.length });
     return csv(c, `入会申请-${dayOf(now())}.csv`, membersCsv(list));
   });
 

@@ -48,9 +48,9 @@ export function requireSession(ctx: ConsoleCtx): MiddlewareHandler<Env> {
   const { accounts } = ctx.records;
   return async (c, next) => {
     const token = getCookie(c, COOKIE);
-    const session = token ? accounts.session(sha(token)) : undefined;
-    if (!session || new Date(session.expiresAt) <= ctx.now() || (session.name !== ADMIN_NAME && accounts.get(session.name)?.disabled !== false)) {
-      if (session) accounts.dropSession(session.tokenHash);
+    const session = token ? await accounts.session(sha(token)) : undefined;
+    if (!session || new Date(session.expiresAt) <= ctx.now() || (session.name !== ADMIN_NAME && (await accounts.get(session.name))?.disabled !== false)) {
+      if (session) await accounts.dropSession(session.tokenHash);
       if (c.req.method === 'GET' || c.req.method === 'HEAD') return c.redirect(`${BASE}/login`, 302);
       return c.html(page({ title: '请先登录' }, html`<h1>请先登录</h1><p><a href="${BASE}/login">去登录</a></p>`), 401);
     }
@@ -61,7 +61,8 @@ export function requireSession(ctx: ConsoleCtx): MiddlewareHandler<Env> {
       put: (kind, text) => accounts.setFlash(session.tokenHash, { kind, text }),
       take: () => {
         const f = waiting;
-        if (f) accounts.setFlash(session.tokenHash, null);
+        // cleared behind the page: the next request of the session reads after this write
+        if (f) accounts.setFlash(session.tokenHash, null).catch((err: unknown) => ctx.deps.log.error({ err }, 'console: clearing the flash failed'));
         waiting = undefined;
         return f;
       },
@@ -85,7 +86,7 @@ export function requireCsrf(ctx: ConsoleCtx): MiddlewareHandler<Env> {
         }
       }
       if (!sent || !sameToken(sent, session.csrf)) {
-        ctx.audit(c.get('actor'), 'console.csrf.reject', c.req.path);
+        await ctx.audit(c.get('actor'), 'console.csrf.reject', c.req.path);
         return c.html(page({ title: '请求已过期' }, html`<h1>请求已过期</h1><p>页面已过期或来源不明，操作没有执行。请<a href="${BASE}">刷新后台</a>后重试。</p>`), 403);
       }
     }
@@ -97,7 +98,7 @@ export function requireCsrf(ctx: ConsoleCtx): MiddlewareHandler<Env> {
 export function requireOwnPassword(ctx: ConsoleCtx): MiddlewareHandler<Env> {
   return async (c, next) => {
     const name = c.get('session').name;
-    const account = name === ADMIN_NAME ? undefined : ctx.records.accounts.get(name);
+    const account = name === ADMIN_NAME ? undefined : await ctx.records.accounts.get(name);
     if (account?.mustChange && !['/password', '/logout'].some((p) => c.req.path === BASE + p)) {
       if (c.req.method === 'GET') return c.redirect(`${BASE}/password`, 302);
       return c.html(page({ title: '请先修改密码' }, html`<h1>请先修改密码</h1><p><a href="${BASE}/password">修改密码</a></p>`), 403);

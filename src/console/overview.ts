@@ -11,10 +11,10 @@ export function overviewRoutes(ctx: ConsoleCtx): Hono<Env> {
   const { kb, records, now } = ctx;
   const app = new Hono<Env>();
 
-  app.get('/', (c) => {
+  app.get('/', async (c) => {
     const docs = kb.listDocuments();
-    const members = records.members.list();
-    const complaints = records.complaints.list();
+    const members = await records.members.list();
+    const complaints = await records.complaints.list();
     const today = dayOf(now());
     const gaps = kb.store.listGaps(5000);
     const lastDays = (n: number) => Array.from({ length: n }, (_, i) => dayOf(new Date(now().getTime() - (n - 1 - i) * 86_400_000)));

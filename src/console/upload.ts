@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AddResult, KnowledgeBase } from '../knowledge/base.ts';
+import type { KnowledgeBase } from '../knowledge/base.ts';
 import { StaffError } from '../staff/errors.ts';
 import { addFiles, ImportErrors, type AddOptions, type AddSummary } from '../staff/kb.ts';
 import { BASE, safeName } from './context.ts';
@@ -59,9 +59,8 @@ export function sweepUploadTemp(now = Date.now(), root = tmpdir()): number {
 }
 
 /** A row per document an upload stored: new, replaced (a new version) or unchanged. */
-export function uploadRows(name: string, summary: AddSummary, each: (r: AddResult) => void): Value[][] {
+export function uploadRows(name: string, summary: AddSummary): Value[][] {
   const rows: Value[][] = summary.results.map((r) => {
-    each(r);
     const what = r.status === 'added' ? '新增' : r.status === 'replaced' ? '已替换旧版本' : '内容没有变化';
     return [name, html`<span class="badge green">${what}</span>`, html`<a href="${BASE}/kb/doc/${encodeURIComponent(r.doc.id)}">${r.doc.title}</a>（${r.chunks} 段）`];
   });

@@ -1,8 +1,8 @@
 import type { KnowledgeBase } from '../knowledge/base.ts';
 import type { Logger } from '../log.ts';
 import { replies as canned } from '../replies.ts';
-import type { ConversationStore } from '../store/conversations.ts';
-import { sessionKey } from '../store/sessions.ts';
+import type { Store } from '../store/store.ts';
+import { sessionKey } from '../store/types.ts';
 import { CANCEL, CONFIRM, continueForm, mayHoldSeveral, prompt, startForm, text, type FlowContext, type Form, type FormData, type FormState, type Turn } from '../flows/form.ts';
 import { plain } from '../flows/fields.ts';
 import { fill } from '../flows/texts.ts';
@@ -34,13 +34,13 @@ export interface SessionState {
 }
 
 export interface AssistantDeps {
-  store: ConversationStore;
+  store: Store;
   kb: KnowledgeBase;
   classifier: IntentClassifier;
   /** The forms by intent: join_union, complaint, injury. */
   forms: Partial<Record<Intent, Form>>;
   /** 查询进度: the worker's own cases and applications. */
-  status: (incoming: Incoming, text: string) => Reply[];
+  status: (incoming: Incoming, text: string) => Promise<Reply[]>;
   clock?: Clock;
   /** An unfinished form is dropped after this many idle hours. */
   idleHours?: number;
@@ -180,10 +180,10 @@ export class Assistant {
     const out: Reply[] = [];
     // notices from staff, marked delivered only with the rest of this turn, so an error loses none
     const notices =
-      !incoming.isGroup && this.deliversOutbox(incoming.channel) ? store.outbox.pendingFor(incoming.channel, incoming.chatId, incoming.userId) : [];
+      !incoming.isGroup && this.deliversOutbox(incoming.channel) ? await store.outbox.pendingFor(incoming.channel, incoming.chatId, incoming.userId) : [];
 
-    this.sweep(now);
-    const session = store.sessions.get<SessionState>(key);
+    await this.sweep(now);
+    const session = await store.sessions.get<SessionState>(key);
     let state: SessionState = session?.state ?? {};
     const idle = session && now.getTime() - new Date(session.updatedAt).getTime() > this.idleMs;
     if ((state.form && idle) || state.expired) {
@@ -193,7 +193,7 @@ export class Assistant {
     }
 
     const ctx = this.context(incoming, now);
-    let turn: { replies: Reply[]; state: SessionState; commit?: () => Reply[] };
+    let turn: { replies: Reply[]; state: SessionState; commit?: (tx: Store) => Promise<Reply[]> };
     if (message.length > MAX_MESSAGE_CHARS) {
       turn = { replies: [{ text: fill(text.tooLong, { max: MAX_MESSAGE_CHARS }) }], state };
     } else if (state.form && this.deps.forms[state.form.flow as Intent]) {
@@ -204,16 +204,16 @@ export class Assistant {
     }
 
     const delivered: Reply[] = [];
-    const committed = store.transaction(() => {
-      for (const m of notices) if (store.outbox.markDelivered(m.id, now)) delivered.push({ text: `${text.outboxHeading}${m.text}` });
+    const committed = await store.transaction(async (tx) => {
+      for (const m of notices) if (await tx.outbox.markDelivered(m.id, now)) delivered.push({ text: `${text.outboxHeading}${m.text}` });
       const next = turn.state;
       // filed in the same transaction as the session that remembers its number: a 确认 retried after
       // a crash or a lost reply gets the same number, never a second record
-      const filed = turn.commit?.() ?? [];
+      const filed = (await turn.commit?.(tx)) ?? [];
       const kept = state.submitted && now.getTime() - new Date(state.submitted.at).getTime() <= SUBMITTED_MS ? state.submitted : undefined;
       const submitted = filed.length ? { text: filed.map((r) => r.text).join('\n'), at: now.toISOString() } : kept;
-      if (next.form || next.offer || next.last || submitted) store.sessions.put(key, { form: next.form, offer: next.offer, last: next.last, submitted }, now);
-      else if (session) store.sessions.remove(key);
+      if (next.form || next.offer || next.last || submitted) await tx.sessions.put(key, { form: next.form, offer: next.offer, last: next.last, submitted }, now);
+      else if (session) await tx.sessions.remove(key);
       return filed;
     });
     out.unshift(...delivered);
@@ -233,10 +233,10 @@ export class Assistant {
   }
 
   /** At most once an hour: expired forms lose what they collected, even if the worker never comes back. */
-  private sweep(now: Date): void {
+  private async sweep(now: Date): Promise<void> {
     if (now.getTime() - this.lastSweep < 3600 * 1000 && now.getTime() >= this.lastSweep) return;
     this.lastSweep = now.getTime();
-    this.deps.store.sessions.expire(new Date(now.getTime() - this.idleMs), new Date(now.getTime() - 30 * 24 * 3600 * 1000));
+    await this.deps.store.sessions.expire(new Date(now.getTime() - this.idleMs), new Date(now.getTime() - 30 * 24 * 3600 * 1000));
   }
 
   private context(incoming: Incoming, now: Date): FlowContext {
@@ -271,24 +271,24 @@ export class Assistant {
    * A form the worker asked for in a group, taken up at their first private message if that is a
    * greeting, /start or 帮助 (anything else is answered as it is, and the request is dropped).
    */
-  private takeHandoff(incoming: Incoming, intent: Intent, ctx: FlowContext) {
+  private async takeHandoff(incoming: Incoming, intent: Intent, ctx: FlowContext) {
     const key = handoffKey(incoming.channel, incoming.userId);
-    const h = this.deps.store.sessions.get<{ handoff?: Intent }>(key);
+    const h = await this.deps.store.sessions.get<{ handoff?: Intent }>(key);
     if (!h?.state.handoff) return undefined;
-    const commit = () => {
-      this.deps.store.sessions.remove(key);
+    const commit = async (tx: Store): Promise<Reply[]> => {
+      await tx.sessions.remove(key);
       return [];
     };
     const fresh = ctx.now.getTime() - new Date(h.updatedAt).getTime() <= HANDOFF_MS;
     if (!fresh || !['greeting', 'help'].includes(intent)) {
-      this.deps.store.sessions.remove(key);
+      await this.deps.store.sessions.remove(key);
       return undefined;
     }
     const flow = h.state.handoff;
-    if (flow === 'complaint_status') return { replies: this.deps.status(incoming, ''), state: {} as SessionState, commit };
+    if (flow === 'complaint_status') return { replies: await this.deps.status(incoming, ''), state: {} as SessionState, commit };
     const form = this.deps.forms[flow];
     if (!form) return undefined;
-    const t = startForm(form, ctx, {});
+    const t = await startForm(form, ctx, {});
     const [first, ...rest] = t.replies;
     const replies = first ? [{ ...first, text: `${fill(channelText.handoffResume, { title: form.title })}\n${first.text}` }, ...rest] : rest;
     return { replies, state: t.state ? { form: t.state } : {}, commit };
@@ -318,8 +318,8 @@ export class Assistant {
     const intent = await this.deps.classifier.classify(message);
     if (incoming.isGroup && PRIVATE_FLOWS.includes(intent)) {
       // remembered so that the worker's first private message takes it up
-      const commit = () => {
-        this.deps.store.sessions.put(handoffKey(incoming.channel, incoming.userId), { handoff: intent }, ctx.now);
+      const commit = async (tx: Store): Promise<Reply[]> => {
+        await tx.sessions.put(handoffKey(incoming.channel, incoming.userId), { handoff: intent }, ctx.now);
         return [];
       };
       const how = incoming.privateHint ? `\n${fill(channelText.privateHow, { how: incoming.privateHint })}` : '';
@@ -328,7 +328,7 @@ export class Assistant {
       return { replies: [{ text: said + how }], state: none, commit };
     }
     if (!incoming.isGroup) {
-      const resumed = this.takeHandoff(incoming, intent, ctx);
+      const resumed = await this.takeHandoff(incoming, intent, ctx);
       if (resumed) return resumed;
     }
     const form = this.deps.forms[intent];
@@ -336,13 +336,13 @@ export class Assistant {
       const initial = offer && offer.flow === intent ? offer.data : {};
       // "我要入会，我叫张三，在武汉跑美团": with a model, the answers already given are kept for the summary
       const extracted = ctx.extract && mayHoldSeveral(message) ? await ctx.extract(form, message) : {};
-      const t = startForm(form, ctx, initial, extracted);
+      const t = await startForm(form, ctx, initial, extracted);
       return { replies: t.replies, state: t.state ? { form: t.state } : none, commit: t.commit };
     }
     switch (intent) {
       case 'complaint_status':
         if (incoming.isGroup) return { replies: [{ text: text.groupStatus }], state: none };
-        return { replies: this.deps.status(incoming, message), state: none };
+        return { replies: await this.deps.status(incoming, message), state: none };
       case 'greeting':
         return { replies: [{ text: /谢|感谢|thx|thanks|3q/i.test(message) ? text.thanks : canned.greeting }], state: none };
       case 'help':

@@ -2,13 +2,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
-import { addWorkingDays, cnDay, dayOf, type WorkCalendar } from '../lib/dates.ts';
+import { addWorkingDays, cnDay, compactDay, dayOf, type WorkCalendar } from '../lib/dates.ts';
 import type { Incoming, Reply } from '../lib/types.ts';
 import type { Pilot } from '../knowledge/pilot.ts';
 import { ROOT } from '../paths.ts';
-import type { ComplaintRecord, ComplaintStore } from '../store/complaints.ts';
-import { RECORD_ID } from '../store/counters.ts';
-import type { ConversationStore } from '../store/conversations.ts';
+import { normaliseRecordId, RECORD_ID, recordNumber, recordSequence } from '../lib/record-ids.ts';
+import type { Store } from '../store/store.ts';
+import type { ChatAddress, ComplaintRecord, NewComplaint } from '../store/types.ts';
 import * as field from './fields.ts';
 import { consentStep, text, type Form, type FormData } from './form.ts';
 import { memberStatusLine, platformName } from './join-union.ts';
@@ -68,8 +68,24 @@ const texts = loadTexts(
   }),
 );
 
+/** A resubmission of the same case within this time returns the first ticket (a retry, not a new case). */
+const DUPLICATE_WINDOW_MS = 24 * 3600 * 1000;
+
+/**
+ * Files the case under the day's next ticket (WQ-20261123-0001) with its first event; the same
+ * case (category and description) sent again by the same person within a day returns the first ticket.
+ */
+export function fileComplaint(store: Store, c: NewComplaint, from: ChatAddress, now: Date): Promise<{ complaint: ComplaintRecord; existing: boolean }> {
+  return store.transaction(async (tx) => {
+    const dup = await tx.complaints.findSame(from, c.category, c.description, new Date(now.getTime() - DUPLICATE_WINDOW_MS));
+    if (dup) return { complaint: dup, existing: true };
+    const day = compactDay(dayOf(now));
+    const ticket = recordNumber('WQ', day, await tx.counters.next(recordSequence('WQ', day)));
+    return { complaint: await tx.complaints.add(ticket, c, from, now), existing: false };
+  });
+}
+
 export interface ComplaintDeps {
-  store: ConversationStore;
   pilot: Pilot;
   categories: ComplaintCategories;
   /** Public holidays, for the due date in working days. */
@@ -80,7 +96,7 @@ const createdDay = (iso: string) => cnDay(dayOf(new Date(iso)));
 const showDay = (v: string) => (/^\d{4}-\d{2}-\d{2}$/.test(v) ? cnDay(v) : v);
 
 export function complaintForm(deps: ComplaintDeps): Form {
-  const { store, pilot, categories, calendar } = deps;
+  const { pilot, categories, calendar } = deps;
   for (const c of categories) if (!texts.tips[c.name]) throw new Error(`prompts/flows/complaint.yaml: no tip for category ${c.name}`);
   const options = categories.map((c) => ({ value: c.name, words: c.words }));
   return {
@@ -153,10 +169,11 @@ export function complaintForm(deps: ComplaintDeps): Form {
         after: (v) => (v ? undefined : { end: [{ text: texts.cancelledAtConfirm }] }),
       },
     ],
-    finish: (data: FormData, ctx) => {
+    finish: async (data: FormData, ctx, tx) => {
       const category = categories.find((c) => c.name === data.category) ?? categories[categories.length - 1]!;
       const due = addWorkingDays(ctx.today, category.dueDays, calendar);
-      const { complaint, existing } = store.complaints.create(
+      const { complaint, existing } = await fileComplaint(
+        tx,
         {
           category: category.name,
           platform: String(data.platform),
@@ -180,22 +197,22 @@ export function complaintForm(deps: ComplaintDeps): Form {
 }
 
 /** 查询进度: only the worker's own records (same channel and user), never anyone else's. */
-export function statusReplies(store: ConversationStore, incoming: Incoming, message: string, today: string): Reply[] {
+export async function statusReplies(store: Store, incoming: Incoming, message: string, today: string): Promise<Reply[]> {
   const own = (r: { channel: string; userId: string }) => r.channel === incoming.channel && r.userId === incoming.userId;
   const m = RECORD_ID.exec(message);
   if (m) {
     const shown = m[0].toUpperCase();
     if (/^rh/i.test(m[0])) {
-      const member = store.members.get(m[0]);
+      const member = await store.members.get(normaliseRecordId(m[0]));
       return [{ text: member && own(member) ? memberStatusLine(member) : fill(texts.statusNotFound, { ticket: shown }) }];
     }
-    const c = store.complaints.get(m[0]);
-    return [{ text: c && own(c) ? complaintDetail(store.complaints, c, today) : fill(texts.statusNotFound, { ticket: shown }) }];
+    const c = await store.complaints.get(normaliseRecordId(m[0]));
+    return [{ text: c && own(c) ? await complaintDetail(store, c, today) : fill(texts.statusNotFound, { ticket: shown }) }];
   }
-  const complaints = store.complaints.ofUser(incoming.channel, incoming.userId);
-  const members = store.members.ofUser(incoming.channel, incoming.userId);
+  const complaints = await store.complaints.ofUser(incoming.channel, incoming.userId);
+  const members = await store.members.ofUser(incoming.channel, incoming.userId);
   if (!complaints.length && !members.length) return [{ text: texts.statusNone }];
-  if (complaints.length === 1 && !members.length) return [{ text: complaintDetail(store.complaints, complaints[0]!, today) }];
+  if (complaints.length === 1 && !members.length) return [{ text: await complaintDetail(store, complaints[0]!, today) }];
   const lines = [
     texts.statusListHeading,
     ...members.map((mm) => `· ${memberStatusLine(mm)}`),
@@ -205,8 +222,8 @@ export function statusReplies(store: ConversationStore, incoming: Incoming, mess
   return [{ text: lines.join('\n') }];
 }
 
-function complaintDetail(store: ComplaintStore, c: ComplaintRecord, today: string): string {
-  const events = store.events(c.ticket);
+async function complaintDetail(store: Store, c: ComplaintRecord, today: string): Promise<string> {
+  const events = await store.complaints.events(c.ticket);
   const latest = [...events].reverse().find((e) => e.actor !== 'worker' && e.note);
   const open = c.status === '已受理' || c.status === '处理中';
   return fill(texts.statusDetail, {

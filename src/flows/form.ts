@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Intent } from '../lib/intents.ts';
 import type { Incoming, Reply } from '../lib/types.ts';
+import type { Store } from '../store/store.ts';
 import { isReplyWord, looksLikeQuestion, plain, yesNo } from './fields.ts';
 import { fill, loadTexts, type StepTexts } from './texts.ts';
 
@@ -91,7 +92,7 @@ export interface Step {
   freeText?: boolean;
   /** Asked only when this holds. */
   when?: (data: FormData) => boolean;
-  after?: (value: unknown, data: FormData, ctx: FlowContext) => StepOutcome;
+  after?: (value: unknown, data: FormData, ctx: FlowContext) => StepOutcome | Promise<StepOutcome>;
   /** How the value reads in the summary. */
   show?: (value: unknown, data: FormData) => string;
   /** Not offered under 修改 (consent, the summary itself). */
@@ -118,8 +119,8 @@ export interface Form {
   title: string;
   intro?: (data: FormData, ctx: FlowContext) => string;
   steps: Step[];
-  /** After the last step: store and answer. Runs inside the transaction that also saves the session. */
-  finish: (data: FormData, ctx: FlowContext) => Reply[];
+  /** After the last step: store (through `tx`) and answer. Runs inside the transaction that also saves the session. */
+  finish: (data: FormData, ctx: FlowContext, tx: Store) => Promise<Reply[]>;
   /** A form offered next, with answers carried over (the injury guide offers a complaint). */
   offerAfter?: (data: FormData) => { flow: Intent; data: FormData } | undefined;
 }
@@ -140,8 +141,8 @@ export interface Turn {
   replies: Reply[];
   /** The state to keep; null when the form is over. */
   state: FormState | null;
-  /** The form's writes, run atomically with saving the session. */
-  commit?: () => Reply[];
+  /** The form's writes (through `tx`), run atomically with saving the session. */
+  commit?: (tx: Store) => Promise<Reply[]>;
   /** The answers of a form just completed. */
   done?: FormData;
 }
@@ -191,13 +192,13 @@ function editable(form: Form, data: FormData): number[] {
 }
 
 /** Opens a form: the intro and the first question (steps already answered by `initial` are skipped). */
-export function startForm(form: Form, ctx: FlowContext, initial: FormData = {}, extracted: FormData = {}): Turn {
+export async function startForm(form: Form, ctx: FlowContext, initial: FormData = {}, extracted: FormData = {}): Promise<Turn> {
   const data = { ...extracted, ...initial };
   const prefilled = Object.keys(extracted).filter((k) => !(k in initial));
   const state: FormState = { flow: form.name, step: -1, data, misses: 0, trail: [], ...(prefilled.length ? { prefilled } : {}) };
-  const next = advance(form, state, ctx);
+  const next = await advance(form, state, ctx);
   if ('end' in next) return { replies: next.end, state: null };
-  if (state.step >= form.steps.length) return { replies: next.said, state: null, commit: () => form.finish(state.data, ctx), done: state.data };
+  if (state.step >= form.steps.length) return { replies: next.said, state: null, commit: (tx) => form.finish(state.data, ctx, tx), done: state.data };
   const first = prompt(form, state.step, data, ctx);
   const intro = [form.intro?.(data, ctx), noted(form, prefilled, data)].filter(Boolean).join('\n\n');
   return { replies: [...next.said, intro ? { ...first, text: `${intro}\n\n${first.text}` } : first], state };
@@ -213,7 +214,7 @@ function noted(form: Form, keys: string[], data: FormData): string {
  * Moves to the next step not answered yet. A prefilled answer the form passes gets its step's
  * `after` (an existing application for that phone number ends the form as if it had been typed).
  */
-function advance(form: Form, s: FormState, ctx: FlowContext): { said: Reply[] } | { end: Reply[] } {
+async function advance(form: Form, s: FormState, ctx: FlowContext): Promise<{ said: Reply[] } | { end: Reply[] }> {
   const said: Reply[] = [];
   let next = nextIndex(form, s.step, s.data);
   while (next < form.steps.length && form.steps[next]!.key in s.data) {
@@ -221,7 +222,7 @@ function advance(form: Form, s: FormState, ctx: FlowContext): { said: Reply[] } 
     if (s.prefilled?.includes(st.key)) {
       s.prefilled = s.prefilled.filter((k) => k !== st.key);
       if (!s.prefilled.length) delete s.prefilled;
-      const outcome = st.after?.(s.data[st.key], s.data, ctx);
+      const outcome = await st.after?.(s.data[st.key], s.data, ctx);
       if (outcome && 'end' in outcome) return { end: outcome.end };
       if (outcome && 'say' in outcome) said.push({ text: outcome.say });
     }
@@ -302,7 +303,7 @@ export async function continueForm(form: Form, state: FormState, message: string
 
   if (isSideQuestion(message, false)) return sideQuestion(form, s, message, ctx);
   if (step.confirm) {
-    const edited = editAtSummary(form, s, message, ctx);
+    const edited = await editAtSummary(form, s, message, ctx);
     if (edited) return edited;
   }
   const invalid = fill(text.invalid, { error: step.texts.error, example: step.texts.example });
@@ -326,20 +327,20 @@ export async function continueForm(form: Form, state: FormState, message: string
 }
 
 /** Keeps a valid answer, runs its step's `after`, and asks the next step not answered yet (or finishes). */
-function accept(form: Form, s: FormState, value: unknown, ctx: FlowContext, extra: string[] = []): Turn {
+async function accept(form: Form, s: FormState, value: unknown, ctx: FlowContext, extra: string[] = []): Promise<Turn> {
   const step = form.steps[s.step]!;
   s.data[step.key] = value;
   s.misses = 0;
-  const outcome = step.after?.(value, s.data, ctx);
+  const outcome = await step.after?.(value, s.data, ctx);
   if (outcome && 'end' in outcome) return { replies: outcome.end, state: null };
   const said = outcome && 'say' in outcome ? [outcome.say] : [];
   s.trail.push(s.step);
   // the next step not answered yet: after 返回 or 修改 the worker comes straight back to where they were
-  const moved = advance(form, s, ctx);
+  const moved = await advance(form, s, ctx);
   if ('end' in moved) return { replies: [...said.map((t) => ({ text: t })), ...moved.end], state: null };
   const before = [...said.map((t) => ({ text: t })), ...moved.said];
   if (s.step >= form.steps.length) {
-    return { replies: before, state: null, commit: () => form.finish(s.data, ctx), done: s.data };
+    return { replies: before, state: null, commit: (tx) => form.finish(s.data, ctx, tx), done: s.data };
   }
   const p = prompt(form, s.step, s.data, ctx);
   const note = extra.length ? noted(form, extra, s.data) : '';
@@ -353,7 +354,7 @@ function accept(form: Form, s: FormState, value: unknown, ctx: FlowContext, extr
  * named, else the only answer that accepts the value; a value several answers could take ("广州":
  * a city or a platform), or a free-text one, is never guessed.
  */
-function editAtSummary(form: Form, s: FormState, message: string, ctx: FlowContext): Turn | undefined {
+async function editAtSummary(form: Form, s: FormState, message: string, ctx: FlowContext): Promise<Turn | undefined> {
   const which = EDIT_FIELD.exec(plain(message));
   const only = which ? editable(form, s.data).filter((i) => namesField(form.steps[i]!.texts.label, which[1]!)) : [];
   if (only.length === 1) {

@@ -167,7 +167,7 @@ export function injuryForm(deps: { pilot: Pilot }): Form {
       { key: 'onOrder', texts: texts.onOrder, choices: texts.onOrderChoices, parse: (t) => field.yesNoUnsure(t), schema: unsure },
       { key: 'contract', texts: texts.contract, choices: texts.contractChoices, parse: (t) => field.yesNoUnsure(t), schema: unsure },
     ],
-    finish: (data, ctx): Reply[] => [{ text: injuryGuidance(pilot, data, ctx.today).text }, { text: texts.offerComplaint }],
+    finish: async (data, ctx): Promise<Reply[]> => [{ text: injuryGuidance(pilot, data, ctx.today).text }, { text: texts.offerComplaint }],
     offerAfter: (data) => ({
       flow: 'complaint',
       data: { category: texts.complaintCategory, platform: data.platform, city: data.city },

@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { addWorkingDays, cnDay, dayOf, type WorkCalendar } from '../lib/dates.ts';
 import { findPlatform, type Pilot } from '../knowledge/pilot.ts';
-import type { ConversationStore } from '../store/conversations.ts';
-import type { MemberRecord, MemberStatus } from '../store/members.ts';
+import { compactDay } from '../lib/dates.ts';
+import { recordNumber, recordSequence } from '../lib/record-ids.ts';
+import type { Store } from '../store/store.ts';
+import type { ChatAddress, MemberRecord, MemberStatus, NewMember } from '../store/types.ts';
 import * as field from './fields.ts';
 import { consentStep, text, type Form, type FormData } from './form.ts';
 import { fill, loadTexts, stepTexts } from './texts.ts';
@@ -49,8 +51,24 @@ export function memberStatusLine(m: MemberRecord): string {
   return fill(texts.statusLine, { id: m.id, status: memberStatusName(m.status), date: cnDay(dayOf(new Date(m.createdAt))), note: noteLine(m.note) });
 }
 
+/**
+ * Files an application under the day's next number (RH-20261123-0001), or returns this person's
+ * existing one with the same phone number. A phone number may be on several applications (anyone
+ * can type any number, and answering "already applied" would tell them the number is known); one
+ * person's second application with the same number returns their first.
+ */
+export function fileApplication(store: Store, m: NewMember, from: ChatAddress, now: Date): Promise<{ member: MemberRecord; existing: boolean }> {
+  return store.transaction(async (tx) => {
+    const found = await tx.members.ownWithPhone(from, m.phone);
+    if (found) return { member: found, existing: true };
+    const day = compactDay(dayOf(now));
+    const id = recordNumber('RH', day, await tx.counters.next(recordSequence('RH', day)));
+    return { member: await tx.members.add(id, m, from, now), existing: false };
+  });
+}
+
 export interface JoinUnionDeps {
-  store: ConversationStore;
+  store: Store;
   pilot: Pilot;
   unions: UnionTable;
   /** Public holidays, for "审核在 N 个工作日内". */
@@ -86,8 +104,8 @@ export function joinUnionForm(deps: JoinUnionDeps): Form {
         show: (v) => String(v),
         // only the worker's own earlier application is mentioned: whether someone else applied with
         // this number is never told (the same answer either way: no oracle for phone numbers)
-        after: (v, _data, ctx) => {
-          const own = store.members.ownWithPhone(ctx.incoming, String(v));
+        after: async (v, _data, ctx) => {
+          const own = await store.members.ownWithPhone(ctx.incoming, String(v));
           return own ? { end: [{ text: existingText(own) }] } : undefined;
         },
       },
@@ -111,11 +129,12 @@ export function joinUnionForm(deps: JoinUnionDeps): Form {
         after: (v) => (v ? undefined : { end: [{ text: texts.cancelledAtConfirm }] }),
       },
     ],
-    finish: (data: FormData, ctx) => {
+    finish: async (data: FormData, ctx, tx) => {
       yes.parse(data.consent);
       const city = String(data.city);
       const route = routeFor(unions, city);
-      const { member, existing } = store.members.create(
+      const { member, existing } = await fileApplication(
+        tx,
         {
           name: String(data.name),
           phone: String(data.phone),

@@ -1,6 +1,6 @@
 import { randomBytes, randomInt, scryptSync, timingSafeEqual, createHash } from 'node:crypto';
-import type { StaffAccount } from '../store/accounts.ts';
-import type { ConversationStore } from '../store/conversations.ts';
+import type { Store } from '../store/store.ts';
+import type { StaffAccount } from '../store/types.ts';
 import { StaffError } from './errors.ts';
 import { SCRYPT, type Hasher } from './hasher.ts';
 
@@ -48,18 +48,18 @@ export function oneTimePassword(): string {
 const NAME = /^[\p{L}\p{N}_.-]{2,32}$/u;
 
 /** Creates an account (or, with reset, gives an existing one a new one-time password). Returns the password. */
-export function addStaffAccount(store: ConversationStore, name: string, actor: string, now: Date, opts: { reset?: boolean } = {}): string {
+export async function addStaffAccount(store: Store, name: string, actor: string, now: Date, opts: { reset?: boolean } = {}): Promise<string> {
   const clean = name.trim();
   if (!NAME.test(clean)) throw new StaffError(`账号名“${name}”不合适：请用 2–32 个字母、数字、汉字或 _ . -。`);
   if (clean.toLowerCase() === ADMIN_NAME) throw new StaffError(`“${ADMIN_NAME}”留给 CONSOLE_ADMIN_TOKEN 使用，请换一个账号名。`);
   const password = oneTimePassword();
-  store.transaction(() => {
-    const existing = store.accounts.get(clean);
+  await store.transaction(async (tx) => {
+    const existing = await tx.accounts.get(clean);
     if (existing && !opts.reset) throw new StaffError(`账号 ${clean} 已经存在。要重设密码请加 --reset。`);
-    if (existing) store.accounts.reset(clean, hashPassword(password), now);
-    else store.accounts.create(clean, hashPassword(password), now);
-    store.accounts.clearFailures(clean);
-    store.audit.add(actor, existing ? 'staff.account.reset' : 'staff.account.add', clean, {}, now);
+    if (existing) await tx.accounts.reset(clean, hashPassword(password), now);
+    else await tx.accounts.create(clean, hashPassword(password), now);
+    await tx.accounts.clearFailures(clean);
+    await tx.audit.add(actor, existing ? 'staff.account.reset' : 'staff.account.add', clean, {}, now);
   });
   return password;
 }
@@ -68,14 +68,14 @@ export function addStaffAccount(store: ConversationStore, name: string, actor: s
  * Disables an account (it cannot sign in, and every session it has ends at once) or enables it
  * again with the same password.
  */
-export function setAccountDisabled(store: ConversationStore, name: string, disabled: boolean, actor: string, now: Date): void {
+export async function setAccountDisabled(store: Store, name: string, disabled: boolean, actor: string, now: Date): Promise<void> {
   const clean = name.trim();
-  store.transaction(() => {
-    const account = store.accounts.get(clean);
+  await store.transaction(async (tx) => {
+    const account = await tx.accounts.get(clean);
     if (!account) throw new StaffError(`没有账号 ${clean}。用 gongyou staff list 查看已有账号。`);
-    store.accounts.setDisabled(clean, disabled, now);
-    if (disabled) store.accounts.dropSessionsOf(clean);
-    store.audit.add(actor, disabled ? 'staff.account.disable' : 'staff.account.enable', clean, {}, now);
+    await tx.accounts.setDisabled(clean, disabled, now);
+    if (disabled) await tx.accounts.dropSessionsOf(clean);
+    await tx.audit.add(actor, disabled ? 'staff.account.disable' : 'staff.account.enable', clean, {}, now);
   });
 }
 
@@ -85,10 +85,10 @@ export type LoginResult =
   | { ok: false; reason: 'bad' };
 
 /** Who the name is: the admin (token right or not), an account, or nobody. */
-function whom(store: ConversationStore, name: string, password: string, adminToken?: string) {
+async function whom(store: Store, name: string, password: string, adminToken?: string) {
   const clean = name.trim();
   if (clean === ADMIN_NAME) return { clean, admin: Boolean(adminToken) && sameSecret(password, adminToken!) } as const;
-  return { clean, account: store.accounts.get(clean) } as const;
+  return { clean, account: await store.accounts.get(clean) } as const;
 }
 
 function outcome(clean: string, account: StaffAccount, ok: boolean): LoginResult {
@@ -102,8 +102,8 @@ function outcome(clean: string, account: StaffAccount, ok: boolean): LoginResult
  * thread (the console). An unknown name or a wrong admin token costs the same hashing as a known
  * name, so the time taken does not tell which names exist.
  */
-export async function checkLoginWith(store: ConversationStore, name: string, password: string, hasher: Hasher, adminToken?: string): Promise<LoginResult> {
-  const w = whom(store, name, password, adminToken);
+export async function checkLoginWith(store: Store, name: string, password: string, hasher: Hasher, adminToken?: string): Promise<LoginResult> {
+  const w = await whom(store, name, password, adminToken);
   if ('admin' in w) {
     if (w.admin) return { ok: true, name: w.clean, mustChange: false };
     await hasher.verify(password, dummyHash());
@@ -117,8 +117,8 @@ export async function checkLoginWith(store: ConversationStore, name: string, pas
 }
 
 /** The same check hashing on this thread (the CLI and tests); `now` is unused. */
-export function checkLogin(store: ConversationStore, name: string, password: string, _now?: Date, adminToken?: string): LoginResult {
-  const w = whom(store, name, password, adminToken);
+export async function checkLogin(store: Store, name: string, password: string, _now?: Date, adminToken?: string): Promise<LoginResult> {
+  const w = await whom(store, name, password, adminToken);
   if ('admin' in w) return w.admin ? { ok: true, name: w.clean, mustChange: false } : { ok: false, reason: 'bad' };
   if (!w.account) {
     verifyPassword(password, dummyHash());
@@ -132,8 +132,8 @@ let dummy: string | undefined;
 const dummyHash = () => (dummy ??= hashPassword(randomBytes(12).toString('hex')));
 
 /** Sets the password a person chose; the old one must be given. Hashing on the hasher's thread when one is given. */
-export async function changePassword(store: ConversationStore, name: string, oldPassword: string, next: string, confirm: string, now: Date, hasher?: Hasher): Promise<void> {
-  const account = store.accounts.get(name);
+export async function changePassword(store: Store, name: string, oldPassword: string, next: string, confirm: string, now: Date, hasher?: Hasher): Promise<void> {
+  const account = await store.accounts.get(name);
   if (!account) throw new StaffError('只有用 gongyou staff add 建立的账号才能在这里改密码。');
   const oldOk = hasher ? await hasher.verify(oldPassword, account.passwordHash) : verifyPassword(oldPassword, account.passwordHash);
   if (!oldOk) throw new StaffError('原密码不对。');
@@ -142,8 +142,8 @@ export async function changePassword(store: ConversationStore, name: string, old
   if (next === oldPassword) throw new StaffError('新密码不能和原密码一样。');
   if (next.toLowerCase().includes(name.toLowerCase())) throw new StaffError('新密码不要包含账号名。');
   const hash = hasher ? await hasher.hash(next) : hashPassword(next);
-  store.transaction(() => {
-    store.accounts.setPassword(name, hash, now);
-    store.audit.add(`console:${name}`, 'console.password.change', name, {}, now);
+  await store.transaction(async (tx) => {
+    await tx.accounts.setPassword(name, hash, now);
+    await tx.audit.add(`console:${name}`, 'console.password.change', name, {}, now);
   });
 }

@@ -10,7 +10,7 @@ import { addFiles, ImportErrors, removeDocument } from './kb.ts';
 import { isOverdue, listComplaints, parseComplaintStatus, updateComplaint } from './complaints.ts';
 import { StaffError } from './errors.ts';
 import { listMembers, updateMember } from './members.ts';
-import type { ConversationStore } from '../store/conversations.ts';
+import type { Store } from '../store/store.ts';
 import { dayOf } from '../lib/dates.ts';
 import { maskPhone } from '../lib/privacy.ts';
 import type { Attachment, Incoming, Reply } from '../lib/types.ts';
@@ -29,7 +29,7 @@ import type { Attachment, Incoming, Reply } from '../lib/types.ts';
 const texts = loadTexts('channels', z.object({ staffOnly: z.string(), staffInGroup: z.string() }));
 
 export interface StaffChatDeps {
-  records: ConversationStore;
+  records: Store;
   kb: KnowledgeBase;
   /** Staff user ids per channel from the config. */
   staffIds: Record<string, string[]>;
@@ -80,23 +80,23 @@ export class StaffChat {
 
   constructor(private readonly deps: StaffChatDeps) {}
 
-  isStaff(channel: string, userId: string): boolean {
-    return (this.deps.staffIds[channel] ?? []).includes(userId) || this.deps.records.staff.has(channel, userId);
+  async isStaff(channel: string, userId: string): Promise<boolean> {
+    return (this.deps.staffIds[channel] ?? []).includes(userId) || (await this.deps.records.staff.has(channel, userId));
   }
 
   /** Every chat identity with staff rights: where alerts (a WeChat logout) are sent. */
-  identities(): { channel: string; userId: string }[] {
+  async identities(): Promise<{ channel: string; userId: string }[]> {
     const all = new Map<string, { channel: string; userId: string }>();
     for (const [channel, ids] of Object.entries(this.deps.staffIds)) for (const userId of ids) all.set(`${channel}:${userId}`, { channel, userId });
-    for (const s of this.deps.records.staff.list()) all.set(`${s.channel}:${s.userId}`, { channel: s.channel, userId: s.userId });
+    for (const s of await this.deps.records.staff.list()) all.set(`${s.channel}:${s.userId}`, { channel: s.channel, userId: s.userId });
     return [...all.values()];
   }
 
   /** Puts a message for every staff member into the outbox (private chat = their user id). */
-  alert(text: string, now: Date, except?: string): void {
-    for (const s of this.identities()) {
+  async alert(text: string, now: Date, except?: string): Promise<void> {
+    for (const s of await this.identities()) {
       if (s.channel === except) continue;
-      this.deps.records.outbox.add({ channel: s.channel, chatId: s.userId, userId: s.userId }, text, now);
+      await this.deps.records.outbox.add({ channel: s.channel, chatId: s.userId, userId: s.userId }, text, now);
     }
   }
 
@@ -114,7 +114,7 @@ export class StaffChat {
     }
     // anyone may ask: it is how a new staff member finds the id to put in STAFF_TELEGRAM_IDS
     if (cmd.name === 'myid') return [{ text: `你在 ${incoming.channel} 上的用户编号是：${incoming.userId}` }];
-    if (!this.isStaff(incoming.channel, incoming.userId)) {
+    if (!(await this.isStaff(incoming.channel, incoming.userId))) {
       this.deps.log?.info({ channel: incoming.channel, command: cmd.name }, 'staff command refused');
       return [{ text: texts.staffOnly }];
     }
@@ -149,14 +149,14 @@ export class StaffChat {
           actor,
           now,
         });
-        for (const r of summary.results) audit('kb.add', r.doc.id, { status: r.status, chunks: r.chunks, source: r.doc.source });
+        for (const r of summary.results) await audit('kb.add', r.doc.id, { status: r.status, chunks: r.chunks, source: r.doc.source });
         const lines = summary.results.map(
           (r) => `${r.status === 'added' ? '新增' : r.status === 'replaced' ? '更新' : '未变'} ${r.doc.id}  ${r.doc.title}（${r.chunks} 段）`,
         );
         return [{ text: `已导入知识库：\n${lines.join('\n')}\n现在就可以回答相关问题了。` }];
       }
       case 'kb list': {
-        audit('kb.list', '-');
+        await audit('kb.list', '-');
         const docs = kb.listDocuments();
         if (!docs.length) return [{ text: '知识库是空的。' }];
         const lines = docs.slice(0, MAX_LINES).map((d) => `${d.id} [${d.category}] ${d.title}`);
@@ -168,19 +168,19 @@ export class StaffChat {
         if (!id) return [{ text: '用法：/kb remove <文档编号>（编号见 /kb list）' }];
         const doc = await removeDocument(kb, id);
         if (!doc) return [{ text: `找不到文档 ${id}。用 /kb list 查看编号。` }];
-        audit('kb.remove', doc.id, { source: doc.source });
+        await audit('kb.remove', doc.id, { source: doc.source });
         return [{ text: `已删除 ${doc.id}  ${doc.title}` }];
       }
       case 'gaps': {
-        audit('gaps.list', '-');
+        await audit('gaps.list', '-');
         const gaps = kb.store.listGaps(30);
         if (!gaps.length) return [{ text: '暂时没有知识缺口。' }];
         return [{ text: `最近没能回答的问题：\n${gaps.map((g) => `${g.askedAt.slice(5, 16).replace('T', ' ')}  ${maskPhone(g.question)}`).join('\n')}` }];
       }
       case 'members': {
         const all = cmd.args[0] === 'all' || cmd.args[0] === '全部';
-        audit('members.list', all ? 'all' : 'pending');
-        const list = listMembers(records, all ? {} : { status: 'pending' });
+        await audit('members.list', all ? 'all' : 'pending');
+        const list = await listMembers(records, all ? {} : { status: 'pending' });
         if (!list.length) return [{ text: all ? '还没有入会申请。' : '没有待审核的入会申请。' }];
         const lines = list.slice(0, MAX_LINES).map((m) => `${m.id} ${memberStatusName(m.status)} ${m.name} ${maskPhone(m.phone)} ${m.city} ${m.workType} ${m.platform}`);
         return [{ text: `${all ? '入会申请' : '待审核的入会申请'}（${list.length} 条）：\n${lines.join('\n')}\n通过：/approve <编号> [留言]；不通过：/reject <编号> [留言]` }];
@@ -189,14 +189,14 @@ export class StaffChat {
       case 'reject': {
         const [id, ...note] = cmd.args;
         if (!id) return [{ text: `用法：/${cmd.name} <申请编号> [给申请人的留言]` }];
-        const m = updateMember(records, id, cmd.name === 'approve' ? 'approved' : 'rejected', note.join(' ') || null, actor, now);
+        const m = await updateMember(records, id, cmd.name === 'approve' ? 'approved' : 'rejected', note.join(' ') || null, actor, now);
         return [{ text: `已更新 ${m.id}：${memberStatusName(m.status)}。结果会发给申请人。` }];
       }
       case 'cases': {
         const today = dayOf(now);
         const overdue = cmd.args[0] === 'overdue' || cmd.args[0] === '超期';
-        audit('complaints.list', overdue ? 'overdue' : 'open');
-        const list = listComplaints(records, { overdue, today }).filter((c) => c.status === '已受理' || c.status === '处理中');
+        await audit('complaints.list', overdue ? 'overdue' : 'open');
+        const list = (await listComplaints(records, { overdue, today })).filter((c) => c.status === '已受理' || c.status === '处理中');
         if (!list.length) return [{ text: overdue ? '没有超期的投诉。' : '没有未办结的投诉。' }];
         const lines = list.slice(0, MAX_LINES).map((c) => `${c.ticket} ${c.status} ${c.category} ${c.platform} ${c.city} 计划办结 ${c.dueDate}${isOverdue(c, today) ? ' 【超期】' : ''}`);
         return [{ text: `未办结的投诉（${list.length} 条）：\n${lines.join('\n')}\n更新：/case <编号> <已受理|处理中|已办结|已转办> <留言>` }];
@@ -204,7 +204,7 @@ export class StaffChat {
       case 'case': {
         const [ticket, status, ...note] = cmd.args;
         if (!ticket || !status) return [{ text: '用法：/case <投诉编号> <已受理|处理中|已办结|已转办> <给投诉人的留言>' }];
-        const c = updateComplaint(records, ticket, parseComplaintStatus(status), note.join(' ') || null, actor, now);
+        const c = await updateComplaint(records, ticket, parseComplaintStatus(status), note.join(' ') || null, actor, now);
         return [{ text: `已更新 ${c.ticket}：${c.status}。投诉人会收到通知。` }];
       }
     }

@@ -1,7 +1,8 @@
 import { dayOf } from '../lib/dates.ts';
 import { updateText } from '../flows/complaint.ts';
-import { COMPLAINT_STATUSES, type ComplaintRecord, type ComplaintStatus } from '../store/complaints.ts';
-import type { ConversationStore } from '../store/conversations.ts';
+import { normaliseRecordId } from '../lib/record-ids.ts';
+import type { Store } from '../store/store.ts';
+import { COMPLAINT_STATUSES, type ComplaintRecord, type ComplaintStatus } from '../store/types.ts';
 import { toCsv } from './csv.ts';
 import { StaffError } from './errors.ts';
 
@@ -11,12 +12,12 @@ const OPEN: ComplaintStatus[] = ['已受理', '处理中'];
 
 export const isOverdue = (c: ComplaintRecord, today: string) => OPEN.includes(c.status) && c.dueDate < today;
 
-export function listComplaints(store: ConversationStore, opts: { overdue?: boolean; today: string }): ComplaintRecord[] {
-  const all = store.complaints.list();
+export async function listComplaints(store: Store, opts: { overdue?: boolean; today: string }): Promise<ComplaintRecord[]> {
+  const all = await store.complaints.list();
   return opts.overdue ? all.filter((c) => isOverdue(c, opts.today)) : all;
 }
 
-export function complaintJson(store: ConversationStore, c: ComplaintRecord, today: string) {
+export async function complaintJson(store: Store, c: ComplaintRecord, today: string) {
   return {
     ticket: c.ticket,
     category: c.category,
@@ -26,7 +27,7 @@ export function complaintJson(store: ConversationStore, c: ComplaintRecord, toda
     happened: c.happened,
     amount: c.amount,
     evidence: c.evidence,
-    attachments: store.complaints.attachments(c.ticket),
+    attachments: await store.complaints.attachments(c.ticket),
     phone: c.phone,
     mayName: c.mayName,
     status: c.status,
@@ -35,18 +36,20 @@ export function complaintJson(store: ConversationStore, c: ComplaintRecord, toda
     channel: c.channel,
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,
-    events: store.complaints.events(c.ticket),
+    events: await store.complaints.events(c.ticket),
   };
 }
 
-export function complaintsCsv(store: ConversationStore, list: ComplaintRecord[], today: string): string {
+export async function complaintsCsv(store: Store, list: ComplaintRecord[], today: string): Promise<string> {
+  const rows = [];
+  for (const c of list) rows.push({ c, events: await store.complaints.events(c.ticket), files: (await store.complaints.attachments(c.ticket)).length });
   return toCsv(
     ['投诉编号', '类别', '平台', '城市', '经过', '发生时间', '金额（元）', '证据', '附件数', '联系电话', '可向平台说出姓名', '状态', '计划办结', '超期', '登记日期', '最新留言'],
-    list.map((c) => {
-      const last = [...store.complaints.events(c.ticket)].reverse().find((e) => e.note);
+    rows.map(({ c, events, files }) => {
+      const last = [...events].reverse().find((e) => e.note);
       return [
         c.ticket, c.category, c.platform, c.city, c.description, c.happened, c.amount, c.evidence,
-        store.complaints.attachments(c.ticket).length, c.phone, c.mayName ? '可以' : '不可以', c.status, c.dueDate,
+        files, c.phone, c.mayName ? '可以' : '不可以', c.status, c.dueDate,
         isOverdue(c, today) ? '是' : '否', dayOf(new Date(c.createdAt)), last?.note ?? '',
       ];
     }),
@@ -83,25 +86,25 @@ const NEXT: Record<ComplaintStatus, ComplaintStatus[]> = {
 
 /** Moves a case: the record, its event, the message to the worker and the audit entry in one transaction. */
 export function updateComplaint(
-  store: ConversationStore,
+  store: Store,
   ticket: string,
   status: ComplaintStatus,
   note: string | null,
   actor: string,
   now: Date,
-): ComplaintRecord {
-  return store.transaction(() => {
-    const c = store.complaints.get(ticket);
+): Promise<ComplaintRecord> {
+  return store.transaction(async (tx) => {
+    const c = await tx.complaints.get(normaliseRecordId(ticket));
     if (!c) throw new StaffError(`找不到投诉 ${ticket}。用 gongyou complaints list 查看编号。`);
     const clean = note?.trim() || null;
     if (!NEXT[c.status].includes(status)) {
       throw new StaffError(`投诉 ${c.ticket} 现在是“${c.status}”，不能改成“${status}”。${NEXT[c.status].length ? `可以改成：${NEXT[c.status].join('、')}。` : '已经结束的投诉不能再改。'}`);
     }
     if (status === c.status && !clean) throw new StaffError('状态没有变化；只加留言请用 --note。');
-    store.complaints.update(c.ticket, status, clean, actor, now);
-    const updated = store.complaints.get(c.ticket)!;
-    store.outbox.add(updated, updateText(updated, clean), now);
-    store.audit.add(actor, 'complaint.update', c.ticket, { from: c.status, to: status, note: clean !== null }, now);
+    await tx.complaints.update(c.ticket, status, clean, actor, now);
+    const updated = (await tx.complaints.get(c.ticket))!;
+    await tx.outbox.add(updated, updateText(updated, clean), now);
+    await tx.audit.add(actor, 'complaint.update', c.ticket, { from: c.status, to: status, note: clean !== null }, now);
     return updated;
   });
 }

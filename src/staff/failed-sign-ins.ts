@@ -1,4 +1,4 @@
-import type { ConversationStore } from '../store/conversations.ts';
+import type { Store } from '../store/store.ts';
 
 /**
  * Failed console sign-ins in the audit log, in bounded space. One entry per account name and
@@ -28,14 +28,13 @@ export type FailureCounts = {
 };
 
 export function logFailedSignIn(
-  store: ConversationStore,
+  store: Store,
   name: string,
   address: string,
   kind: FailureKind,
   now: Date,
   limits: { perHour?: number; maxRows?: number } = {},
-): void {
-  const audit = store.audit;
+): Promise<void> {
   const hour = `${PREFIX}${Math.floor(now.getTime() / HOUR)}|`;
   const own = `${hour}${JSON.stringify([name, address])}`;
   const fresh: FailureCounts = { address, wrong: 0, waited: 0, disabled: 0, last: now.toISOString() };
@@ -46,13 +45,13 @@ export function logFailedSignIn(
     out[kind] += 1;
     return out;
   };
-  store.transaction(() => {
-    if (audit.hasMerged(own) || audit.countMerged(hour) < (limits.perHour ?? PER_HOUR)) {
-      audit.addOrMerge(own, `console:${name}`, ACTION, name, { ...fresh }, add, now);
+  return store.transaction(async ({ audit }) => {
+    if ((await audit.hasMerged(own)) || (await audit.countMerged(hour)) < (limits.perHour ?? PER_HOUR)) {
+      await audit.addOrMerge(own, `console:${name}`, ACTION, name, { ...fresh }, add, now);
     } else {
-      audit.addOrMerge(`${hour}*`, 'console:（多个）', ACTION, '（其他账号或网络）', { ...fresh, address: '（多个）' }, add, now);
+      await audit.addOrMerge(`${hour}*`, 'console:（多个）', ACTION, '（其他账号或网络）', { ...fresh, address: '（多个）' }, add, now);
     }
-    audit.capMerged(PREFIX, limits.maxRows ?? MAX_ROWS);
+    await audit.capMerged(PREFIX, limits.maxRows ?? MAX_ROWS);
   });
 }
 

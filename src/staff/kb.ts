@@ -3,7 +3,7 @@ import type { AddResult, KnowledgeBase } from '../knowledge/base.ts';
 import { builtinFiles, expandPaths, prepareFile, type Prepared } from '../knowledge/ingest.ts';
 import { LoadError } from '../knowledge/loaders/index.ts';
 import { prepareInWorker } from '../knowledge/loaders/sandbox.ts';
-import type { AuditLog } from '../store/audit.ts';
+import type { AuditStore } from '../store/store.ts';
 import { CATEGORIES, DOCUMENT_FIELDS, type Category, type DocumentFields, type DocumentRecord, type VersionRecord } from '../store/types.ts';
 import { StaffError } from './errors.ts';
 
@@ -185,7 +185,7 @@ export function parseDocumentChanges(input: DocumentChanges): Partial<DocumentFi
  */
 export async function editDocument(
   kb: KnowledgeBase,
-  audit: AuditLog,
+  audit: AuditStore,
   docId: string,
   input: DocumentChanges,
   actor: string,
@@ -202,7 +202,7 @@ export async function editDocument(
   for (const f of DOCUMENT_FIELDS) if (r.before[f] !== r.doc[f]) changes[f] = [r.before[f], r.doc[f]];
   if (Object.keys(changes).length) {
     await kb.save();
-    audit.add(actor, 'kb.edit', docId, { changes }, now);
+    await audit.add(actor, 'kb.edit', docId, { changes }, now);
   }
   return { doc: r.doc, changes };
 }
@@ -215,7 +215,7 @@ export function documentHistory(kb: KnowledgeBase, docId: string): { doc: Docume
 }
 
 /** Makes version `n` current again, as a new version; written to the audit log as `kb.rollback`. */
-export async function rollbackDocument(kb: KnowledgeBase, audit: AuditLog, docId: string, n: number, actor: string, now: Date): Promise<AddResult> {
+export async function rollbackDocument(kb: KnowledgeBase, audit: AuditStore, docId: string, n: number, actor: string, now: Date): Promise<AddResult> {
   const { versions } = documentHistory(kb, docId);
   const v = versions.find((x) => x.n === n);
   if (!Number.isInteger(n) || !v) throw new StaffError(`文档 ${docId} 没有第 ${n} 版。可用的版本：${versions.map((x) => x.n).join('、')}。`);
@@ -224,6 +224,6 @@ export async function rollbackDocument(kb: KnowledgeBase, audit: AuditLog, docId
   if (!r) throw new StaffError(`第 ${n} 版的原文没有保存下来，无法回退。`);
   await kb.save();
   const to = kb.store.documentVersions(docId)[0]!.n;
-  audit.add(actor, 'kb.rollback', docId, { from: versions[0]!.n, to: n, version: to }, now);
+  await audit.add(actor, 'kb.rollback', docId, { from: versions[0]!.n, to: n, version: to }, now);
   return r;
 }

@@ -1,14 +1,15 @@
 import { dayOf } from '../lib/dates.ts';
 import { decisionText, memberStatusName } from '../flows/join-union.ts';
-import type { ConversationStore } from '../store/conversations.ts';
-import type { MemberRecord, MemberStatus } from '../store/members.ts';
+import { normaliseRecordId } from '../lib/record-ids.ts';
+import type { Store } from '../store/store.ts';
+import type { MemberRecord, MemberStatus } from '../store/types.ts';
 import { toCsv } from './csv.ts';
 import { StaffError } from './errors.ts';
 
 /** Staff actions on union applications, shared by the CLI, staff chat commands and the console. */
 
-export function listMembers(store: ConversationStore, opts: { status?: MemberStatus } = {}): MemberRecord[] {
-  const all = store.members.list();
+export async function listMembers(store: Store, opts: { status?: MemberStatus } = {}): Promise<MemberRecord[]> {
+  const all = await store.members.list();
   return opts.status ? all.filter((m) => m.status === opts.status) : all;
 }
 
@@ -59,21 +60,21 @@ export function parseMemberDecision(status: string): 'approved' | 'rejected' {
  * written in one transaction. The note is sent to the worker.
  */
 export function updateMember(
-  store: ConversationStore,
+  store: Store,
   id: string,
   status: 'approved' | 'rejected',
   note: string | null,
   actor: string,
   now: Date,
-): MemberRecord {
-  return store.transaction(() => {
-    const m = store.members.get(id);
+): Promise<MemberRecord> {
+  return store.transaction(async (tx) => {
+    const m = await tx.members.get(normaliseRecordId(id));
     if (!m) throw new StaffError(`找不到入会申请 ${id}。用 gongyou members list 查看编号。`);
     const clean = note?.trim() || null;
-    store.members.setStatus(m.id, status, clean, now);
-    const updated = store.members.get(m.id)!;
-    store.outbox.add(updated, decisionText(updated), now);
-    store.audit.add(actor, 'member.update', m.id, { from: m.status, to: status, note: clean !== null }, now);
+    await tx.members.setStatus(m.id, status, clean, now);
+    const updated = (await tx.members.get(m.id))!;
+    await tx.outbox.add(updated, decisionText(updated), now);
+    await tx.audit.add(actor, 'member.update', m.id, { from: m.status, to: status, note: clean !== null }, now);
     return updated;
   });
 }

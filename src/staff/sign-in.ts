@@ -1,4 +1,4 @@
-import type { ConversationStore } from '../store/conversations.ts';
+import type { Store } from '../store/store.ts';
 import { checkLoginWith, type LoginResult } from './accounts.ts';
 import type { Hasher } from './hasher.ts';
 
@@ -51,7 +51,7 @@ export class SignIn {
   private readonly maxRows: number;
 
   constructor(
-    private readonly store: ConversationStore,
+    private readonly store: Store,
     private readonly hasher: Hasher,
     private readonly opts: { adminToken?: string; now: () => Date; maxRows?: number },
   ) {
@@ -65,38 +65,45 @@ export class SignIn {
     const addrKey = `addr:${address}`;
     const nameKey = `name:${name.trim().toLowerCase()}`;
     if (this.inFlight.has(addrKey)) return { ok: false, reason: 'busy' };
-    const addr = accounts.throttle(addrKey);
+    const addr = await accounts.throttle(addrKey);
     const recentAddr = addr && t - addr.updatedAt < KEEP_MS ? addr : undefined;
     if (recentAddr && recentAddr.blockedUntil > t) return { ok: false, reason: 'wait', waitMs: recentAddr.blockedUntil - t, by: 'address' };
-    const nm = accounts.throttle(nameKey);
+    const nm = await accounts.throttle(nameKey);
     const recentName = nm && t - nm.updatedAt < KEEP_MS ? nm : undefined;
     // the name's wait is only for addresses that have been failing: never for the real staff member's clean one
     if (recentAddr && recentAddr.failures > 0 && recentName && recentName.blockedUntil > t) {
       return { ok: false, reason: 'wait', waitMs: recentName.blockedUntil - t, by: 'name' };
     }
+    // another attempt from this address may have started while the counts were read
+    if (this.inFlight.has(addrKey)) return { ok: false, reason: 'busy' };
     this.inFlight.add(addrKey);
-    let result: LoginResult;
     try {
-      result = await checkLoginWith(this.store, name, password, this.hasher, this.opts.adminToken);
+      return await this.check(name, password, addrKey, nameKey, recentAddr?.failures ?? 0, recentName?.failures ?? 0);
     } finally {
       this.inFlight.delete(addrKey);
     }
+  }
+
+  /** The password checked, and the failure counted (before the next attempt from the address is let in). */
+  private async check(name: string, password: string, addrKey: string, nameKey: string, addrFailures: number, nameFailures: number): Promise<SignInResult> {
+    const accounts = this.store.accounts;
+    const result: LoginResult = await checkLoginWith(this.store, name, password, this.hasher, this.opts.adminToken);
     const at = this.opts.now().getTime();
     if (result.ok) {
-      accounts.clearThrottle(addrKey);
+      await accounts.clearThrottle(addrKey);
       return result;
     }
     if (result.reason !== 'bad') return result; // a disabled account with the right password: not a guess
-    const af = (recentAddr?.failures ?? 0) + 1;
-    const nf = (recentName?.failures ?? 0) + 1;
+    const af = addrFailures + 1;
+    const nf = nameFailures + 1;
     const aw = waitAfter(af, ADDRESS_FREE);
     const nw = waitAfter(nf, NAME_FREE);
-    this.store.transaction(() => {
-      accounts.setThrottle(addrKey, af, at + aw, at);
-      accounts.setThrottle(nameKey, nf, at + nw, at);
+    await this.store.transaction(async (tx) => {
+      await tx.accounts.setThrottle(addrKey, af, at + aw, at);
+      await tx.accounts.setThrottle(nameKey, nf, at + nw, at);
     });
     const wait = Math.max(aw, nw);
-    this.store.accounts.pruneThrottle(at - KEEP_MS, this.maxRows);
+    await this.store.accounts.pruneThrottle(at - KEEP_MS, this.maxRows);
     // this failure itself earned a wait: say so now, not only at the next attempt
     return wait > 0 ? { ok: false, reason: 'wait', waitMs: wait, by: aw >= nw ? 'address' : 'name', failed: true } : { ok: false, reason: 'bad', left: ADDRESS_FREE - af };
   }

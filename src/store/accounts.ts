@@ -1,24 +1,5 @@
 import type Database from 'better-sqlite3';
-
-/** Staff console accounts, failed sign-ins (login_throttle) and sessions. Passwords and session tokens are stored only as hashes. */
-export interface StaffAccount {
-  name: string;
-  passwordHash: string;
-  mustChange: boolean;
-  disabled: boolean;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface ConsoleSession {
-  tokenHash: string;
-  name: string;
-  csrf: string;
-  createdAt: string;
-  expiresAt: string;
-  /** A line for the next page shown in this session (what the last change did). */
-  flash?: { kind: 'ok' | 'error'; text: string } | null;
-}
+import type { ConsoleSession, SignInThrottle, StaffAccount } from './types.ts';
 
 interface AccountRow {
   name: string;
@@ -38,7 +19,8 @@ interface SessionRow {
   flash: string | null;
 }
 
-export class StaffAccounts {
+/** The SQL behind Store.accounts: console accounts, failed sign-ins (login_throttle) and sessions; passwords and tokens only as hashes. */
+export class SqlAccounts {
   private readonly stmt;
 
   constructor(db: Database.Database) {
@@ -91,7 +73,7 @@ export class StaffAccounts {
   }
 
   /** Recent failed sign-ins of one key ("addr:…" or "name:…"); times in ms since the epoch. */
-  throttle(key: string): { failures: number; blockedUntil: number; updatedAt: number } | undefined {
+  throttle(key: string): SignInThrottle | undefined {
     const r = this.stmt.throttle.get(key);
     return r && { failures: r.failures, blockedUntil: r.blocked_until, updatedAt: r.updated_at };
   }

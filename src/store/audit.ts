@@ -1,23 +1,5 @@
 import type Database from 'better-sqlite3';
-
-/** Who did what to which record, for every staff action. Details hold ids and statuses, not personal data. */
-export interface AuditEntry {
-  id: number;
-  at: string;
-  actor: string;
-  action: string;
-  target: string;
-  detail: Record<string, unknown>;
-}
-
-export interface AuditFilter {
-  actor?: string;
-  action?: string;
-  target?: string;
-  /** ISO times: from inclusive, to exclusive. */
-  from?: string;
-  to?: string;
-}
+import type { AuditEntry, AuditFilter } from './types.ts';
 
 const COLUMNS = 'id, at, actor, action, target, detail';
 /** The first key past every key that starts with `prefix` (its last character, one up). */

@@ -1,41 +1,6 @@
 import type Database from 'better-sqlite3';
-import { compactDay, dayOf } from '../lib/dates.ts';
 import type { Attachment } from '../lib/types.ts';
-import { nextInSequence, normaliseRecordId } from './counters.ts';
-import type { ChatAddress } from './members.ts';
-
-export const COMPLAINT_STATUSES = ['已受理', '处理中', '已办结', '已转办'] as const;
-export type ComplaintStatus = (typeof COMPLAINT_STATUSES)[number];
-
-export interface NewComplaint {
-  category: string;
-  platform: string;
-  city: string;
-  description: string;
-  /** A date (YYYY-MM-DD) or the worker's own words ("上个月"). */
-  happened: string;
-  amount: number | null;
-  evidence: string;
-  phone: string;
-  mayName: boolean;
-  dueDate: string;
-  attachments?: Attachment[];
-}
-
-export interface ComplaintRecord extends Omit<NewComplaint, 'attachments'>, ChatAddress {
-  ticket: string;
-  status: ComplaintStatus;
-  consentAt: string;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface ComplaintEvent {
-  at: string;
-  actor: string;
-  status: ComplaintStatus;
-  note: string | null;
-}
+import type { ChatAddress, ComplaintEvent, ComplaintRecord, ComplaintStatus, NewComplaint } from './types.ts';
 
 interface Row {
   ticket: string;
@@ -79,14 +44,11 @@ const toComplaint = (r: Row): ComplaintRecord => ({
   updatedAt: r.updated_at,
 });
 
-/** A resubmission of the same case within this time returns the first ticket (a retry, not a new case). */
-const DUPLICATE_WINDOW_MS = 24 * 3600 * 1000;
-
-/** Complaints (维权投诉) with their event history and attachments. */
-export class ComplaintStore {
+/** The SQL behind Store.complaints: complaints (维权投诉) with their event history and attachments. */
+export class SqlComplaints {
   private readonly stmt;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(db: Database.Database) {
     this.stmt = {
       byTicket: db.prepare<[string], Row>('SELECT * FROM complaints WHERE ticket = ?'),
       byUser: db.prepare<[string, string], Row>('SELECT * FROM complaints WHERE channel = ? AND user_id = ? ORDER BY created_at DESC, ticket DESC'),
@@ -109,7 +71,7 @@ export class ComplaintStore {
   }
 
   get(ticket: string): ComplaintRecord | undefined {
-    const r = this.stmt.byTicket.get(normaliseRecordId(ticket));
+    const r = this.stmt.byTicket.get(ticket);
     return r && toComplaint(r);
   }
 
@@ -129,23 +91,22 @@ export class ComplaintStore {
     return this.stmt.attachments.all(ticket).map((a) => ({ kind: a.kind, ref: a.ref, ...(a.name ? { name: a.name } : {}) }));
   }
 
-  /** Files the complaint with its first event; the same case sent again within a day returns the first ticket. */
-  create(c: NewComplaint, from: ChatAddress, now: Date): { complaint: ComplaintRecord; existing: boolean } {
-    return this.db.transaction(() => {
-      const since = new Date(now.getTime() - DUPLICATE_WINDOW_MS).toISOString();
-      const dup = this.stmt.same.get(from.channel, from.userId, c.category, c.description, since);
-      if (dup) return { complaint: toComplaint(dup), existing: true };
-      const day = compactDay(dayOf(now));
-      const ticket = `WQ-${day}-${String(nextInSequence(this.db, `WQ-${day}`)).padStart(4, '0')}`;
-      const { attachments, ...fields } = c;
-      this.stmt.insert.run({ ...fields, mayName: c.mayName ? 1 : 0, ...from, ticket, now: now.toISOString() });
-      this.stmt.addEvent.run(ticket, now.toISOString(), 'worker', '已受理', null);
-      for (const a of attachments ?? []) this.stmt.addAttachment.run(ticket, a.kind, a.name ?? null, a.ref);
-      return { complaint: this.get(ticket)!, existing: false };
-    })();
+  /** The first case of this person in this category with this description filed at or after `since`. */
+  same(from: { channel: string; userId: string }, category: string, description: string, since: Date): ComplaintRecord | undefined {
+    const r = this.stmt.same.get(from.channel, from.userId, category, description, since.toISOString());
+    return r && toComplaint(r);
   }
 
-  /** Moves the case to a status and records the event (call inside the staff action's transaction). */
+  /** Files the complaint under the ticket given, with its first event (by the worker) and its attachments. */
+  add(ticket: string, c: NewComplaint, from: ChatAddress, now: Date): ComplaintRecord {
+    const { attachments, ...fields } = c;
+    this.stmt.insert.run({ ...fields, mayName: c.mayName ? 1 : 0, channel: from.channel, chatId: from.chatId, userId: from.userId, ticket, now: now.toISOString() });
+    this.stmt.addEvent.run(ticket, now.toISOString(), 'worker', '已受理', null);
+    for (const a of attachments ?? []) this.stmt.addAttachment.run(ticket, a.kind, a.name ?? null, a.ref);
+    return this.get(ticket)!;
+  }
+
+  /** Moves the case to a status and records the event. */
   update(ticket: string, status: ComplaintStatus, note: string | null, actor: string, now: Date): void {
     this.stmt.setStatus.run(status, now.toISOString(), ticket);
     this.stmt.addEvent.run(ticket, now.toISOString(), actor, status, note);

@@ -1,34 +1,5 @@
 import type Database from 'better-sqlite3';
-import { compactDay, dayOf } from '../lib/dates.ts';
-import { nextInSequence, normaliseRecordId } from './counters.ts';
-
-export const MEMBER_STATUSES = ['pending', 'approved', 'rejected'] as const;
-export type MemberStatus = (typeof MEMBER_STATUSES)[number];
-
-/** Where the conversation that created a record took place: decisions are delivered there. */
-export interface ChatAddress {
-  channel: string;
-  chatId: string;
-  userId: string;
-}
-
-export interface NewMember {
-  name: string;
-  phone: string;
-  city: string;
-  workType: string;
-  platform: string;
-  unionName: string;
-}
-
-export interface MemberRecord extends NewMember, ChatAddress {
-  id: string;
-  status: MemberStatus;
-  note: string | null;
-  consentAt: string;
-  createdAt: string;
-  updatedAt: string;
-}
+import type { ChatAddress, MemberRecord, MemberStatus, NewMember } from './types.ts';
 
 interface Row {
   id: string;
@@ -66,15 +37,11 @@ const toMember = (r: Row): MemberRecord => ({
   updatedAt: r.updated_at,
 });
 
-/**
- * Union applications (入会). A phone number may be on several applications (anyone can type any
- * number, and answering "already applied" would tell them the number is known); one person's
- * second application with the same number returns their first. Staff see shared numbers marked.
- */
-export class MemberStore {
+/** The SQL behind Store.members: union applications (入会). A phone number may be on several applications. */
+export class SqlMembers {
   private readonly stmt;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(db: Database.Database) {
     this.stmt = {
       byId: db.prepare<[string], Row>('SELECT * FROM members WHERE id = ?'),
       byPhone: db.prepare<[string], Row>('SELECT * FROM members WHERE phone = ? ORDER BY created_at, id LIMIT 1'),
@@ -90,7 +57,7 @@ export class MemberStore {
   }
 
   get(id: string): MemberRecord | undefined {
-    const r = this.stmt.byId.get(normaliseRecordId(id));
+    const r = this.stmt.byId.get(id);
     return r && toMember(r);
   }
 
@@ -119,16 +86,10 @@ export class MemberStore {
     return this.stmt.all.all().map(toMember);
   }
 
-  /** Creates the application, or returns this person's existing one with this phone number. */
-  create(m: NewMember, from: ChatAddress, now: Date): { member: MemberRecord; existing: boolean } {
-    return this.db.transaction(() => {
-      const found = this.ownWithPhone(from, m.phone);
-      if (found) return { member: found, existing: true };
-      const day = compactDay(dayOf(now));
-      const id = `RH-${day}-${String(nextInSequence(this.db, `RH-${day}`)).padStart(4, '0')}`;
-      this.stmt.insert.run({ ...m, ...from, id, now: now.toISOString() });
-      return { member: this.get(id)!, existing: false };
-    })();
+  /** Files a pending application under the number given. */
+  add(id: string, m: NewMember, from: ChatAddress, now: Date): MemberRecord {
+    this.stmt.insert.run({ ...m, channel: from.channel, chatId: from.chatId, userId: from.userId, id, now: now.toISOString() });
+    return this.get(id)!;
   }
 
   setStatus(id: string, status: MemberStatus, note: string | null, now: Date): void {

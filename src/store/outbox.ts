@@ -1,15 +1,5 @@
 import type Database from 'better-sqlite3';
-
-/** Messages for a worker that come from outside the conversation (staff decisions, case updates). */
-export interface OutboxMessage {
-  id: number;
-  channel: string;
-  chatId: string;
-  userId: string;
-  text: string;
-  createdAt: string;
-  deliveredAt: string | null;
-}
+import type { OutboxMessage } from './types.ts';
 
 interface Row {
   id: number;
@@ -31,7 +21,8 @@ const toMessage = (r: Row): OutboxMessage => ({
   deliveredAt: r.delivered_at,
 });
 
-export class OutboxStore {
+/** The SQL behind Store.outbox. */
+export class SqlOutbox {
   private readonly stmt;
 
   constructor(db: Database.Database) {

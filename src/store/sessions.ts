@@ -1,15 +1,8 @@
 import type Database from 'better-sqlite3';
+import type { SessionRecord } from './types.ts';
 
-/** One conversation's state, keyed by channel + chat + user, kept as JSON so flows can evolve. */
-export interface SessionRecord<S = unknown> {
-  key: string;
-  state: S;
-  updatedAt: string;
-}
-
-export const sessionKey = (channel: string, chatId: string, userId: string) => JSON.stringify([channel, chatId, userId]);
-
-export class SessionStore {
+/** The SQL behind Store.sessions. */
+export class SqlSessions {
   private readonly stmt;
 
   constructor(db: Database.Database) {

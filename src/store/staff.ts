@@ -1,14 +1,8 @@
 import type Database from 'better-sqlite3';
+import type { StaffChatId } from './types.ts';
 
-/** Chat identities (channel + user id) that may use the staff commands in chat. */
-export interface StaffChatId {
-  channel: string;
-  userId: string;
-  name: string | null;
-  addedAt: string;
-}
-
-export class StaffChatIds {
+/** The SQL behind Store.staff: chat identities that may use the staff commands. */
+export class SqlStaffChatIds {
   private readonly stmt;
 
   constructor(db: Database.Database) {

@@ -1,3 +1,5 @@
+import type { Attachment } from '../lib/types.ts';
+
 /** Records the knowledge base keeps. Documents are the source of truth; indexes derive from them. */
 
 export type Category = '新职伤' | '工会' | '平台规则' | '维权' | '法律法规' | '其他';
@@ -143,4 +145,144 @@ export interface KnowledgeStore {
   getMeta(key: string): string | undefined;
   setMeta(key: string, value: string): void;
   close(): void;
+}
+
+/* ---- Conversation records: what conversations and staff actions share ---- */
+
+/** One conversation's state, keyed by channel + chat + user, kept as JSON so flows can evolve. */
+export interface SessionRecord<S = unknown> {
+  key: string;
+  state: S;
+  updatedAt: string;
+}
+
+export const sessionKey = (channel: string, chatId: string, userId: string) => JSON.stringify([channel, chatId, userId]);
+
+/** Where the conversation that created a record took place: decisions are delivered there. */
+export interface ChatAddress {
+  channel: string;
+  chatId: string;
+  userId: string;
+}
+
+export const MEMBER_STATUSES = ['pending', 'approved', 'rejected'] as const;
+export type MemberStatus = (typeof MEMBER_STATUSES)[number];
+
+export interface NewMember {
+  name: string;
+  phone: string;
+  city: string;
+  workType: string;
+  platform: string;
+  unionName: string;
+}
+
+/** A union application (入会). */
+export interface MemberRecord extends NewMember, ChatAddress {
+  id: string;
+  status: MemberStatus;
+  note: string | null;
+  consentAt: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const COMPLAINT_STATUSES = ['已受理', '处理中', '已办结', '已转办'] as const;
+export type ComplaintStatus = (typeof COMPLAINT_STATUSES)[number];
+
+export interface NewComplaint {
+  category: string;
+  platform: string;
+  city: string;
+  description: string;
+  /** A date (YYYY-MM-DD) or the worker's own words ("上个月"). */
+  happened: string;
+  amount: number | null;
+  evidence: string;
+  phone: string;
+  mayName: boolean;
+  dueDate: string;
+  attachments?: Attachment[];
+}
+
+/** A complaint (维权投诉). */
+export interface ComplaintRecord extends Omit<NewComplaint, 'attachments'>, ChatAddress {
+  ticket: string;
+  status: ComplaintStatus;
+  consentAt: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ComplaintEvent {
+  at: string;
+  actor: string;
+  status: ComplaintStatus;
+  note: string | null;
+}
+
+/** A message for a worker that comes from outside the conversation (staff decisions, case updates). */
+export interface OutboxMessage {
+  id: number;
+  channel: string;
+  chatId: string;
+  userId: string;
+  text: string;
+  createdAt: string;
+  deliveredAt: string | null;
+}
+
+/** A chat identity (channel + user id) that may use the staff commands in chat. */
+export interface StaffChatId {
+  channel: string;
+  userId: string;
+  name: string | null;
+  addedAt: string;
+}
+
+/** A staff console account. Passwords are stored only as hashes. */
+export interface StaffAccount {
+  name: string;
+  passwordHash: string;
+  mustChange: boolean;
+  disabled: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A console session, known by the hash of its token. */
+export interface ConsoleSession {
+  tokenHash: string;
+  name: string;
+  csrf: string;
+  createdAt: string;
+  expiresAt: string;
+  /** A line for the next page shown in this session (what the last change did). */
+  flash?: { kind: 'ok' | 'error'; text: string } | null;
+}
+
+/** Recent failed sign-ins of one key ("addr:…" or "name:…"); times in ms since the epoch. */
+export interface SignInThrottle {
+  failures: number;
+  blockedUntil: number;
+  updatedAt: number;
+}
+
+/** Who did what to which record, for every staff action. Details hold ids and statuses, not personal data. */
+export interface AuditEntry {
+  id: number;
+  at: string;
+  actor: string;
+  action: string;
+  target: string;
+  detail: Record<string, unknown>;
+}
+
+export interface AuditFilter {
+  actor?: string;
+  action?: string;
+  target?: string;
+  /** ISO times: from inclusive, to exclusive. */
+  from?: string;
+  to?: string;
 }

@@ -64,7 +64,7 @@ export async function benchAssistant(opts: { workers?: number } = {}) {
     figure('latency p50', result.p50, 'ms', { digits: 2 });
     figure('latency p99', result.p99, 'ms', { digits: 2, max: ASSISTANT_GOAL.p99 });
     figure('latency max', result.max, 'ms', { digits: 2 });
-    figure('records filed (members + complaints)', app.records.members.list().length + app.records.complaints.list().length, '', { digits: 0 });
+    figure('records filed (members + complaints)', (await app.records.members.list()).length + (await app.records.complaints.list()).length, '', { digits: 0 });
     app.close();
     return result;
   } finally {

@@ -44,7 +44,7 @@ async function phase(hasher: Hasher | undefined, flood: boolean, label: string):
   const worker = hasher ?? new Hasher();
   try {
     const app = await openApp(loadConfig({ GONGYOU_DATA_DIR: join(dir, 'data'), LOG_LEVEL: 'silent', TRUST_PROXY: '1', PRIVATE_QUOTA_PER_HOUR: '0', ADDRESS_QUOTA_PER_HOUR: '0' }, { dotenv: false }));
-    addStaffAccount(app.records, 'staff1', 'bench', new Date());
+    await addStaffAccount(app.records, 'staff1', 'bench', new Date());
     const staffConsole = createConsole({ kb: app.kb, records: app.records, log: app.log, maxFileBytes: app.config.maxFileBytes, trustProxy: 1, hasher: worker });
     const web = await serveWeb({ engine: app.assistant, log: app.log, kb: app.kb, records: app.records, botName: '工友助手', console: staffConsole, trustProxy: 1 });
     const questions = benchQuestions(CHATS + WARMUP);

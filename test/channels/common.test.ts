@@ -9,7 +9,7 @@ import { conversationApp } from '../helpers/conversation.ts';
 const log = createLogger('silent');
 
 describe('channel helpers', () => {
-  it('drops the numbered choice list only where the choices are shown as buttons, and only that list', () => {
+  it('drops the numbered choice list only where the choices are shown as buttons, and only that list', async () => {
     const choices = ['同意', '不同意'];
     expect(withoutChoiceList('先说明一下。\n1. 同意\n2. 不同意', choices)).toBe('先说明一下。');
     expect(withoutChoiceList('先说明一下。\n1. 同意\n2. 不同意\n', choices)).toBe('先说明一下。');
@@ -21,11 +21,11 @@ describe('channel helpers', () => {
     expect(withoutChoiceList('x', undefined)).toBe('x');
   });
 
-  it('takes the "来源：" block out of an answer', () => {
+  it('takes the "来源：" block out of an answer', async () => {
     expect(withoutSourceBlock('不用交钱。[1]\n\n来源：\n[1] 常见问题 › 新职伤\n[2] 条例 › 第十七条')).toBe('不用交钱。[1]');
   });
 
-  it('splits at a sentence end under the limit, and keeps every character', () => {
+  it('splits at a sentence end under the limit, and keeps every character', async () => {
     const text = '甲'.repeat(30) + '。' + '乙'.repeat(30);
     const parts = splitText(text, 40);
     expect(parts).toEqual(['甲'.repeat(30) + '。', '乙'.repeat(30)]);
@@ -69,14 +69,14 @@ describe('OutboxPump', () => {
           sent.push(`${chatId} ${replies.map((r) => r.text).join('')}`);
         },
       };
-      records.outbox.add({ channel: 'telegram', chatId: 'blocked', userId: 'blocked' }, '你的投诉已受理。', conv.clock.now());
-      records.outbox.add({ channel: 'telegram', chatId: 'w1', userId: 'w1' }, '你的入会申请已通过。', conv.clock.now());
+      await records.outbox.add({ channel: 'telegram', chatId: 'blocked', userId: 'blocked' }, '你的投诉已受理。', conv.clock.now());
+      await records.outbox.add({ channel: 'telegram', chatId: 'w1', userId: 'w1' }, '你的入会申请已通过。', conv.clock.now());
       const pump = new OutboxPump({ records, channels: [channel], intervalMs: 60_000, log });
       expect(await pump.flush()).toBe(1);
       for (let i = 0; i < 8; i++) await pump.flush();
       expect(tries).toBe(OutboxPump.MAX_TRIES);
       expect(sent).toEqual(['w1 【工会通知】你的入会申请已通过。']);
-      expect(records.outbox.pending('telegram').map((m) => m.chatId)).toEqual(['blocked']);
+      expect((await records.outbox.pending('telegram')).map((m) => m.chatId)).toEqual(['blocked']);
     } finally {
       conv.close();
     }

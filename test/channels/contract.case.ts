@@ -136,11 +136,11 @@ export function channelContract(name: string, make: MakeHarness, env: Record<str
       plain();
       await h.dm('c-box', '你好');
       const to = h.address('c-box');
-      conv.app.records.outbox.add(to, '你的入会申请已通过。', conv.clock.now());
+      await conv.app.records.outbox.add(to, '你的入会申请已通过。', conv.clock.now());
       const seen = joined(await h.outbox('c-box'));
       expect(seen).toContain('【工会通知】你的入会申请已通过。');
       expect(joined(await h.outbox('c-box'))).not.toContain('入会申请已通过');
-      expect(conv.app.records.outbox.pending(to.channel)).toEqual([]);
+      expect(await conv.app.records.outbox.pending(to.channel)).toEqual([]);
     });
 
     it('a failing send never stops the channel', async () => {
@@ -164,9 +164,9 @@ export function channelContract(name: string, make: MakeHarness, env: Record<str
 }
 
 /** Polls until `check` holds (or fails the test after `ms`). */
-export async function until(check: () => boolean, ms = 10_000, what = 'condition'): Promise<void> {
+export async function until(check: () => boolean | Promise<boolean>, ms = 10_000, what = 'condition'): Promise<void> {
   const end = Date.now() + ms;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }

@@ -484,7 +484,7 @@ describe('telegram: staff commands in chat', () => {
       expect(conv.app.kb.listDocuments().some((d) => d.id === doc.id)).toBe(false);
       expect(await staff('/gaps')).toMatch(/知识缺口|没能回答/);
 
-      const audit = conv.app.records.audit.list().map((a) => `${a.actor} ${a.action} ${a.target}`);
+      const audit = (await conv.app.records.audit.search({}, 1000)).map((a) => `${a.actor} ${a.action} ${a.target}`);
       for (const e of [`telegram:9001 complaints.list open`, `telegram:9001 complaint.update ${ticket}`, `telegram:9001 members.list pending`, `telegram:9001 member.update ${id}`, `telegram:9001 kb.remove ${doc.id}`, 'telegram:9001 gaps.list -']) {
         expect(audit).toContain(e);
       }

@@ -199,7 +199,7 @@ describe('telegram end to end (grammY ⇄ telegram-test-api)', () => {
     conv?.close();
   });
 
-  it('registers its command menu, and survives a server that refuses it', () => {
+  it('registers its command menu, and survives a server that refuses it', async () => {
     expect(w.calls).toContain('setMyCommands');
     expect(w.channel.describe()).toContain('@TestNameBot');
   });
@@ -240,7 +240,7 @@ describe('telegram end to end (grammY ⇄ telegram-test-api)', () => {
     for (const line of ['张三', '13812345678', '深圳', '外卖', '美团']) await w.dm('gina', line);
     const done = await w.tap('gina', '确认');
     expect(text(done)).toContain('申请编号');
-    const m = listMembers(conv.app.records).find((x) => x.userId === String(w.idOf('gina')))!;
+    const m = (await listMembers(conv.app.records)).find((x) => x.userId === String(w.idOf('gina')))!;
     expect(m.channel).toBe('telegram');
     expect(m.chatId).toBe(String(w.idOf('gina')));
     // nothing personal was said in the group
@@ -257,7 +257,7 @@ describe('telegram end to end (grammY ⇄ telegram-test-api)', () => {
     const a = await w.dm('henry', '测试城市的骑手暖心驿站在哪里？');
     expect(text(a)).toContain('人民路18号');
     expect(text(a)).toContain('测试城市骑手暖心驿站');
-    expect(conv.app.records.audit.list().some((e) => e.action === 'kb.add' && e.actor === 'telegram:1000')).toBe(true);
+    expect((await conv.app.records.audit.search({}, 1000)).some((e) => e.action === 'kb.add' && e.actor === 'telegram:1000')).toBe(true);
     // the version history names who uploaded it, as the console shows
     const docId = conv.app.kb.listDocuments().find((d) => d.title === '测试城市骑手暖心驿站')!.id;
     expect(conv.app.kb.store.documentVersions(docId)[0]).toMatchObject({ actor: 'telegram:1000', reason: 'added' });
@@ -269,7 +269,7 @@ describe('telegram end to end (grammY ⇄ telegram-test-api)', () => {
     expect(text(r)).toContain('已导入知识库');
     expect(text(await w.dm('staff', '/kb list'))).toContain('知识库共');
     expect(text(await w.dm('staff', '/members pending'))).toContain('待审核');
-    const id = listMembers(conv.app.records).find((x) => x.status === 'pending')!.id;
+    const id = (await listMembers(conv.app.records)).find((x) => x.status === 'pending')!.id;
     expect(text(await w.dm('staff', `/approve ${id} 欢迎入会`))).toContain('已通过');
     expect(text(await w.dm('staff', '/gaps'))).toBeTruthy();
     expect(text(await w.dm('staff', '/cases'))).toContain('投诉');
@@ -329,7 +329,7 @@ describe('gongyou start (startChannels)', () => {
       expect(running.channels.map((c) => c.name)).toEqual(['web', 'telegram']);
       expect(lines.join('\n')).toContain('telegram @TestNameBot (long polling)');
       // a staff notice is pushed without the worker writing first
-      conv.app.records.outbox.add({ channel: 'telegram', chatId: '4242', userId: '4242' }, '你的投诉已受理。', conv.clock.now());
+      await conv.app.records.outbox.add({ channel: 'telegram', chatId: '4242', userId: '4242' }, '你的投诉已受理。', conv.clock.now());
       await until(() => server.storage.botMessages.some((m) => (m.message as { text?: string }).text?.includes('你的投诉已受理')), 10_000, 'the push');
     } finally {
       await running.stop();

@@ -83,7 +83,7 @@ describe('web chat identity and quotas', () => {
     expect(await attacker.say('张三', victimId)).not.toMatch(/手机/);
     expect(await victim.say('张三')).toMatch(/手机/);
     // a staff notice for the victim waits for the victim's cookie only
-    conv.app.records.outbox.add({ channel: 'web', chatId: victimId, userId: victimId }, '你的申请已通过。', conv.clock.now());
+    await conv.app.records.outbox.add({ channel: 'web', chatId: victimId, userId: victimId }, '你的申请已通过。', conv.clock.now());
     expect(await attacker.notices(`?clientId=${victimId}`)).toEqual([]);
     expect((await victim.notices()).join('')).toContain('你的申请已通过');
   });
@@ -142,7 +142,7 @@ describe('web chat identity and quotas', () => {
 });
 
 describe('the web cookie key and client addresses', () => {
-  it('generates web-cookie.key once in the data dir (owner-only) and keeps signing alike; WEB_COOKIE_SECRET replaces it', () => {
+  it('generates web-cookie.key once in the data dir (owner-only) and keeps signing alike; WEB_COOKIE_SECRET replaces it', async () => {
     const t = tempDir();
     try {
       const a = WebIdentity.load(t.dir);
@@ -157,7 +157,7 @@ describe('the web cookie key and client addresses', () => {
     }
   });
 
-  it('groups IPv6 by /64, unwraps IPv4-mapped addresses, and believes X-Forwarded-For only as far as told', () => {
+  it('groups IPv6 by /64, unwraps IPv4-mapped addresses, and believes X-Forwarded-For only as far as told', async () => {
     expect(addressGroup('2001:db8:1:2:aaaa::1')).toBe('2001:db8:1:2::/64');
     expect(addressGroup('2001:0db8:0001:0002:ffff:0:0:9')).toBe('2001:db8:1:2::/64');
     expect(addressGroup('::ffff:192.0.2.1')).toBe('192.0.2.1');

@@ -166,7 +166,7 @@ describe('wechat end to end (wechaty ⇄ wechaty-puppet-mock)', () => {
     conv?.close();
   });
 
-  it('keeps its memory card in the data dir', () => {
+  it('keeps its memory card in the data dir', async () => {
     expect(w.channel.describe()).toContain('wechat');
   });
 
@@ -183,7 +183,7 @@ describe('wechat end to end (wechaty ⇄ wechaty-puppet-mock)', () => {
     let last: Said[] = [];
     for (const line of [...JOIN, '确认']) last = await w.dm('qian', line);
     expect(text(last)).toContain('申请编号');
-    const m = listMembers(conv.app.records).find((x) => x.channel === 'wechat')!;
+    const m = (await listMembers(conv.app.records)).find((x) => x.channel === 'wechat')!;
     expect(m.userId).toBe(w.contact('qian').id);
     expect(m.chatId).toBe(w.contact('qian').id);
   });
@@ -229,12 +229,12 @@ describe('wechat end to end (wechaty ⇄ wechaty-puppet-mock)', () => {
     const w2 = await wechatWorld(e, staffed.app);
     try {
       w2.puppet.emit('logout', { contactId: w2.me.id, data: 'test' });
-      const logout = () => staffed.app.records.outbox.pending('telegram').find((m) => m.text.includes('退出登录'));
-      await until(() => Boolean(logout()), 5_000, 'the alert');
-      const alert = logout()!;
+      const logout = async () => (await staffed.app.records.outbox.pending('telegram')).find((m) => m.text.includes('退出登录'));
+      await until(async () => Boolean(await logout()), 5_000, 'the alert');
+      const alert = (await logout())!;
       expect(alert.userId).toBe('42');
       expect(alert.text).toContain('微信号已退出登录');
-      expect(staffed.app.records.outbox.pending('wechat')).toEqual([]);
+      expect(await staffed.app.records.outbox.pending('wechat')).toEqual([]);
     } finally {
       await w2.close();
       staffed.close();
@@ -250,7 +250,7 @@ describe('wechat: login, logout, reconnect, QR code, replays, throttle', () => {
     engine = new TestEngine(conv.app);
   });
   afterAll(() => conv?.close());
-  const alerts = (what: string) => conv.app.records.outbox.pending('telegram').filter((m) => m.text.includes(what));
+  const alerts = async (what: string) => (await conv.app.records.outbox.pending('telegram')).filter((m) => m.text.includes(what));
 
   it('after a logout, restarts the puppet with backoff (5 s, 15 s, 1 min, 3 min, then every 5 min) until it logs in again', async () => {
     const timers: { ms: number; run: () => void; cancelled: boolean }[] = [];
@@ -270,11 +270,11 @@ describe('wechat: login, logout, reconnect, QR code, replays, throttle', () => {
       return realStart();
     };
     try {
-      await until(() => alerts('微信号已登录').length === 1, 5_000, 'the login alert');
+      await until(async () => (await alerts('微信号已登录')).length === 1, 5_000, 'the login alert');
       w.puppet.emit('logout', { contactId: w.me.id, data: 'kicked' });
       await until(() => timers.length === 1, 5_000, 'the first retry');
       expect(timers[0]!.ms).toBe(5_000);
-      expect(alerts('微信号已退出登录')).toHaveLength(1);
+      expect(await alerts('微信号已退出登录')).toHaveLength(1);
       // a second logout report while the restart waits plans no second restart
       w.puppet.emit('logout', { contactId: w.me.id, data: 'kicked' });
       await new Promise((r) => setTimeout(r, 50));
@@ -295,7 +295,7 @@ describe('wechat: login, logout, reconnect, QR code, replays, throttle', () => {
       await new Promise((r) => setTimeout(r, 50));
       expect(timers).toHaveLength(6);
       w.mocker.login(w.me);
-      await until(() => alerts('微信号已登录').length === 2, 5_000, 'the new login');
+      await until(async () => (await alerts('微信号已登录')).length === 2, 5_000, 'the new login');
       // it answers again
       expect((await w.dm('zhou', '你好')).map((s) => s.text).join('')).toContain('工友助手');
       // the backoff starts over after a login
@@ -307,7 +307,7 @@ describe('wechat: login, logout, reconnect, QR code, replays, throttle', () => {
     }
     // stopping cancels the planned restart, and a stop is not reported as a logout
     expect(timers[6]!.cancelled).toBe(true);
-    expect(alerts('微信号已退出登录')).toHaveLength(3);
+    expect(await alerts('微信号已退出登录')).toHaveLength(3);
   });
 
   it('prints the login QR code in the terminal and saves it as a PNG', async () => {
@@ -335,10 +335,10 @@ describe('wechat: login, logout, reconnect, QR code, replays, throttle', () => {
     try {
       w.puppet.emit('error', { data: 'simulated: protocol changed' });
       w.puppet.emit('error', { data: 'simulated: protocol changed' });
-      await until(() => alerts('微信连接出错').length > 0, 5_000, 'the alert');
+      await until(async () => (await alerts('微信连接出错')).length > 0, 5_000, 'the alert');
       await new Promise((r) => setTimeout(r, 50));
-      expect(alerts('微信连接出错')).toHaveLength(1);
-      expect(alerts('微信连接出错')[0]!.text).toContain('protocol changed');
+      expect(await alerts('微信连接出错')).toHaveLength(1);
+      expect((await alerts('微信连接出错'))[0]!.text).toContain('protocol changed');
     } finally {
       await w.close();
     }
@@ -408,14 +408,14 @@ describe('wechat: login, logout, reconnect, QR code, replays, throttle', () => {
     const w = await wechatWorld(e, staffed.app);
     try {
       const staffId = w.contact('staff-wx').id;
-      staffed.app.records.staff.add('wechat', staffId, '李', staffed.clock.now());
+      await staffed.app.records.staff.add('wechat', staffId, '李', staffed.clock.now());
       expect((await w.dm('staff-wx', '知识库 添加')).map((s) => s.text).join('')).toContain('把文件发给我');
       // (the mock types only .txt/.doc/.pdf as files; a real WeChat sends any file as one)
       const doc = '测试镇骑手之家设在和平路9号，晚上也开门，可以免费充电。\n';
       const added = (await w.dm('staff-wx', '', { name: '测试镇骑手之家.txt', content: doc })).map((s) => s.text).join('');
       expect(added).toContain('已导入知识库');
       expect((await w.dm('worker-wx', '测试镇骑手之家在哪里？')).map((s) => s.text).join('')).toContain('和平路9号');
-      expect(staffed.app.records.audit.list().some((a) => a.action === 'kb.add' && a.actor === `wechat:${staffId}`)).toBe(true);
+      expect((await staffed.app.records.audit.search({}, 1000)).some((a) => a.action === 'kb.add' && a.actor === `wechat:${staffId}`)).toBe(true);
       expect((await w.dm('worker-wx', '/kb list')).map((s) => s.text).join('')).toContain('只有工会的工作人员');
     } finally {
       await w.close();

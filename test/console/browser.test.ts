@@ -1,4 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
+import { fileApplication } from '../../src/flows/join-union.ts';
+import { fileComplaint } from '../../src/flows/complaint.ts';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addStaffAccount } from '../../src/staff/accounts.ts';
@@ -34,13 +36,13 @@ describe('staff console in headless Chromium', () => {
 
   it('a staff member logs in, sets a password, uploads a document, asks a question it answers, and approves an enrolment', async () => {
     const { records } = s.conv.app;
-    const once = addStaffAccount(records, '刘芳', 'test', s.conv.clock.now());
-    const member = records.members.create(
+    const once = await addStaffAccount(records, '刘芳', 'test', s.conv.clock.now());
+    const member = (await fileApplication(records, 
       { name: '周师傅', phone: '13800000123', city: '杭州', workType: '外卖骑手', platform: '美团', unionName: '杭州市总工会' },
       { channel: 'web', chatId: 'browser-worker', userId: 'browser-worker' },
       s.conv.clock.now(),
-    ).member;
-    records.complaints.create(
+    )).member;
+    await fileComplaint(records, 
       { category: '罚款扣钱', platform: '美团', city: '杭州', description: '超时被扣 50 元', happened: '2026-11-01', amount: 50, evidence: '截图', phone: '13700000001', mayName: false, dueDate: '2026-12-07' },
       { channel: 'web', chatId: 'w2', userId: 'w2' },
       s.conv.clock.now(),
@@ -110,9 +112,9 @@ describe('staff console in headless Chromium', () => {
       await page.locator('.flash.ok').waitFor();
       expect(await page.locator('.flash.ok').innerText()).toContain('已通过');
       await shot(page, 'members');
-      expect(records.members.get(member.id)!.status).toBe('approved');
-      expect(records.outbox.list().some((m) => m.userId === 'browser-worker' && m.text.includes('欢迎入会'))).toBe(true);
-      expect(records.audit.search({ actor: 'console:刘芳', action: 'member.update' })).toHaveLength(1);
+      expect((await records.members.get(member.id))!.status).toBe('approved');
+      expect((await records.outbox.list()).some((m) => m.userId === 'browser-worker' && m.text.includes('欢迎入会'))).toBe(true);
+      expect(await records.audit.search({ actor: 'console:刘芳', action: 'member.update' })).toHaveLength(1);
 
       if (SHOTS) {
         // two weeks of questions for the overview's chart
@@ -127,7 +129,7 @@ describe('staff console in headless Chromium', () => {
         for (let w = 0; w < 12; w++) {
           for (let i = 0; i < 3 + ((w * 5) % 7); i++) {
             const at = new Date(s.conv.clock.now().getTime() - (w * 7 + (i % 6)) * 86_400_000);
-            records.complaints.create(
+            await fileComplaint(records, 
               { category: kinds[(i + w) % (w > 6 ? 3 : 5)]!, platform: platforms[(i * 3 + w) % 5]!, city: '杭州', description: '示例', happened: '2026-11-01', amount: null, evidence: '无', phone: '13700000002', mayName: false, dueDate: '2026-12-31' },
               { channel: 'web', chatId: `demo-${w}-${i}`, userId: `demo-${w}-${i}` },
               at,

@@ -47,9 +47,9 @@ describe('gongyou staff add', () => {
     const app = await openApp(testConfig(data), { seed: false });
     try {
       const now = new Date();
-      expect(checkLogin(app.records, '张三', password!, now).ok).toBe(false);
-      expect(checkLogin(app.records, '张三', again, now)).toEqual({ ok: true, name: '张三', mustChange: true });
-      expect(app.records.accounts.get('张三')!.passwordHash).not.toContain(again);
+      expect((await checkLogin(app.records, '张三', password!, now)).ok).toBe(false);
+      expect(await checkLogin(app.records, '张三', again, now)).toEqual({ ok: true, name: '张三', mustChange: true });
+      expect((await app.records.accounts.get('张三'))!.passwordHash).not.toContain(again);
     } finally {
       app.close();
     }
@@ -57,7 +57,7 @@ describe('gongyou staff add', () => {
 });
 
 describe('gongyou kb edit / history / rollback', () => {
-  it('edits metadata (the answer cites the new title), lists versions and rolls back; bad input exits 1 in Chinese', () => {
+  it('edits metadata (the answer cites the new title), lists versions and rolls back; bad input exits 1 in Chinese', async () => {
     const f = join(t.dir, 'huzhu.md');
     writeFileSync(f, '# 某市骑手互助金办法\n\n## 怎么申请\n\n骑手互助金由市总工会发放，骑手入会满三个月后可以申请。\n');
     const added = gongyou(['kb', 'add', f, '--json']);

@@ -37,7 +37,7 @@ describe('a flood of 5,000 failed sign-ins', () => {
 
   it('leaves a bounded number of audit rows, and the audit page says in Chinese what happened', async () => {
     const { records } = s.conv.app;
-    const rowsBefore = records.audit.count({});
+    const rowsBefore = await records.audit.count({});
     // half from five addresses that go on failing (and soon wait), half each from an address of its
     // own (tried every time); at admin and at 300 other names, over four hours, ten at a time
     for (let i = 0; i < FLOOD; i += 10) {
@@ -51,14 +51,12 @@ describe('a flood of 5,000 failed sign-ins', () => {
         }),
       );
     }
-    const rows = records.audit.count({ action: ACTION });
+    const rows = await records.audit.count({ action: ACTION });
     // one row per name and address per hour, at most PER_HOUR + 1 an hour
     expect(rows).toBeLessThanOrEqual(HOURS * (PER_HOUR + 1));
-    expect(records.audit.count({}) - rowsBefore).toBe(rows);
+    expect((await records.audit.count({})) - rowsBefore).toBe(rows);
     // every attempt is counted
-    const counted = records.audit
-      .search({ action: ACTION }, 10_000)
-      .reduce((n, e) => n + Number(e.detail.wrong) + Number(e.detail.waited) + Number(e.detail.disabled), 0);
+    const counted = (await records.audit.search({ action: ACTION }, 10_000)).reduce((n, e) => n + Number(e.detail.wrong) + Number(e.detail.waited) + Number(e.detail.disabled), 0);
     expect(counted).toBe(FLOOD);
 
     const page = (await staff.get('/console/audit')).text;
@@ -80,23 +78,23 @@ describe('the failed-sign-in rows over many hours', () => {
   });
   afterAll(() => env.close());
 
-  it('never exceed the cap: the oldest go first, the latest hour is kept', () => {
+  it('never exceed the cap: the oldest go first, the latest hour is kept', async () => {
     const { records } = env.app;
-    const other = records.audit.count({});
+    const other = await records.audit.count({});
     for (let i = 0; i < 5000; i++) {
       if (i % 50 === 0) env.clock.advanceHours(1);
-      logFailedSignIn(records, `name${i}`, `192.0.2.${i % 250}`, 'wrong', env.clock.now(), { maxRows: 300, perHour: 20 });
+      await logFailedSignIn(records, `name${i}`, `192.0.2.${i % 250}`, 'wrong', env.clock.now(), { maxRows: 300, perHour: 20 });
     }
-    expect(records.audit.count({ action: ACTION })).toBe(300);
-    expect(records.audit.count({})).toBe(other + 300);
+    expect(await records.audit.count({ action: ACTION })).toBe(300);
+    expect(await records.audit.count({})).toBe(other + 300);
     // the last hour: 20 names of their own, the other 30 counted together
-    const latest = records.audit.search({ action: ACTION }, 21);
+    const latest = await records.audit.search({ action: ACTION }, 21);
     expect(latest.filter((e) => e.target === '（其他账号或网络）')).toHaveLength(1);
     expect(latest.find((e) => e.target === '（其他账号或网络）')!.detail.wrong).toBe(30);
     expect(latest.map((e) => e.target)).toContain('name4969');
     // ordinary entries are never dropped to make room
-    records.audit.add('console:admin', 'member.update', 'RH-1', {}, env.clock.now());
-    logFailedSignIn(records, 'x', 'y', 'waited', env.clock.now(), { maxRows: 300, perHour: 20 });
-    expect(records.audit.count({ action: 'member.update' })).toBe(1);
+    await records.audit.add('console:admin', 'member.update', 'RH-1', {}, env.clock.now());
+    await logFailedSignIn(records, 'x', 'y', 'waited', env.clock.now(), { maxRows: 300, perHour: 20 });
+    expect(await records.audit.count({ action: 'member.update' })).toBe(1);
   });
 });

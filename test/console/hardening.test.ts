@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fileApplication } from '../../src/flows/join-union.ts';
 import { neutraliseBidi } from '../../src/lib/bidi.ts';
 import { ADMIN_TOKEN, Client, consoleServer } from './helpers.ts';
 
@@ -20,7 +21,7 @@ describe('console hardening', () => {
   it('a line break in back= does not give a 500 after the change: the change is made and the page goes to a safe place', async () => {
     const { records } = s.conv.app;
     const from = { channel: 'web', chatId: 'bk', userId: 'bk' };
-    const { member } = records.members.create({ name: '钱七', phone: '13900000077', city: '杭州', workType: '外卖骑手', platform: '美团', unionName: '杭州市总工会' }, from, s.conv.clock.now());
+    const { member } = await fileApplication(records, { name: '钱七', phone: '13900000077', city: '杭州', workType: '外卖骑手', platform: '美团', unionName: '杭州市总工会' }, from, s.conv.clock.now());
     await c.get('/console/members');
     for (const back of ['/console/members\r\nSet-Cookie: x=1', '/console/members\n', '/console/\u0000', '/console/成员']) {
       const r = await c.post(`/console/members/${member.id}/decide`, { decision: 'approved', back });
@@ -28,14 +29,14 @@ describe('console hardening', () => {
       expect(r.res.headers.get('location')).toBe('/console/members');
       expect(r.res.headers.get('set-cookie') ?? '').not.toContain('x=1');
     }
-    expect(records.members.get(member.id)!.status).toBe('approved');
+    expect((await records.members.get(member.id))!.status).toBe('approved');
   });
 
   it('numbers on several applications are marked for staff, and still shown masked', async () => {
     const { records } = s.conv.app;
     const app = { name: '孙八', phone: '13900000088', city: '杭州', workType: '外卖骑手', platform: '美团', unionName: '杭州市总工会' };
-    records.members.create(app, { channel: 'web', chatId: 'p1', userId: 'p1' }, s.conv.clock.now());
-    records.members.create({ ...app, name: '冒名' }, { channel: 'web', chatId: 'p2', userId: 'p2' }, s.conv.clock.now());
+    await fileApplication(records, app, { channel: 'web', chatId: 'p1', userId: 'p1' }, s.conv.clock.now());
+    await fileApplication(records, { ...app, name: '冒名' }, { channel: 'web', chatId: 'p2', userId: 'p2' }, s.conv.clock.now());
     const page = (await c.get('/console/members')).text;
     expect(page).toContain('同号 2 份');
     expect(page).not.toContain('13900000088');

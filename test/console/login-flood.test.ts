@@ -40,7 +40,7 @@ describe('console sign-in under a flood from one address (socket addresses, no p
   let password: string;
   beforeAll(async () => {
     s = await consoleServer({ trustProxy: 0 });
-    password = addStaffAccount(s.conv.app.records, 'chen', 'test', s.conv.clock.now());
+    password = await addStaffAccount(s.conv.app.records, 'chen', 'test', s.conv.clock.now());
     // the real member sets a password first (from their own address)
     const first = await loginFrom(s.url, '127.0.0.3', 'chen', password);
     expect(first.status).toBe(303);
@@ -84,7 +84,7 @@ describe('console sign-in under a flood from one address (socket addresses, no p
     expect(after.status).toBe(429);
     expect(Number(after.retryAfter)).toBeGreaterThan(Number(later.retryAfter));
     // the flood left two rows: its address and the name it tried
-    expect(s.conv.app.records.accounts.throttleRows()).toBe(2);
+    expect(await s.conv.app.records.accounts.throttleRows()).toBe(2);
   });
 
   it('waits stop at 15 minutes, and rows are forgotten after a day', async () => {
@@ -100,7 +100,7 @@ describe('console sign-in under a flood from one address (socket addresses, no p
     s.conv.clock.advanceHours(25);
     // the next failure purges what is older than a day
     await loginFrom(s.url, '127.0.0.5', 'nobody', 'x');
-    expect(records.accounts.throttleRows()).toBe(2);
+    expect(await records.accounts.throttleRows()).toBe(2);
   });
 });
 
@@ -109,7 +109,7 @@ describe('console sign-in under a flood from many addresses (behind a proxy, TRU
   let password: string;
   beforeAll(async () => {
     s = await consoleServer({ trustProxy: 1, signInMaxRows: 30 });
-    password = addStaffAccount(s.conv.app.records, 'li', 'test', s.conv.clock.now());
+    password = await addStaffAccount(s.conv.app.records, 'li', 'test', s.conv.clock.now());
     await new Client(s.url, '198.51.100.9').login('li', password, NEW_PASSWORD);
   });
   afterAll(() => s.close());
@@ -141,7 +141,7 @@ describe('console sign-in under a flood from many addresses (behind a proxy, TRU
     }
     expect(statuses).toEqual([303, 429, 429, 429]);
     // 40+ addresses failed, the table holds at most its cap
-    expect(records.accounts.throttleRows()).toBeLessThanOrEqual(30);
+    expect(await records.accounts.throttleRows()).toBeLessThanOrEqual(30);
   });
 
   it('while 30 wrong passwords are hashed, the chat keeps answering: the main thread is never blocked by scrypt', async () => {

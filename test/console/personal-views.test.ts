@@ -25,13 +25,13 @@ describe('console views of personal data', () => {
     await v.script(COMPLAINT);
     ticket = /WQ-\d{8}-\d{4}/.exec(await v.say('确认'))![0];
     s.conv.app.kb.store.logGap('站点押金不退怎么办', 'web', 0.1, s.conv.clock.now());
-    const password = addStaffAccount(s.conv.app.records, 'zhou', 'test', s.conv.clock.now());
+    const password = await addStaffAccount(s.conv.app.records, 'zhou', 'test', s.conv.clock.now());
     c = new Client(s.url);
     await c.login('zhou', password, 'quiet-river-passphrase-2026');
   });
   afterAll(() => s.close());
 
-  const entries = () => s.conv.app.records.audit.search({ actor: 'console:zhou' }, 1000);
+  const entries = async () => await s.conv.app.records.audit.search({ actor: 'console:zhou' }, 1000);
 
   it('each view writes one entry with who and which records; the audit page lists them', async () => {
     const views: [string, string, string][] = [
@@ -43,15 +43,15 @@ describe('console views of personal data', () => {
       ['/console/complaints.csv', 'console.complaints.export', ''],
     ];
     for (const [path, action, record] of views) {
-      const before = entries().length;
+      const before = (await entries()).length;
       const page = await c.get(path);
       expect(page.res.status, path).toBe(200);
-      const added = entries().slice(0, entries().length - before);
+      const added = (await entries()).slice(0, (await entries()).length - before);
       expect(added.map((e) => e.action), path).toEqual([action]);
       if (record) expect(JSON.stringify(added[0]), path).toContain(record);
     }
     // the worker's details are on the pages, never in the log
-    const log = JSON.stringify(entries());
+    const log = JSON.stringify((await entries()));
     expect(log).not.toContain('张三');
     expect(log).not.toContain('13812345678');
     expect(log).not.toContain('13912345678');
@@ -61,8 +61,8 @@ describe('console views of personal data', () => {
   });
 
   it('pages without personal data add nothing', async () => {
-    const before = entries().length;
+    const before = (await entries()).length;
     for (const path of ['/console', '/console/kb', '/console/audit']) expect((await c.get(path)).res.status).toBe(200);
-    expect(entries().length).toBe(before);
+    expect((await entries()).length).toBe(before);
   });
 });

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/store.ts';
+import type { NewComplaint, NewMember } from '../../src/store/types.ts';
 
 /**
  * What every Store implementation does, run by one test file per implementation (sqlite.test.ts),
@@ -12,6 +13,30 @@ export interface StoreHarness {
 }
 
 const at = (iso: string) => new Date(iso);
+
+const worker = (userId: string, channel = 'web') => ({ channel, chatId: `dm:${userId}`, userId });
+const application = (over: Partial<NewMember> = {}): NewMember => ({
+  name: '张三',
+  phone: '13800138000',
+  city: '武汉',
+  workType: '外卖骑手',
+  platform: '美团',
+  unionName: '武汉市总工会',
+  ...over,
+});
+const complaint = (over: Partial<NewComplaint> = {}): NewComplaint => ({
+  category: '罚款扣钱',
+  platform: '美团',
+  city: '杭州',
+  description: '超时被扣 50 元',
+  happened: '2026-11-20',
+  amount: 50,
+  evidence: '截图',
+  phone: '13700000001',
+  mayName: false,
+  dueDate: '2026-12-07',
+  ...over,
+});
 
 export function storeContract(name: string, newDatabase: () => Promise<StoreHarness>): void {
   describe(`Store contract: ${name}`, () => {
@@ -96,6 +121,270 @@ export function storeContract(name: string, newDatabase: () => Promise<StoreHarn
       });
     });
 
+    describe('sessions', () => {
+      it('are put, found, replaced and removed by key', async () => {
+        const store = await open();
+        expect(await store.sessions.get('k')).toBeUndefined();
+        await store.sessions.put('k', { form: { flow: 'join_union', data: { name: '张三' } } }, at('2026-11-23T08:00:00Z'));
+        expect(await store.sessions.get('k')).toEqual({ key: 'k', state: { form: { flow: 'join_union', data: { name: '张三' } } }, updatedAt: '2026-11-23T08:00:00.000Z' });
+        await store.sessions.put('k', { last: { q: 'q', a: 'a' } }, at('2026-11-23T09:00:00Z'));
+        expect(await store.sessions.get<{ last: unknown }>('k')).toMatchObject({ state: { last: { q: 'q', a: 'a' } }, updatedAt: '2026-11-23T09:00:00.000Z' });
+        await store.sessions.remove('k');
+        expect(await store.sessions.get('k')).toBeUndefined();
+      });
+
+      it('expire: an idle form keeps only which form it was, other idle sessions go, and every one untouched for long goes', async () => {
+        const store = await open();
+        await store.sessions.put('form', { form: { flow: 'complaint', data: { phone: '13700000001' } } }, at('2026-11-20T00:00:00Z'));
+        await store.sessions.put('idle', { last: { q: 'q', a: 'a' } }, at('2026-11-20T00:00:00Z'));
+        await store.sessions.put('fresh', { form: { flow: 'join_union', data: {} } }, at('2026-11-23T00:00:00Z'));
+        await store.sessions.put('old notice', { expired: 'join_union' }, at('2026-10-01T00:00:00Z'));
+        await store.sessions.expire(at('2026-11-22T00:00:00Z'), at('2026-10-24T00:00:00Z'));
+        expect((await store.sessions.get('form'))?.state).toEqual({ expired: 'complaint' });
+        expect(await store.sessions.get('idle')).toBeUndefined();
+        expect((await store.sessions.get('fresh'))?.state).toEqual({ form: { flow: 'join_union', data: {} } });
+        expect(await store.sessions.get('old notice')).toBeUndefined();
+      });
+    });
+
+    describe('members', () => {
+      it('are filed pending, found by number, person and phone, and decided', async () => {
+        const store = await open();
+        const m = await store.members.add('RH-20261123-0001', application(), worker('w1'), at('2026-11-23T08:00:00Z'));
+        expect(m).toEqual({
+          id: 'RH-20261123-0001',
+          ...application(),
+          ...worker('w1'),
+          status: 'pending',
+          note: null,
+          consentAt: '2026-11-23T08:00:00.000Z',
+          createdAt: '2026-11-23T08:00:00.000Z',
+          updatedAt: '2026-11-23T08:00:00.000Z',
+        });
+        expect(await store.members.get('RH-20261123-0001')).toEqual(m);
+        expect(await store.members.get('RH-20261123-0009')).toBeUndefined();
+        await store.members.add('RH-20261123-0002', application({ name: '冒名' }), worker('w2'), at('2026-11-23T09:00:00Z'));
+        await store.members.add('RH-20261124-0001', application({ phone: '13900000002' }), worker('w1'), at('2026-11-24T08:00:00Z'));
+        expect((await store.members.byPhone('13800138000'))?.id).toBe('RH-20261123-0001');
+        expect((await store.members.ownWithPhone({ channel: 'web', userId: 'w2' }, '13800138000'))?.id).toBe('RH-20261123-0002');
+        expect(await store.members.ownWithPhone({ channel: 'telegram', userId: 'w2' }, '13800138000')).toBeUndefined();
+        expect(await store.members.sharedPhones()).toEqual(new Map([['13800138000', 2]]));
+        expect((await store.members.ofUser('web', 'w1')).map((x) => x.id)).toEqual(['RH-20261124-0001', 'RH-20261123-0001']);
+        expect((await store.members.list()).map((x) => x.id)).toEqual(['RH-20261123-0001', 'RH-20261123-0002', 'RH-20261124-0001']);
+        await store.members.setStatus(m.id, 'approved', '会员卡下周寄出', at('2026-11-25T08:00:00Z'));
+        expect(await store.members.get(m.id)).toMatchObject({ status: 'approved', note: '会员卡下周寄出', updatedAt: '2026-11-25T08:00:00.000Z', createdAt: m.createdAt });
+      });
+
+      it('never file two applications under one number', async () => {
+        const store = await open();
+        await store.members.add('RH-20261123-0001', application(), worker('w1'), at('2026-11-23T08:00:00Z'));
+        await expect(store.members.add('RH-20261123-0001', application({ name: '李四' }), worker('w2'), at('2026-11-23T08:00:00Z'))).rejects.toThrow();
+        expect(await store.members.list()).toHaveLength(1);
+      });
+    });
+
+    describe('complaints', () => {
+      it('are filed with their first event and attachments, found, and moved with a history', async () => {
+        const store = await open();
+        const files = [{ kind: 'image', ref: 'media://abc', name: '截图1.jpg' }, { kind: 'document', ref: 'media://def' }];
+        const c = await store.complaints.add('WQ-20261123-0001', complaint({ attachments: files }), worker('c1'), at('2026-11-23T08:00:00Z'));
+        expect(c).toEqual({
+          ticket: 'WQ-20261123-0001',
+          ...complaint(),
+          ...worker('c1'),
+          status: '已受理',
+          consentAt: '2026-11-23T08:00:00.000Z',
+          createdAt: '2026-11-23T08:00:00.000Z',
+          updatedAt: '2026-11-23T08:00:00.000Z',
+        });
+        expect(await store.complaints.get(c.ticket)).toEqual(c);
+        expect(await store.complaints.get('WQ-20261123-0002')).toBeUndefined();
+        expect(await store.complaints.attachments(c.ticket)).toEqual(files);
+        expect(await store.complaints.events(c.ticket)).toEqual([{ at: '2026-11-23T08:00:00.000Z', actor: 'worker', status: '已受理', note: null }]);
+        await store.complaints.update(c.ticket, '处理中', '已联系站点', 'console:李', at('2026-11-24T08:00:00Z'));
+        await store.complaints.update(c.ticket, '已办结', null, 'cli:root', at('2026-11-25T08:00:00Z'));
+        expect(await store.complaints.get(c.ticket)).toMatchObject({ status: '已办结', updatedAt: '2026-11-25T08:00:00.000Z' });
+        expect((await store.complaints.events(c.ticket)).map((e) => [e.actor, e.status, e.note])).toEqual([
+          ['worker', '已受理', null],
+          ['console:李', '处理中', '已联系站点'],
+          ['cli:root', '已办结', null],
+        ]);
+        await store.complaints.add('WQ-20261124-0001', complaint({ mayName: true, amount: null }), worker('c1'), at('2026-11-24T09:00:00Z'));
+        await store.complaints.add('WQ-20261124-0002', complaint(), worker('c2'), at('2026-11-24T10:00:00Z'));
+        expect(await store.complaints.get('WQ-20261124-0001')).toMatchObject({ mayName: true, amount: null });
+        expect(await store.complaints.attachments('WQ-20261124-0001')).toEqual([]);
+        expect((await store.complaints.ofUser('web', 'c1')).map((x) => x.ticket)).toEqual(['WQ-20261124-0001', 'WQ-20261123-0001']);
+        expect((await store.complaints.list()).map((x) => x.ticket)).toEqual(['WQ-20261123-0001', 'WQ-20261124-0001', 'WQ-20261124-0002']);
+      });
+
+      it('findSame: the first case of the person, category and description filed since the time given', async () => {
+        const store = await open();
+        await store.complaints.add('WQ-20261123-0001', complaint(), worker('c1'), at('2026-11-23T08:00:00Z'));
+        await store.complaints.add('WQ-20261123-0002', complaint(), worker('c1'), at('2026-11-23T09:00:00Z'));
+        const same = (since: string, over: { userId?: string; category?: string } = {}) =>
+          store.complaints.findSame({ channel: 'web', userId: over.userId ?? 'c1' }, over.category ?? '罚款扣钱', '超时被扣 50 元', at(since));
+        expect((await same('2026-11-23T00:00:00Z'))?.ticket).toBe('WQ-20261123-0001');
+        expect((await same('2026-11-23T08:00:00Z'))?.ticket).toBe('WQ-20261123-0001');
+        expect((await same('2026-11-23T08:30:00Z'))?.ticket).toBe('WQ-20261123-0002');
+        expect(await same('2026-11-23T10:00:00Z')).toBeUndefined();
+        expect(await same('2026-11-23T00:00:00Z', { userId: 'c2' })).toBeUndefined();
+        expect(await same('2026-11-23T00:00:00Z', { category: '封号' })).toBeUndefined();
+      });
+    });
+
+    describe('outbox', () => {
+      it('keeps messages per chat until each is claimed as delivered, once', async () => {
+        const store = await open();
+        const a = await store.outbox.add({ channel: 'telegram', chatId: '42', userId: '42' }, '你的投诉已受理。', at('2026-11-23T08:00:00Z'));
+        const b = await store.outbox.add({ channel: 'telegram', chatId: '43', userId: '43' }, '你的申请已通过。', at('2026-11-23T08:01:00Z'));
+        const c = await store.outbox.add({ channel: 'web', chatId: 'w', userId: 'w' }, '一条通知', at('2026-11-23T08:02:00Z'));
+        expect(new Set([a, b, c]).size).toBe(3);
+        expect((await store.outbox.pending('telegram')).map((m) => m.id)).toEqual([a, b]);
+        expect(await store.outbox.pendingFor('telegram', '42', '42')).toEqual([
+          { id: a, channel: 'telegram', chatId: '42', userId: '42', text: '你的投诉已受理。', createdAt: '2026-11-23T08:00:00.000Z', deliveredAt: null },
+        ]);
+        expect(await store.outbox.pendingFor('telegram', '42', 'someone-else')).toEqual([]);
+        expect(await store.outbox.markDelivered(a, at('2026-11-23T09:00:00Z'))).toBe(true);
+        expect(await store.outbox.markDelivered(a, at('2026-11-23T09:01:00Z'))).toBe(false);
+        expect((await store.outbox.pending('telegram')).map((m) => m.id)).toEqual([b]);
+        expect((await store.outbox.list()).map((m) => [m.id, m.deliveredAt])).toEqual([
+          [a, '2026-11-23T09:00:00.000Z'],
+          [b, null],
+          [c, null],
+        ]);
+      });
+
+      it('two Stores claiming the same messages at once: each is delivered by exactly one', async () => {
+        const first = await open();
+        const second = await open();
+        const ids: number[] = [];
+        for (let i = 0; i < 10; i++) ids.push(await first.outbox.add({ channel: 'wechat', chatId: `u${i}`, userId: `u${i}` }, `通知 ${i}`, at('2026-11-23T08:00:00Z')));
+        const claims = await Promise.all(ids.flatMap((id) => [first.outbox.markDelivered(id, at('2026-11-23T09:00:00Z')), second.outbox.markDelivered(id, at('2026-11-23T09:00:00Z'))]));
+        for (let i = 0; i < ids.length; i++) expect([claims[2 * i], claims[2 * i + 1]].filter(Boolean)).toHaveLength(1);
+        expect(await second.outbox.pending('wechat')).toEqual([]);
+      });
+    });
+
+    describe('staff chat ids', () => {
+      it('are added (or renamed), listed, known and removed', async () => {
+        const store = await open();
+        expect(await store.staff.has('telegram', '1000')).toBe(false);
+        await store.staff.add('wechat', 'wx1', '李', at('2026-11-23T08:00:00Z'));
+        await store.staff.add('telegram', '1000', null, at('2026-11-23T09:00:00Z'));
+        await store.staff.add('wechat', 'wx1', '李四', at('2026-11-24T08:00:00Z'));
+        expect(await store.staff.has('telegram', '1000')).toBe(true);
+        expect(await store.staff.has('wechat', '1000')).toBe(false);
+        expect(await store.staff.list()).toEqual([
+          { channel: 'telegram', userId: '1000', name: null, addedAt: '2026-11-23T09:00:00.000Z' },
+          { channel: 'wechat', userId: 'wx1', name: '李四', addedAt: '2026-11-23T08:00:00.000Z' },
+        ]);
+        expect(await store.staff.remove('telegram', '1000')).toBe(true);
+        expect(await store.staff.remove('telegram', '1000')).toBe(false);
+        expect((await store.staff.list()).map((s) => s.userId)).toEqual(['wx1']);
+      });
+    });
+
+    describe('console accounts', () => {
+      it('are created with a one-time password, changed, reset, disabled and enabled', async () => {
+        const store = await open();
+        await store.accounts.create('zhang', 'hash-1', at('2026-11-23T08:00:00Z'));
+        await store.accounts.create('li', 'hash-2', at('2026-11-23T08:00:00Z'));
+        expect(await store.accounts.get('zhang')).toEqual({
+          name: 'zhang',
+          passwordHash: 'hash-1',
+          mustChange: true,
+          disabled: false,
+          createdAt: '2026-11-23T08:00:00.000Z',
+          updatedAt: '2026-11-23T08:00:00.000Z',
+        });
+        expect(await store.accounts.get('nobody')).toBeUndefined();
+        await expect(store.accounts.create('zhang', 'hash-3', at('2026-11-23T08:00:00Z'))).rejects.toThrow();
+        await store.accounts.setPassword('zhang', 'hash-own', at('2026-11-24T08:00:00Z'));
+        expect(await store.accounts.get('zhang')).toMatchObject({ passwordHash: 'hash-own', mustChange: false, updatedAt: '2026-11-24T08:00:00.000Z' });
+        await store.accounts.reset('zhang', 'hash-again', at('2026-11-25T08:00:00Z'));
+        expect(await store.accounts.get('zhang')).toMatchObject({ passwordHash: 'hash-again', mustChange: true });
+        await store.accounts.setDisabled('zhang', true, at('2026-11-26T08:00:00Z'));
+        expect(await store.accounts.get('zhang')).toMatchObject({ disabled: true, passwordHash: 'hash-again' });
+        await store.accounts.setDisabled('zhang', false, at('2026-11-27T08:00:00Z'));
+        expect((await store.accounts.get('zhang'))?.disabled).toBe(false);
+        expect((await store.accounts.list()).map((a) => a.name)).toEqual(['li', 'zhang']);
+      });
+
+      it('sessions: found by token hash, with a flash; dropped one by one, per person, all but one, or when expired', async () => {
+        const store = await open();
+        await store.accounts.create('zhang', 'h', at('2026-11-23T08:00:00Z'));
+        await store.accounts.create('li', 'h', at('2026-11-23T08:00:00Z'));
+        const session = (tokenHash: string, name: string, expiresAt: string) => ({ tokenHash, name, csrf: `csrf-${tokenHash}`, createdAt: '2026-11-23T08:00:00.000Z', expiresAt });
+        await store.accounts.addSession(session('t1', 'zhang', '2026-11-23T20:00:00.000Z'));
+        await store.accounts.addSession(session('t2', 'zhang', '2026-11-23T20:00:00.000Z'));
+        await store.accounts.addSession(session('t3', 'zhang', '2026-11-23T20:00:00.000Z'));
+        await store.accounts.addSession(session('t4', 'li', '2026-11-23T10:00:00.000Z'));
+        await store.accounts.addSession(session('t5', 'li', '2026-11-23T20:00:00.000Z'));
+        expect(await store.accounts.session('t1')).toEqual({ ...session('t1', 'zhang', '2026-11-23T20:00:00.000Z'), flash: null });
+        expect(await store.accounts.session('nope')).toBeUndefined();
+        await store.accounts.setFlash('t1', { kind: 'ok', text: '密码已修改。' });
+        expect((await store.accounts.session('t1'))?.flash).toEqual({ kind: 'ok', text: '密码已修改。' });
+        await store.accounts.setFlash('t1', null);
+        expect((await store.accounts.session('t1'))?.flash).toBeNull();
+        await store.accounts.dropOtherSessions('zhang', 't1');
+        expect(await store.accounts.session('t2')).toBeUndefined();
+        expect(await store.accounts.session('t1')).toBeDefined();
+        await store.accounts.dropExpired(at('2026-11-23T12:00:00Z'));
+        expect(await store.accounts.session('t4')).toBeUndefined();
+        expect(await store.accounts.session('t5')).toBeDefined();
+        await store.accounts.dropSession('t5');
+        expect(await store.accounts.session('t5')).toBeUndefined();
+        await store.accounts.dropSessionsOf('zhang');
+        expect(await store.accounts.session('t1')).toBeUndefined();
+      });
+
+      it('failed sign-in counts: kept per key, cleared, pruned by age and by number', async () => {
+        const store = await open();
+        expect(await store.accounts.throttle('addr:203.0.113.0/24')).toBeUndefined();
+        await store.accounts.setThrottle('addr:203.0.113.0/24', 3, 5_000, 1_000);
+        await store.accounts.setThrottle('name:zhang', 1, 0, 2_000);
+        expect(await store.accounts.throttle('addr:203.0.113.0/24')).toEqual({ failures: 3, blockedUntil: 5_000, updatedAt: 1_000 });
+        await store.accounts.setThrottle('addr:203.0.113.0/24', 4, 9_000, 3_000);
+        expect(await store.accounts.throttle('addr:203.0.113.0/24')).toEqual({ failures: 4, blockedUntil: 9_000, updatedAt: 3_000 });
+        await store.accounts.clearFailures('ZHANG');
+        expect(await store.accounts.throttle('name:zhang')).toBeUndefined();
+        for (let i = 0; i < 5; i++) await store.accounts.setThrottle(`addr:${i}`, 1, 0, 10_000 + i);
+        expect(await store.accounts.throttleRows()).toBe(6);
+        await store.accounts.pruneThrottle(5_000, 3);
+        expect(await store.accounts.throttleRows()).toBe(3);
+        expect(await store.accounts.throttle('addr:203.0.113.0/24')).toBeUndefined();
+        expect(await store.accounts.throttle('addr:4')).toBeDefined();
+        expect(await store.accounts.throttle('addr:1')).toBeUndefined();
+        await store.accounts.clearThrottle('addr:4');
+        expect(await store.accounts.throttleRows()).toBe(2);
+      });
+    });
+
+    describe('audit entries that count', () => {
+      it('merge into the entry of their key, and are capped per key prefix, oldest first, leaving other entries alone', async () => {
+        const store = await open();
+        const add = (d: Record<string, unknown>) => ({ n: Number(d.n) + 1 });
+        await store.audit.add('console:admin', 'member.update', 'RH-1', {}, at('2026-11-23T07:00:00Z'));
+        expect(await store.audit.hasMerged('fail|1|a')).toBe(false);
+        await store.audit.addOrMerge('fail|1|a', 'console:a', 'console.login.fail', 'a', { n: 1 }, add, at('2026-11-23T08:00:00Z'));
+        await store.audit.addOrMerge('fail|1|a', 'console:a', 'console.login.fail', 'a', { n: 1 }, add, at('2026-11-23T08:01:00Z'));
+        await store.audit.addOrMerge('fail|1|b', 'console:b', 'console.login.fail', 'b', { n: 1 }, add, at('2026-11-23T08:02:00Z'));
+        await store.audit.addOrMerge('fail|2|a', 'console:a', 'console.login.fail', 'a', { n: 1 }, add, at('2026-11-23T09:00:00Z'));
+        expect(await store.audit.hasMerged('fail|1|a')).toBe(true);
+        expect(await store.audit.countMerged('fail|1|')).toBe(2);
+        expect(await store.audit.countMerged('fail|')).toBe(3);
+        expect((await store.audit.search({ action: 'console.login.fail' })).map((e) => [e.target, e.detail.n, e.at])).toEqual([
+          ['a', 1, '2026-11-23T09:00:00.000Z'],
+          ['b', 1, '2026-11-23T08:02:00.000Z'],
+          ['a', 2, '2026-11-23T08:00:00.000Z'],
+        ]);
+        await store.audit.capMerged('fail|', 2);
+        expect(await store.audit.hasMerged('fail|1|a')).toBe(false);
+        expect(await store.audit.countMerged('fail|')).toBe(2);
+        expect(await store.audit.count({ action: 'member.update' })).toBe(1);
+      });
+    });
+
     describe('transactions', () => {
       it('keep every write when fn resolves, and give back its result', async () => {
         const store = await open();
@@ -120,6 +409,48 @@ export function storeContract(name: string, newDatabase: () => Promise<StoreHarn
         await expect(failing).rejects.toThrow('磁盘满了');
         expect(await store.audit.count({})).toBe(0);
         expect(await store.counters.next('WQ-20261123')).toBe(2);
+      });
+
+      it('undo the writes of every record kind when fn throws', async () => {
+        const store = await open();
+        const failing = store.transaction(async (tx) => {
+          await tx.sessions.put('k', { form: { flow: 'complaint' } }, at('2026-11-23T08:00:00Z'));
+          const n = await tx.counters.next('RH-20261123');
+          await tx.members.add(`RH-20261123-000${n}`, application(), worker('w1'), at('2026-11-23T08:00:00Z'));
+          await tx.complaints.add('WQ-20261123-0001', complaint({ attachments: [{ kind: 'image', ref: 'media://x' }] }), worker('w1'), at('2026-11-23T08:00:00Z'));
+          await tx.outbox.add(worker('w1'), '通知', at('2026-11-23T08:00:00Z'));
+          await tx.audit.add('a', 'member.update', 'RH', {}, at('2026-11-23T08:00:00Z'));
+          await tx.staff.add('telegram', '1000', null, at('2026-11-23T08:00:00Z'));
+          await tx.accounts.create('zhang', 'h', at('2026-11-23T08:00:00Z'));
+          await tx.accounts.setThrottle('addr:x', 1, 0, 1);
+          throw new Error('断电了');
+        });
+        await expect(failing).rejects.toThrow('断电了');
+        expect(await store.sessions.get('k')).toBeUndefined();
+        expect(await store.members.list()).toEqual([]);
+        expect(await store.complaints.list()).toEqual([]);
+        expect(await store.complaints.attachments('WQ-20261123-0001')).toEqual([]);
+        expect(await store.complaints.events('WQ-20261123-0001')).toEqual([]);
+        expect(await store.outbox.list()).toEqual([]);
+        expect(await store.audit.count({})).toBe(0);
+        expect(await store.staff.list()).toEqual([]);
+        expect(await store.accounts.list()).toEqual([]);
+        expect(await store.accounts.throttleRows()).toBe(0);
+        expect(await store.counters.next('RH-20261123')).toBe(1);
+      });
+
+      it('keep the writes of every record kind together when fn resolves', async () => {
+        const store = await open();
+        await store.transaction(async (tx) => {
+          const m = await tx.members.add('RH-20261123-0001', application(), worker('w1'), at('2026-11-23T08:00:00Z'));
+          await tx.members.setStatus(m.id, 'approved', null, at('2026-11-23T09:00:00Z'));
+          await tx.outbox.add(m, '你的申请已通过。', at('2026-11-23T09:00:00Z'));
+          await tx.audit.add('console:admin', 'member.update', m.id, { to: 'approved' }, at('2026-11-23T09:00:00Z'));
+          await tx.sessions.remove('k');
+        });
+        expect(await store.members.get('RH-20261123-0001')).toMatchObject({ status: 'approved' });
+        expect((await store.outbox.pendingFor('web', 'dm:w1', 'w1')).map((x) => x.text)).toEqual(['你的申请已通过。']);
+        expect(await store.audit.count({ target: 'RH-20261123-0001' })).toBe(1);
       });
 
       it('nested: a failing inner transaction undoes only its own writes', async () => {
@@ -178,6 +509,32 @@ export function storeContract(name: string, newDatabase: () => Promise<StoreHarn
         expect((await second.audit.search({})).map((e) => e.target)).toEqual(['from the first']);
         expect(await second.counters.next('WQ-20261123')).toBe(2);
         expect(await first.counters.next('WQ-20261123')).toBe(3);
+      });
+
+      it('two Stores on it writing at once: transactions of both kept whole, numbers unique, a failing one leaves nothing', async () => {
+        const first = await open();
+        const second = await open();
+        const file = (store: Store, who: string, fail = false) =>
+          store.transaction(async (tx) => {
+            const n = await tx.counters.next('WQ-20261123');
+            const ticket = `WQ-20261123-${String(n).padStart(4, '0')}`;
+            await tx.complaints.add(ticket, complaint({ description: `${who} 的投诉` }), worker(who), at('2026-11-23T08:00:00Z'));
+            await new Promise((resolve) => setTimeout(resolve, 1));
+            await tx.outbox.add(worker(who), `已受理 ${ticket}`, at('2026-11-23T08:00:00Z'));
+            if (fail) throw new Error(`${who} fails`);
+            return ticket;
+          });
+        const results = await Promise.allSettled(
+          Array.from({ length: 12 }, (_, i) => file(i % 2 ? second : first, `w${i}`, i % 5 === 4)),
+        );
+        const kept = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+        expect(results.filter((r) => r.status === 'rejected')).toHaveLength(2);
+        expect(new Set(kept).size).toBe(10);
+        const all = await second.complaints.list();
+        expect(all.map((c) => c.ticket).sort()).toEqual([...kept].sort());
+        const texts = (await first.outbox.list()).map((m) => m.text).sort();
+        expect(texts).toEqual(kept.map((t) => `已受理 ${t}`).sort());
+        for (const c of all) expect(await first.outbox.pendingFor('web', c.chatId, c.userId)).toHaveLength(1);
       });
 
       it('keeps its records when the Store is closed and opened again', async () => {

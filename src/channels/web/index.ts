@@ -6,7 +6,7 @@ import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import type { Incoming, Reply } from '../../lib/types.ts';
 import type { KnowledgeBase } from '../../knowledge/base.ts';
-import type { ConversationStore } from '../../store/conversations.ts';
+import type { Store } from '../../store/store.ts';
 import { text as conversationText } from '../../flows/form.ts';
 import { runTurn, withoutChoiceList, withoutSourceBlock } from '../common.ts';
 import { passageUrl } from '../links.ts';
@@ -36,7 +36,7 @@ export interface WebReply {
 
 export interface WebChannelOptions extends ChannelDeps {
   kb: KnowledgeBase;
-  records: ConversationStore;
+  records: Store;
   botName: string;
   /** Signs the visitor cookie (default: a random key for this process only). */
   identity?: WebIdentity;
@@ -155,12 +155,12 @@ export class WebChannel implements Channel {
         await stream.writeSSE({ event: 'replies', data: JSON.stringify({ replies: replies.map((r) => this.toWeb(r)) }) });
       });
     });
-    app.get('/api/notices', (c) => {
+    app.get('/api/notices', async (c) => {
       const clientId = this.visitor(c);
       const { outbox } = this.opts.records;
       const replies: WebReply[] = [];
-      for (const m of outbox.pendingFor('web', clientId, clientId)) {
-        if (outbox.markDelivered(m.id, new Date())) replies.push({ text: `${conversationText.outboxHeading}${m.text}` });
+      for (const m of await outbox.pendingFor('web', clientId, clientId)) {
+        if (await outbox.markDelivered(m.id, new Date())) replies.push({ text: `${conversationText.outboxHeading}${m.text}` });
       }
       return c.json({ replies });
     });

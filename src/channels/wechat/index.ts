@@ -117,12 +117,10 @@ export class WechatChannel implements Channel {
   }
 
   private alertStaff(text: string): void {
-    try {
-      // not on WeChat itself: when it is down, the others still reach staff
-      this.opts.staff?.alert(`【系统】${text}`, this.now(), this.name);
-    } catch (err) {
+    // not on WeChat itself: when it is down, the others still reach staff
+    this.opts.staff?.alert(`【系统】${text}`, this.now(), this.name).catch((err: unknown) => {
       this.opts.log.warn({ err: errText(err) }, 'wechat: alerting staff failed');
-    }
+    });
   }
 
   private events(): void {
