@@ -129,6 +129,14 @@ describe('entitlements under a labour contract, computed and cited', () => {
     expect((await ask('用人单位与劳动者约定的试用期超过法定期限，已经履行了，劳动者可以主张什么？')).text).toMatch(/^超过法定上限的试用期是违法约定/);
   });
 
+  it('试用期: none in a contract for one task, none in part-time work (which may be agreed by word of mouth)', async () => {
+    expect((await ask('以完成一定工作任务为期限的劳动合同，用人单位约定试用期的，是否有效？')).text).toMatch(/^以完成一定工作任务为期限的劳动合同，不得约定试用期/);
+    const partTime = await ask('非全日制能约试用期不？是不是非得签书面合同');
+    expect(partTime.text).toContain('非全日制用工不得约定试用期');
+    expect(partTime.text).toContain('口头协议');
+    expect(partTime.cited).toContain('中华人民共和国劳动合同法第七十条');
+  });
+
   it('the papers due at leaving (证明, 社保转移) are not the notice a worker gives to resign', async () => {
     const r = await ask('公司叫俺走人 离职证明和社报转移多久内得给办好');
     expect(r.text).not.toContain('提前30日');
@@ -233,6 +241,16 @@ describe('新职伤 coverage from the pilot table', () => {
     expect(r.text).toContain('浙江和滴滴出行都在新职伤试点里');
     expect(r.text).toContain('2025年7月1日');
     expect(r.cited).toContain('新职伤试点地区和平台一览浙江有没有新职伤');
+  });
+
+  it('says a worker without a labour contract (众包, 没签合同) is covered all the same', async () => {
+    const r = await ask('俺是饿了么众包，跟平台啥合同也没签，这样也能有职业伤害保障吗');
+    expect(r.text).toContain('新职伤不以劳动关系为前提');
+    expect((await ask('我在杭州跑滴滴有没有新职伤')).text).not.toContain('不以劳动关系为前提');
+  });
+
+  it('is not sure of a count of departments when all it has is a count of platforms', async () => {
+    expect((await ask('2025年扩大新职伤试点的通知是几个部门联合发的？')).confident).toBe(false);
   });
 
   it('a province outside the pilot: the plan as a plan, and where to confirm', async () => {

@@ -17,7 +17,7 @@ import { NEW_SCHEME, type Understanding } from './understand.ts';
 
 const s = z.string();
 const textsSchema = z.object({
-  both: s, onDay: s, beforeStart: s, province: s, provinceOut: s, platform: s, platformOut: s, courier: s, contract: s, confirm: s, steps: s,
+  both: s, onDay: s, beforeStart: s, province: s, provinceOut: s, platform: s, platformOut: s, courier: s, contract: s, noContract: s, confirm: s, steps: s,
   industries: s, platforms: s, provinces: s,
 });
 export type CoverageTexts = z.infer<typeof textsSchema>;
@@ -98,6 +98,8 @@ export function coverageAnswer(kb: KnowledgeBase, pilot: Pilot, t: CoverageTexts
     if (courier) parts.push(fill(t.courier, { industries }));
     parts.push(t.contract);
   }
+  // "跟平台啥合同也没签…也能有吗": yes, it does not rest on a labour contract
+  if ((pv || pf) && u.facts.contract === false) parts.push(t.noContract);
   // "被砸伤了…要先干啥": the first steps, after whether it is covered
   if (pv || pf) {
     const steps = STEPS.test(f) && INJURED.test(f) && stepSection(kb);

@@ -34,7 +34,7 @@ export const entitlementsSchema = z.object({
     tiers: z.array(z.object({ years: z.number(), days: z.number() })).min(1),
   }),
   maternity: rule({ yours: s, rule: s, miscarriage: s, lost: s, pay: s, local: s }).extend({ base: z.number(), extra: z.number() }),
-  probation: rule({ yours: s, none: s, rule: s, pay: s, payYours: s, payBelow: s, payAbove: s, payLeast: s, quit: s, once: s, illegal: s }).extend({ tiers: z.array(z.object({ months: z.number(), max: s })).min(1) }),
+  probation: rule({ yours: s, none: s, rule: s, pay: s, payYours: s, payBelow: s, payAbove: s, payLeast: s, quit: s, once: s, illegal: s, task: s, partTime: s }).extend({ tiers: z.array(z.object({ months: z.number(), max: s })).min(1) }),
   injuryDeadline: rule({ yours: s, rule: s, decision: s }),
   arbitrationDeadline: rule({ yours: s, rule: s, wages: s, interrupt: s }),
   inspectionDeadline: rule({ rule: s, yours: s }),
@@ -326,6 +326,9 @@ const probation: Calculator = (e, u, kb) => {
   const f = u.folded;
   if (!/试用/.test(f)) return undefined;
   if (/(再|又|重新|第二次|二次|两次|续签|再次).{0,6}试用/.test(f)) return write(kb, u, 'probation', e.probation, [['once'], ['rule']]);
+  // no probation at all: a contract for one task (第十九条), part-time work (第七十条)
+  if (/完成一定(的)?工作任务/.test(f)) return write(kb, u, 'probation', e.probation, [['task'], ['rule']]);
+  if (/非全日制|小时工|钟点工/.test(f)) return write(kb, u, 'probation', e.probation, [['partTime']]);
   const pay = /(工资|钱|80|八折|打折|最低)/.test(f);
   const quit = /(辞职|离职|走人|不干|不想干|提前|跳槽)/.test(f);
   // a probation longer than the law allows (第八十三条)
