@@ -249,8 +249,15 @@ describe('新职伤 coverage from the pilot table', () => {
     expect((await ask('我在杭州跑滴滴有没有新职伤')).text).not.toContain('不以劳动关系为前提');
   });
 
-  it('is not sure of a count of departments when all it has is a count of platforms', async () => {
+  it('is not sure of a count of departments when all it has is a count of platforms, nor of members when all it has is a count of stations', async () => {
     expect((await ask('2025年扩大新职伤试点的通知是几个部门联合发的？')).confident).toBe(false);
+    expect((await ask('到2025年底全国一共有多少新就业形态劳动者入了工会？')).confident).toBe(false);
+  });
+
+  it('lists the first batch of platforms when asked for it, though the question names a later one', async () => {
+    const r = await ask('最早试点那7家平台都是哪几家啊？滴滴在不在里面');
+    expect(r.text).toContain('首批7家：曹操出行、美团、饿了么、达达、闪送、货拉拉、快狗打车');
+    expect(r.text).toContain('滴滴出行');
   });
 
   it('a province outside the pilot: the plan as a plan, and where to confirm', async () => {

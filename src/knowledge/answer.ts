@@ -247,22 +247,27 @@ function holdsAsked(text: string, u: Pick<Understanding, 'asks' | 'wants' | 'mon
   const re = askedPattern(u);
   // …unless the question asks about the record itself ("那条留言是哪天回的")
   const t = u.folded && ABOUT_RECORD.test(u.folded) ? fold(text) : fold(text).replace(RECORD_FIELD, '');
-  const counted = u.wants === 'count' && u.folded ? COUNTED.exec(u.folded)?.[1] : undefined;
+  const counted = u.wants === 'count' && u.folded ? countedNoun(u.folded) : undefined;
   // "几个部门": a number of departments, not the "7家平台" beside it
   if (counted && !countOf(counted).test(t)) return false;
   return (!re || re.test(t)) && (!u.month || t.includes(u.month));
 }
 
-/** A number of what was counted; of workers, any number of people (23.6万人). */
+/** What a count counts: "几个部门" → 部门, "多少家平台" → 平台; workers of any kind ("多少新就业形态劳动者") → people. */
+function countedNoun(folded: string): string | undefined {
+  const m = /(?:几|多少)(?:个|家|名|位|件|起|所|处|万|多万)?([\u4e00-\u9fa5]{2,12})/.exec(folded);
+  if (!m) return undefined;
+  return PEOPLE.test(m[1]!.slice(0, 10)) ? PERSONS : m[1]!.slice(0, 2);
+}
+const PEOPLE = /(骑手|司机|劳动者|职工|会员|人员|工人|快递员|小哥|员工|农民工|^人)/;
+const PERSONS = '人';
+
+/** A number of what was counted; of people, a number of persons (23.6万人, 400多万名骑手). */
 function countOf(counted: string): RegExp {
   const number = '[\\d一二两三四五六七八九十百千万]';
-  const people = PEOPLE.test(counted) ? `|${number}(万|亿)?(多|余)?(人|名)` : '';
-  return new RegExp(`${number}[^，。；]{0,12}${counted[0]}${people}`);
+  if (counted === PERSONS) return new RegExp(`${number}(多|余)?(万|亿)?(多|余)?(人|名|位)`);
+  return new RegExp(`${number}[^，。；]{0,12}${counted[0]}`);
 }
-const PEOPLE = /(骑手|司机|劳动|职工|会员|人员|工人|快递|小哥|员工|农民|外卖|人)/;
-
-/** What a count counts: "几个部门" → 部门, "多少家平台" → 平台, "多少骑手" → 骑手. */
-const COUNTED = /(?:几|多少)(?:个|家|名|位|件|起|所|处|万|多万)?([\u4e00-\u9fa5]{2})/;
 
 /**
  * A curated answer answers this question: it has the kind of value asked for, and when the

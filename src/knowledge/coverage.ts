@@ -46,7 +46,9 @@ export function coverageAnswer(kb: KnowledgeBase, pilot: Pilot, t: CoverageTexts
   };
   // "除了北京上海 还有哪几个": naming some of them still asks for the list
   const some = !province || /(除了|还有|另外|其他|其余|新加|新增|加了|新纳入|扩大)/.test(f);
-  if ((NEW_SCHEME.test(f) || /试点/.test(f)) && some && !platform && !otherPlatform && LISTING.test(f)) return listing(pilot, t, f, section);
+  // "最早那7家都是哪几家 滴滴在不在里面": the first batch asked for, whatever else is named
+  const firstBatch = /(最早|首批|第一批|最初|一开始|刚开始)/.test(f);
+  if ((NEW_SCHEME.test(f) || /试点/.test(f)) && ((some && !platform && !otherPlatform) || firstBatch) && LISTING.test(f)) return listing(pilot, t, f, section);
   // the platform's own name ("美团众包") says nothing about what is asked
   const rest = platform ? platformNames(pilot, platform).reduce((x, n) => x.replaceAll(fold(n), ''), f) : f;
   const about = NEW_SCHEME.test(f) || (INSURED.test(f) && (platform || otherPlatform) && u.asks === 'yesno') || (/(试点|名单)/.test(f) && (platform || province));
