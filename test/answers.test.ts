@@ -4,6 +4,7 @@ import { addFiles } from '../src/staff/kb.ts';
 import { LAWS_DIR, lawsAvailable } from './eval/lib.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../src/app.ts';
+import { answerText } from './eval/facts.ts';
 import { tempDir, testApp } from './helpers/app.ts';
 
 /** Questions workers really ask, on the built-in knowledge base: the answer a worker would notice is wrong is checked here. */
@@ -23,6 +24,11 @@ describe('answers on the built-in knowledge base', () => {
     expect(r.confident).toBe(false);
     expect(r.answer).toContain('还没有核实到确切的规定');
     expect(r.answer).toContain('12351');
+  });
+
+  it('answers a formal question that spells out 新就业形态人员职业伤害保障 about what it asks, not about the name', async () => {
+    const r = await app.ask('新就业形态人员职业伤害保障费由哪一机关负责征收？');
+    expect(answerText(r.answer)).toMatch(/^(我不太确定[^\n]*\n+)?新职伤的保费由税务部门征收/);
   });
 
   it('is not sure when asked for several things and the answer lists none', async () => {

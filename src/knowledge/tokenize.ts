@@ -28,7 +28,7 @@ const PLACE_SUFFIX = /^(\p{Script=Han}{2,})(?:市|省|自治区|自治州)$/u;
 const MODAL_LEAD = /^[能会要可想得该还都就也才又再]+(?=\p{Script=Han})/u;
 
 /** Part of what indexes were built with: a change of the stopwords or of these rules rebuilds them. */
-export const TOKENIZER_ID = createHash('sha1').update([...STOPWORDS].join(' ')).update(PLACE_SUFFIX.source).update(MODAL_LEAD.source).digest('hex').slice(0, 8);
+export const TOKENIZER_ID = createHash('sha1').update([...STOPWORDS].join(' ')).update(PLACE_SUFFIX.source).update(MODAL_LEAD.source).update('synonym-parts-dropped').digest('hex').slice(0, 8);
 
 /** How many texts' terms are kept (a few MB); the memo starts over when full. */
 const SEEN_MAX = 20_000;
@@ -93,7 +93,11 @@ export class Tokenizer {
       let w = raw.trim();
       if (w.length > 1 && MODAL_LEAD.test(w) && !isDictWord(w) && !this.canonical.has(w) && !this.domain.has(w)) w = w.replace(MODAL_LEAD, '');
       if (!w || !WORD.test(w) || STOPWORDS.has(w)) continue;
-      out.push(this.canonical.get(w) ?? w);
+      const canonical = this.canonical.get(w);
+      // "新就业形态人员职业伤害保障" is 新职伤: the parts jieba gave just before it (就业, 形态, 职业…)
+      // would make a long official name outweigh what the question asks about it
+      if (canonical && canonical !== w && w.length >= 6) while (out.length && w.includes(out[out.length - 1]!)) out.pop();
+      out.push(canonical ?? w);
       // "乌鲁木齐市", "江苏省" are one word to jieba: the place is also its name alone, as people say it
       const place = PLACE_SUFFIX.exec(w);
       if (place) out.push(place[1]!);
