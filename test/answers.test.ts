@@ -31,6 +31,12 @@ describe('answers on the built-in knowledge base', () => {
     expect(answerText(r.answer)).toMatch(/^(我不太确定[^\n]*\n+)?新职伤的保费由税务部门征收/);
   });
 
+  it('answers a question on hiring discrimination from 就业促进法, not as out of scope', async () => {
+    const r = await app.ask('物流园招装卸工说不要农村户口的，这算不算就业歧视？');
+    expect(r.intent).toBe('qa');
+    expect(answerText(r.answer)).toContain('不得对农村劳动者进城就业设置歧视性限制');
+  });
+
   it('is not sure when asked for several things and the answer lists none', async () => {
     const r = await app.ask('跟平台搞算法协商 能谈哪些内容');
     expect(r.confident).toBe(false);

@@ -254,6 +254,10 @@ describe('新职伤 coverage from the pilot table', () => {
     expect((await ask('到2025年底全国一共有多少新就业形态劳动者入了工会？')).confident).toBe(false);
   });
 
+  it('counts the pilot platforms when asked how many there are in all', async () => {
+    expect((await ask('现在新职伤试点平台总共几家 朋友说有二十多家')).text).toContain('目前共11家');
+  });
+
   it('lists the first batch of platforms when asked for it, though the question names a later one', async () => {
     const r = await ask('最早试点那7家平台都是哪几家啊？滴滴在不在里面');
     expect(r.text).toContain('首批7家：曹操出行、美团、饿了么、达达、闪送、货拉拉、快狗打车');
