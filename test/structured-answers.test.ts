@@ -324,6 +324,12 @@ describe('asked in workers\' words: the rule that fits, or none', () => {
     expect(r.cited).toContain('中华人民共和国劳动合同法第二十条');
   });
 
+  it('no 二倍工资 when the missing contract is the story and a minimum income is asked', async () => {
+    const r = await ask('众包骑手没签劳动合同 收入有没有最低工资兜底');
+    expect(r.text).not.toContain('2倍的工资');
+    expect(r.text).toContain('小时最低工资');
+  });
+
   it('经济补偿 for a worker who quits because the employer did not insure them (第三十八条)', async () => {
     const r = await ask('在公司干了整2年 一直没给交社保 我以这个理由提离职 补偿能拿几个月');
     expect(r.text).toContain('2个月的工资');
