@@ -254,6 +254,12 @@ describe('新职伤 coverage from the pilot table', () => {
     expect((await ask('到2025年底全国一共有多少新就业形态劳动者入了工会？')).confident).toBe(false);
   });
 
+  it('asked about a nationwide rollout, says it is a plan whose date and list are not published', async () => {
+    const r = await ask('听说美团从2026年7月起全国骑手都上新职伤了 是真的吗');
+    expect(r.text).toContain('2026年试点扩大到全国');
+    expect(r.text).toContain('具体时间和平台名单以人社部门公布为准');
+  });
+
   it('counts the pilot platforms when asked how many there are in all', async () => {
     expect((await ask('现在新职伤试点平台总共几家 朋友说有二十多家')).text).toContain('目前共11家');
   });

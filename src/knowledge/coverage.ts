@@ -100,6 +100,8 @@ export function coverageAnswer(kb: KnowledgeBase, pilot: Pilot, t: CoverageTexts
     if (courier) parts.push(fill(t.courier, { industries }));
     parts.push(t.contract);
   }
+  // "听说…全国骑手都上新职伤了": the nationwide step is a plan, with no date or list published yet
+  if ((pv || pf) && /(全国|全面|所有省|各省)/.test(f) && pilot.nationwide) parts.push(`${pilot.nationwide.plan}；${pilot.nationwide.status}。`);
   // "跟平台啥合同也没签…也能有吗": yes, it does not rest on a labour contract
   if ((pv || pf) && u.facts.contract === false) parts.push(t.noContract);
   // "被砸伤了…要先干啥": the first steps, after whether it is covered
