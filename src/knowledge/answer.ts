@@ -49,6 +49,8 @@ const LEAD_CHARS = 220;
 const ASKED_BONUS = 0.6;
 /** …and the sentence with the very value asked for (文号, 电话, 几点) leads whatever else scores. */
 const WANTED_BONUS = 1.2;
+/** …and a sentence of the year the question names, this share. */
+const YEAR_BONUS = 0.3;
 const MAX_SOURCES = 3;
 const RULE_CHARS = 150;
 /** A law article up to this many times the lead length is quoted whole. */
@@ -165,6 +167,9 @@ export function lead(kb: KnowledgeBase, p: Passage, query: Query, max = LEAD_CHA
     const exact = !!asked!.wants || address.length > 0;
     c.score += best * (exact ? WANTED_BONUS : ASKED_BONUS) * (exact && placedValue(c.s, asked!) ? 2 : 1);
   }
+  // "2025年…的依据文件": of the sentences about it, the one of that year
+  const years = (asked?.wants && asked.folded?.match(/20\d\d(?=年)/g)) || [];
+  if (years.length) for (const c of scored) if (c.score > 0 && years.some((y) => c.s.includes(`${y}年`) || c.s.includes(`〔${y}〕`))) c.score += best * YEAR_BONUS;
   const picked: typeof scored = [];
   let length = 0;
   for (const c of [...scored].sort((a, b) => b.score - a.score)) {
