@@ -1,7 +1,10 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebReply } from '../../src/channels/web/index.ts';
 import { createLogger } from '../../src/log.ts';
+import { addFiles } from '../../src/staff/kb.ts';
 import { conversationApp } from '../helpers/conversation.ts';
 import { channelContract, type Seen } from './contract.case.ts';
 import { serveWeb, type ServedWeb } from '../helpers/web-server.ts';
@@ -85,6 +88,40 @@ describe('web chat: HTTP API and pages', () => {
     expect(html).toContain('<article>');
     expect(html).toContain(a.sources![0]!.title);
     expect((await fetch(`${web.url}/kb/passage/99999999`)).status).toBe(404);
+  });
+
+  it('links each cited passage to its own page: an article in the middle of a law, not the law itself', async () => {
+    const r = (await (await post({ text: '单位不给我申请工伤认定，我自己多久内可以申请？' }, 'law-reader')).json()) as { replies: WebReply[] };
+    const sources = r.replies[0]!.sources!;
+    const article = sources.find((s) => s.title === '工伤保险条例' && s.section === '第十七条')!;
+    expect(article).toBeDefined();
+    const html = await (await fetch(`${web.url}${article.url}`)).text();
+    expect(html).toContain('<header>《工伤保险条例》第十七条');
+    expect(html).toContain('工会组织在事故伤害发生之日或者被诊断、鉴定为职业病之日起1年内');
+    expect(html).not.toContain('为了保障因工作遭受事故伤害或者患职业病的职工'); // 第一条
+    // every source links to a page of its own, headed by what it cites
+    expect(new Set(sources.map((s) => s.url)).size).toBe(sources.length);
+    for (const s of sources) expect(await (await fetch(`${web.url}${s.url}`)).text()).toContain(s.section ?? s.title);
+  });
+
+  it('links to the very passage quoted when two passages of a document share a heading', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gongyou-web-doc-'));
+    const file = join(dir, '站点须知.md');
+    const part = (topic: string, text: string) => `## ${topic}\n\n### 怎么办\n\n${text}\n\n`;
+    writeFileSync(
+      file,
+      '---\ntitle: 测试站点骑手须知\ncategory: 平台规则\n---\n\n# 测试站点骑手须知\n\n' +
+        part('请假', '测试站点骑手请假，要提前一天在骑手App里报备，站长审批后生效。') +
+        part('罚款申诉', '测试站点骑手对罚款有异议的，在骑手App的申诉入口提交截图，站点三个工作日内回复。'),
+    );
+    await addFiles(conv.app.kb, [file], { maxBytes: 1 << 20, now: conv.clock.now() });
+    rmSync(dir, { recursive: true, force: true });
+    const r = (await (await post({ text: '测试站点骑手对罚款有异议，去哪里提交截图？' }, 'site-rider')).json()) as { replies: WebReply[] };
+    const cited = r.replies[0]!.sources!.find((s) => s.title === '测试站点骑手须知')!;
+    expect(cited.section).toBe('怎么办');
+    const html = await (await fetch(`${web.url}${cited.url}`)).text();
+    expect(html).toContain('在骑手App的申诉入口提交截图');
+    expect(html).not.toContain('请假');
   });
 
   it('keeps a conversation per browser: a form goes on across requests, and another browser is apart', async () => {
