@@ -104,24 +104,69 @@ describe('web chat: HTTP API and pages', () => {
     for (const s of sources) expect(await (await fetch(`${web.url}${s.url}`)).text()).toContain(s.section ?? s.title);
   });
 
-  it('links to the very passage quoted when two passages of a document share a heading', async () => {
+  /** Adds a document as staff would (kb add). */
+  const addDocument = async (name: string, text: string) => {
     const dir = mkdtempSync(join(tmpdir(), 'gongyou-web-doc-'));
-    const file = join(dir, '站点须知.md');
+    writeFileSync(join(dir, name), text);
+    await addFiles(conv.app.kb, [join(dir, name)], { maxBytes: 1 << 20, now: conv.clock.now() });
+    rmSync(dir, { recursive: true, force: true });
+  };
+
+  it('links to the very passage quoted when two passages of a document share a heading', async () => {
     const part = (topic: string, text: string) => `## ${topic}\n\n### 怎么办\n\n${text}\n\n`;
-    writeFileSync(
-      file,
+    await addDocument(
+      '站点须知.md',
       '---\ntitle: 测试站点骑手须知\ncategory: 平台规则\n---\n\n# 测试站点骑手须知\n\n' +
         part('请假', '测试站点骑手请假，要提前一天在骑手App里报备，站长审批后生效。') +
         part('罚款申诉', '测试站点骑手对罚款有异议的，在骑手App的申诉入口提交截图，站点三个工作日内回复。'),
     );
-    await addFiles(conv.app.kb, [file], { maxBytes: 1 << 20, now: conv.clock.now() });
-    rmSync(dir, { recursive: true, force: true });
     const r = (await (await post({ text: '测试站点骑手对罚款有异议，去哪里提交截图？' }, 'site-rider')).json()) as { replies: WebReply[] };
     const cited = r.replies[0]!.sources!.find((s) => s.title === '测试站点骑手须知')!;
     expect(cited.section).toBe('怎么办');
     const html = await (await fetch(`${web.url}${cited.url}`)).text();
     expect(html).toContain('在骑手App的申诉入口提交截图');
     expect(html).not.toContain('请假');
+  });
+
+  it("shows on a passage's page where its document comes from, linking only to http(s) addresses", async () => {
+    // a built-in document: its front matter's sources are titles with addresses
+    const r = (await (await post({ text: '新职伤要自己交钱吗？' }, 'origin-reader')).json()) as { replies: WebReply[] };
+    const own = r.replies[0]!.sources!.find((s) => s.title === '新职伤：谁交钱，要不要签劳动合同')!;
+    const builtIn = await (await fetch(`${web.url}${own.url}`)).text();
+    expect(builtIn).toContain('出处：');
+    expect(builtIn).toContain(
+      '<a href="https://rsj.sh.gov.cn/tgzfl_17741/20260123/t0035_1438174.html" rel="noopener noreferrer">上海市新就业形态人员职业伤害保障经办规程（沪人社福〔2025〕373号）第三条</a>',
+    );
+    // one staff added: every shape front matter may take, escaped, and no link that is not http(s)
+    await addDocument(
+      '驿站开张.md',
+      [
+        '---',
+        'title: 测试江城骑手驿站开张',
+        'category: 工会',
+        'sources:',
+        '  - title: 江城日报 <骑手驿站> "开张"',
+        '    url: https://news.example/a?x=1&y=2',
+        '  - title: 坏链接',
+        '    url: javascript:alert(1)',
+        '  - https://gov.example/notice',
+        '  - 工会内部通知',
+        '---',
+        '',
+        '# 测试江城骑手驿站开张',
+        '',
+        '测试江城骑手驿站在人民路12号开张，骑手可以在这里喝水、充电、休息。',
+        '',
+      ].join('\n'),
+    );
+    const a = (await (await post({ text: '测试江城骑手驿站在哪里？' }, 'origin-reader')).json()) as { replies: WebReply[] };
+    const cited = a.replies[0]!.sources!.find((s) => s.title === '测试江城骑手驿站开张')!;
+    const html = await (await fetch(`${web.url}${cited.url}`)).text();
+    expect(html).toContain('<a href="https://news.example/a?x=1&amp;y=2" rel="noopener noreferrer">江城日报 &lt;骑手驿站&gt; &quot;开张&quot;</a>');
+    expect(html).toContain('<div>坏链接</div>');
+    expect(html).not.toContain('javascript:');
+    expect(html).toContain('<a href="https://gov.example/notice" rel="noopener noreferrer">https://gov.example/notice</a>');
+    expect(html).toContain('<div>工会内部通知</div>');
   });
 
   it('keeps a conversation per browser: a form goes on across requests, and another browser is apart', async () => {
