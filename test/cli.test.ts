@@ -29,7 +29,7 @@ describe('gongyou CLI', () => {
     const r = gongyou(['ask', '新职伤的保费是谁交的？', '--json']);
     expect(r.code).toBe(0);
     const o = JSON.parse(r.out);
-    expect(Object.keys(o).sort()).toEqual(['answer', 'confident', 'intent', 'sources']);
+    expect(Object.keys(o)).toEqual(['intent', 'answer', 'confident', 'sources']);
     expect(o.intent).toBe('qa');
     expect(o.confident).toBe(true);
     expect(o.sources[0]).toEqual({
@@ -40,6 +40,8 @@ describe('gongyou CLI', () => {
       source: expect.stringMatching(/^knowledge\//),
       score: expect.any(Number),
     });
+    // exactly the documented keys, in the documented order, for every source: nothing else leaks in
+    for (const s of o.sources) expect(Object.keys(s)).toEqual(['n', 'docId', 'title', 'section', 'source', 'score']);
   });
 
   it('answers each stdin line in turn, one JSON object per line', () => {

@@ -37,7 +37,7 @@ describe('Etiquette', () => {
     const e = new Etiquette({ ...base, groupQuotaPerHour: 0, userQuotaPerHour: 0 });
     const q = msg('', { mentioned: true });
     expect(e.before(q, '新职伤谁来交钱？', at(0)).kind).toBe('go');
-    e.after(q, '新职伤谁来交钱？', [{ text: 'a', sources: [{ n: 1, docId: 'd', title: 't', section: null, source: 's', score: 1 }] }], at(0));
+    e.after(q, '新职伤谁来交钱？', [{ text: 'a', sources: [{ n: 1, docId: 'd', title: 't', section: null, source: 's', score: 1, chunkId: 1 }] }], at(0));
     const again = e.before({ ...q, userId: 'u9' }, '新职伤谁来交钱', at(2));
     expect(again).toMatchObject({ kind: 'reply' });
     expect(JSON.stringify(again)).toContain('2 分钟前');

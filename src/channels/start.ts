@@ -51,7 +51,7 @@ export async function startChannels(app: App, opts: StartOptions = {}): Promise<
   const { config, log } = app;
   const engine = app.assistant;
   const staffConsole = createConsole({ kb: app.kb, records: app.records, log, maxFileBytes: config.maxFileBytes, adminToken: config.consoleAdminToken, clock: app.clock, writer: app.llm, trustProxy: config.trustProxy });
-  const web = new WebChannel({ engine, log, kb: app.kb, records: app.records, botName: config.botName, identity: WebIdentity.load(config.dataDir, config.webCookieSecret), trustProxy: config.trustProxy });
+  const web = new WebChannel({ engine, log, records: app.records, botName: config.botName, identity: WebIdentity.load(config.dataDir, config.webCookieSecret), trustProxy: config.trustProxy });
   const server = new HttpServer({ port: opts.port ?? config.port, host: config.host, log });
   // the webhook's route is there before the server listens; Telegram takes it once it is up
   const telegramHook = config.telegram?.webhookUrl ? server.webhook(new URL(config.telegram.webhookUrl).pathname) : undefined;
@@ -109,7 +109,6 @@ export async function startChannels(app: App, opts: StartOptions = {}): Promise<
           token: t.token,
           apiRoot: t.apiRoot,
           webhook: t.webhookUrl && telegramHook ? { url: t.webhookUrl, secret: t.webhookSecret, serve: telegramHook } : undefined,
-          kb: app.kb,
           publicUrl: config.publicUrl,
         });
       }),

@@ -10,8 +10,14 @@ async function* stdinLines(): AsyncGenerator<string> {
   for await (const line of rl) yield line;
 }
 
-/** The contract object of `ask --json`: these four keys, in this order. */
-const asJson = (r: AskResult) => JSON.stringify({ intent: r.intent, answer: r.answer, confident: r.confident, sources: r.sources });
+/** The contract object of `ask --json`: these four keys, in this order, and these six for each source. */
+const asJson = (r: AskResult) =>
+  JSON.stringify({
+    intent: r.intent,
+    answer: r.answer,
+    confident: r.confident,
+    sources: r.sources.map((s) => ({ n: s.n, docId: s.docId, title: s.title, section: s.section, source: s.source, score: s.score })),
+  });
 
 export function addAskCommand(program: Command): void {
   program

@@ -71,6 +71,7 @@ function toSource(p: Passage, n: number): Source {
     section: p.chunk.faq ? p.chunk.faq.question : p.chunk.section,
     source: p.doc.source,
     score: Math.round(p.score * 10000) / 10000,
+    chunkId: p.chunk.id,
   };
 }
 

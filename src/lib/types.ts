@@ -43,6 +43,8 @@ export interface Source {
   section: string | null;
   source: string;
   score: number;
+  /** The cited passage (the chunk quoted), so a channel can link to its page without the store. */
+  chunkId: number;
 }
 
 export interface Reply {

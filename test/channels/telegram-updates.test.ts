@@ -313,12 +313,30 @@ describe('telegram: replies', () => {
   afterAll(() => conv?.close());
 
   it('with PUBLIC_URL, an answer gets "查看原文" buttons to the cited passages', async () => {
-    const t = fakeTelegram(engine, { kb: conv.app.kb, publicUrl: 'https://union.example' });
+    const t = fakeTelegram(engine, { publicUrl: 'https://union.example' });
     await feed(t, message(4001, '新职伤要自己交钱吗？'));
     const last = t.sent(4001).at(-1)!;
     const buttons = (last.payload.reply_markup?.inline_keyboard ?? []).flat() as { text: string; url?: string }[];
     expect(buttons[0]!.text).toBe('[1] 查看原文');
     expect(buttons[0]!.url).toMatch(/^https:\/\/union\.example\/kb\/passage\/\d+$/);
+  });
+
+  it('a "查看原文" button opens the page of the very article the answer quoted, not its law\'s first', async () => {
+    const web = await serveWeb({ engine, log: createLogger('silent'), kb: conv.app.kb, records: conv.app.records, botName: '工友助手' });
+    try {
+      const t = fakeTelegram(engine, { publicUrl: 'https://union.example' });
+      await feed(t, message(4004, '单位不给我申请工伤认定，我自己多久内可以申请？'));
+      const answer = t.sent(4004).find((c) => String(c.payload.text).includes('[1]'))!;
+      expect(answer.payload.text).toContain('《工伤保险条例》第十七条');
+      const buttons = (answer.payload.reply_markup?.inline_keyboard ?? []).flat() as { text: string; url: string }[];
+      expect(buttons.length).toBeGreaterThan(0);
+      const pages = await Promise.all(buttons.map(async (b) => (await fetch(`${web.url}${new URL(b.url).pathname}`)).text()));
+      const article = pages.find((html) => html.includes('<header>《工伤保险条例》第十七条'));
+      expect(article).toContain('工会组织在事故伤害发生之日或者被诊断、鉴定为职业病之日起1年内');
+      expect(article).not.toContain('为了保障因工作遭受事故伤害或者患职业病的职工'); // 第一条
+    } finally {
+      await web.stop();
+    }
   });
 
   it('in a group, masks every phone number it would say, and warns a worker who posts theirs', async () => {

@@ -4,7 +4,6 @@ import { TelegramServer } from 'telegram-test-api/lib/telegramServer.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OutboxPump } from '../../src/channels/outbox.ts';
 import { TelegramChannel } from '../../src/channels/telegram/index.ts';
-import type { App } from '../../src/app.ts';
 import { createLogger } from '../../src/log.ts';
 import { listMembers } from '../../src/staff/members.ts';
 import { conversationApp } from '../helpers/conversation.ts';
@@ -34,7 +33,7 @@ async function freePort(): Promise<number> {
 }
 
 /** A Telegram world: the test API server, our adapter on it, and workers who write to it. */
-export async function telegramWorld(engine: TestEngine, app: App, opts: { files?: Record<string, string>; webhook?: ServedWeb } = {}) {
+export async function telegramWorld(engine: TestEngine, opts: { files?: Record<string, string>; webhook?: ServedWeb } = {}) {
   const server = new TelegramServer({ port: await freePort(), host: '127.0.0.1', storeTimeout: 600 });
   await server.start();
   // files (for /kb add) from a little server of our own: the test API has no getFile
@@ -53,7 +52,6 @@ export async function telegramWorld(engine: TestEngine, app: App, opts: { files?
     token: TOKEN,
     apiRoot: server.config.apiURL,
     fileRoot,
-    kb: app.kb,
     // (the test API sends no secret-token header, so none is set here)
     webhook: opts.webhook ? { url: `${opts.webhook.url}/telegram/hook-test`, serve: (h) => void opts.webhook!.app.post('/telegram/hook-test', h) } : undefined,
   });
@@ -166,7 +164,7 @@ export async function telegramWorld(engine: TestEngine, app: App, opts: { files?
 }
 
 channelContract('telegram', async (engine, app): Promise<Harness> => {
-  const w = await telegramWorld(engine, app);
+  const w = await telegramWorld(engine);
   const pump = new OutboxPump({ records: app.records, channels: [w.channel], intervalMs: 60_000, log });
   return {
     caps: { groups: true, push: true, attachments: true, maxLength: 4096 },
@@ -191,7 +189,7 @@ describe('telegram end to end (grammY ⇄ telegram-test-api)', () => {
   beforeAll(async () => {
     conv = await conversationApp({ env: { STAFF_TELEGRAM_IDS: '1000' } });
     engine = new TestEngine(conv.app);
-    w = await telegramWorld(engine, conv.app);
+    w = await telegramWorld(engine);
     w.idOf('staff'); // user 1000: staff by config
   });
   afterAll(async () => {
@@ -300,7 +298,7 @@ describe('telegram by webhook', () => {
     const conv = await conversationApp();
     const engine = new TestEngine(conv.app);
     const web = await serveWeb({ engine, log, kb: conv.app.kb, records: conv.app.records, botName: '工友助手' });
-    const w = await telegramWorld(engine, conv.app, { webhook: web });
+    const w = await telegramWorld(engine, { webhook: web });
     try {
       expect(w.channel.bot.isRunning()).toBe(false);
       expect(w.calls).toContain('setWebhook');

@@ -2,7 +2,6 @@ import { Bot, GrammyError, webhookCallback, type Context } from 'grammy';
 import type { WebhookHandler } from '../../server.ts';
 import type { InlineKeyboardButton, Message, MessageEntity, UserFromGetMe } from 'grammy/types';
 import type { Attachment, Incoming, Reply } from '../../lib/types.ts';
-import type { KnowledgeBase } from '../../knowledge/base.ts';
 import { errText, runTurn, sleep, splitText, withoutChoiceList } from '../common.ts';
 import { passageUrl } from '../links.ts';
 import type { Channel, ChannelDeps } from '../types.ts';
@@ -22,7 +21,6 @@ export interface TelegramOptions extends ChannelDeps {
   /** Receive updates on this public URL (its path is mounted on `app`, the HTTP server's) instead of polling. */
   /** `serve` takes the handler for the webhook's route (HttpServer.webhook, set up before the server listens). */
   webhook?: { url: string; secret?: string; serve: (handler: WebhookHandler) => void };
-  kb?: KnowledgeBase;
   /** Where the web chat is reachable: sources get buttons to the cited passage. */
   publicUrl?: string;
   /** Waits before polling is started again after Telegram stopped it (default 5 s, 30 s, 1 min, then every 5 min). */
@@ -304,12 +302,9 @@ export class TelegramChannel implements Channel {
       const per = r.choices.every((c) => c.length <= 6) ? 3 : 1;
       for (let i = 0; i < buttons.length; i += per) rows.push(buttons.slice(i, i + per));
     }
-    const { publicUrl, kb } = this.opts;
-    if (publicUrl && kb && r.sources?.length) {
-      const links = r.sources.flatMap((s) => {
-        const url = passageUrl(kb.store, s, publicUrl);
-        return url ? [{ text: `[${s.n}] 查看原文`, url }] : [];
-      });
+    const { publicUrl } = this.opts;
+    if (publicUrl && r.sources?.length) {
+      const links = r.sources.map((s) => ({ text: `[${s.n}] 查看原文`, url: passageUrl(s, publicUrl) }));
       for (let i = 0; i < links.length; i += 3) rows.push(links.slice(i, i + 3));
     }
     return rows.length ? rows : undefined;

@@ -5,7 +5,6 @@ import { getCookie, setCookie } from 'hono/cookie';
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import type { Incoming, Reply } from '../../lib/types.ts';
-import type { KnowledgeBase } from '../../knowledge/base.ts';
 import type { Store } from '../../store/store.ts';
 import { text as conversationText } from '../../flows/form.ts';
 import { runTurn, withoutChoiceList, withoutSourceBlock } from '../common.ts';
@@ -31,11 +30,10 @@ const TOO_LONG = '消息太长了，请删短一些，或者分几次发。';
 export interface WebReply {
   text: string;
   choices?: string[];
-  sources?: { n: number; title: string; section: string | null; url: string | null }[];
+  sources?: { n: number; title: string; section: string | null; url: string }[];
 }
 
 export interface WebChannelOptions extends ChannelDeps {
-  kb: KnowledgeBase;
   records: Store;
   botName: string;
   /** Signs the visitor cookie (default: a random key for this process only). */
@@ -97,9 +95,7 @@ export class WebChannel implements Channel {
     const out: WebReply = { text: r.sources?.length ? withoutSourceBlock(text) : text };
     if (r.choices?.length) out.choices = r.choices;
     if (r.sources?.length) {
-      out.sources = r.sources.map((s) => {
-        return { n: s.n, title: s.title, section: s.section, url: passageUrl(this.opts.kb.store, s) };
-      });
+      out.sources = r.sources.map((s) => ({ n: s.n, title: s.title, section: s.section, url: passageUrl(s) }));
     }
     return out;
   }

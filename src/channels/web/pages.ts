@@ -102,6 +102,34 @@ setInterval(poll,30000);
 })();
 `;
 
+/** An http(s) address as written, else nothing: no javascript:, data: or relative links from a document. */
+function webAddress(v: unknown): string | undefined {
+  if (typeof v !== 'string' || !/^https?:\/\//i.test(v.trim())) return undefined;
+  try {
+    const url = new URL(v.trim());
+    return url.protocol === 'http:' || url.protocol === 'https:' ? v.trim() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Where a document comes from, as its front matter's `sources` says: `{title, url}` entries (the
+ * built-in knowledge and the pilot table), or plain strings (a title or an address). A link only
+ * for an http(s) address.
+ */
+function origins(sources: unknown): { title: string; url?: string }[] {
+  const list: unknown[] = Array.isArray(sources) ? sources : sources == null ? [] : [sources];
+  return list.flatMap((s) => {
+    if (typeof s === 'string') return s.trim() ? [{ title: s.trim(), url: webAddress(s) }] : [];
+    if (!s || typeof s !== 'object') return [];
+    const { title, url } = s as { title?: unknown; url?: unknown };
+    const link = webAddress(url);
+    const name = typeof title === 'string' && title.trim() ? title.trim() : (link ?? '');
+    return name ? [{ title: name, url: link }] : [];
+  });
+}
+
 export function passagePage(doc: DocumentRecord, chunk: ChunkRecord): string {
   const heading = doc.kind === 'law' ? `《${doc.title}》${chunk.section ?? ''}` : chunk.faq ? chunk.faq.question : [doc.title, chunk.section].filter(Boolean).join(' › ');
   const meta = [
@@ -111,9 +139,8 @@ export function passagePage(doc: DocumentRecord, chunk: ChunkRecord): string {
     doc.updated ? `更新：${doc.updated}` : '',
     `文档：${doc.title}`,
   ].filter(Boolean);
-  const sources = Array.isArray(doc.meta.sources) ? (doc.meta.sources as unknown[]).filter((s): s is string => typeof s === 'string') : [];
-  const links = sources
-    .map((s) => (/^https?:\/\//.test(s) ? `<div><a href="${esc(s)}" rel="noopener noreferrer">${esc(s)}</a></div>` : `<div>${esc(s)}</div>`))
+  const links = origins(doc.meta.sources)
+    .map((o) => (o.url ? `<div><a href="${esc(o.url)}" rel="noopener noreferrer">${esc(o.title)}</a></div>` : `<div>${esc(o.title)}</div>`))
     .join('');
   return `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8">
