@@ -37,6 +37,10 @@ describe('answers on the built-in knowledge base', () => {
     expect(answerText(r.answer)).toContain('不得对农村劳动者进城就业设置歧视性限制');
   });
 
+  it('gives the document of the year asked about, not the first one of the passage', async () => {
+    expect(answerText((await app.ask('2025年新职伤扩大试点的依据文件是哪一份？文号是多少？')).answer)).toContain('人社部发〔2025〕24号');
+  });
+
   it('is not sure when asked for several things and the answer lists none', async () => {
     const r = await app.ask('跟平台搞算法协商 能谈哪些内容');
     expect(r.confident).toBe(false);
