@@ -326,7 +326,7 @@ function pageChunks(kb: KnowledgeBase, r: Retrieval, first: Passage): ChunkRecor
 }
 
 /** "能谈哪些内容": asked for several things, an answer that lists none is not sure. */
-const ITEMS_ASKED = /(哪些|哪几|什么内容|啥内容|哪几种|几种)/;
+const ITEMS_ASKED = /(哪些|哪几|什么内容|啥内容|哪几种|几种|(谈|协商|商量)(些)?(啥|什么))/;
 const LISTED = /、.*、|；.*；|（一）|\d[.、]|一是|二是|[一二三四五六七八九十]、/;
 
 /** A page staff saved (a news or government page), not one of our own documents or a law. */
