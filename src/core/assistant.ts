@@ -14,7 +14,7 @@ import { understand } from './steps/understand.ts';
 import { type AssistantDeps, compose, type Engine, type TurnContext } from './steps/turn.ts';
 
 export { commandWords } from './steps/slashCommand.ts';
-export { MAX_MESSAGE_CHARS } from './steps/staffCommand.ts';
+export { MAX_MESSAGE_CHARS } from './steps/turn.ts';
 export type { AssistantDeps, SessionState } from './steps/turn.ts';
 
 /**

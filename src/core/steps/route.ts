@@ -5,8 +5,7 @@ import type { Intent } from '../intent.ts';
 import { answer } from './answer.ts';
 import { flowContext } from './flowContext.ts';
 import { PRIVATE_FLOWS, takeHandoff, toPrivate } from './handoff.ts';
-import { MAX_MESSAGE_CHARS } from './staffCommand.ts';
-import type { Outcome, SessionState, Step, TurnContext } from './turn.ts';
+import { MAX_MESSAGE_CHARS, type Outcome, type SessionState, type Step, type TurnContext } from './turn.ts';
 
 /** From what the message is to what is done about it: a flow (form, hand-off, status) or an answer. */
 export const route: Step = async (t, next) => {

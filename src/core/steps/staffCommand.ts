@@ -1,7 +1,4 @@
-import type { Step } from './turn.ts';
-
-/** Longer messages are refused: nobody types this much into a chat, and it protects the retriever. */
-export const MAX_MESSAGE_CHARS = 2000;
+import { MAX_MESSAGE_CHARS, type Step } from './turn.ts';
 
 /** Staff commands (/kb add, /approve, /case …) are answered by staff/, before any conversation starts. */
 export const staffCommand: Step = async (t, next) => {

@@ -11,6 +11,9 @@ import type { OutboxMessage, SessionRecord } from '../../store/types.ts';
 import type { Etiquette } from '../etiquette.ts';
 import type { Intent, IntentClassifier } from '../intent.ts';
 
+/** Longer messages are refused: nobody types this much into a chat, and it protects the retriever. */
+export const MAX_MESSAGE_CHARS = 2000;
+
 /** What a conversation remembers between messages. */
 export interface SessionState {
   form?: FormState;

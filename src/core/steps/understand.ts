@@ -1,8 +1,7 @@
 import { plain } from '../../flows/fields.ts';
 import { CANCEL, CONFIRM } from '../../flows/form.ts';
 import type { Intent } from '../intent.ts';
-import { MAX_MESSAGE_CHARS } from './staffCommand.ts';
-import type { Reading, Step } from './turn.ts';
+import { MAX_MESSAGE_CHARS, type Reading, type Step, type TurnContext } from './turn.ts';
 
 /** How long a finished form's number is kept for a 确认 sent again. */
 export const SUBMITTED_MS = 30 * 60 * 1000;
@@ -16,7 +15,7 @@ export const understand: Step = async (t, next) => {
   return next();
 };
 
-async function read(message: string, t: Parameters<Step>[0]): Promise<Reading> {
+async function read(message: string, t: TurnContext): Promise<Reading> {
   const { state, now } = t;
   const { forms, classifier } = t.engine.deps;
   if (message.length > MAX_MESSAGE_CHARS) return { kind: 'too_long' };
