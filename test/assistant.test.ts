@@ -50,6 +50,22 @@ describe('Assistant outside a form', () => {
   });
 });
 
+describe('one turn', () => {
+  it('classifies the message once: the answer takes the intent the engine found', async () => {
+    const seen: string[] = [];
+    const classifier = {
+      classify: (t: string) => {
+        seen.push(t);
+        return env.app.intents.classify(t);
+      },
+    };
+    const a = new Assistant({ store: env.app.records, kb: env.app.kb, classifier, forms: {}, status: async () => [], clock: env.clock.now });
+    const r = await a.handle({ channel: 'test', chatId: 'dm:once', userId: 'once', isGroup: false, text: '新职伤要自己交钱吗？' });
+    expect(r[0]!.sources!.length).toBeGreaterThan(0);
+    expect(seen).toEqual(['新职伤要自己交钱吗？']);
+  });
+});
+
 describe('groups', () => {
   const member = (user: string) => worker(env, user, { chatId: 'group:g1', isGroup: true, mentioned: true });
 

@@ -33,6 +33,11 @@ export interface AskOptions {
    * `by` is not 'llm', the caller replaces what it showed with `answer` (the extractive one).
    */
   onText?: (delta: string) => void;
+  /**
+   * The question's intent when the caller has classified it already (the engine's understand step),
+   * so that it is not classified twice; a follow-up rewritten into a new question is classified anew.
+   */
+  intent?: Intent;
 }
 
 /** One question, no session: what `gongyou ask` and the flows' side questions use. */
@@ -45,7 +50,7 @@ export async function ask(
   const asked = question.trim();
   const q = asked && opts.rewriter && opts.history?.length ? (await opts.rewriter.rewrite(asked, opts.history)).trim() || asked : asked;
   if (!q) return { intent: 'qa', answer: replies.emptyQuestion, confident: false, sources: [] };
-  let intent = await classifier.classify(q);
+  let intent = opts.intent !== undefined && q === asked ? opts.intent : await classifier.classify(q);
   const domain = DOMAIN.test(normaliseForIntent(q));
   // "…法援站周六有人吗" is a question, not a hello
   if (intent === 'greeting' && domain && looksLikeQuestion(q)) intent = 'qa';

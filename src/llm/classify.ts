@@ -29,7 +29,7 @@ const SURE_NEAREST = 0.4;
 const SURE_SHARE = 0.7;
 /** What of a message the model sees: enough to tell what it wants. */
 const MAX_CHARS = 300;
-/** The same message asked again soon (the assistant, then ask(), classify it in one turn) is not sent twice. */
+/** The same message sent again soon (a retry, a worker repeating it) is not asked twice. */
 const REMEMBER_MS = 60_000;
 /**
  * The label is asked before the answer is written, so a slow model must not hold the worker up:
