@@ -125,6 +125,7 @@ describe('a provincial notice staff saved', () => {
 <div class="content"><p>各市州人力资源社会保障局：</p>
 <p>根据《人力资源社会保障部等九部门关于扩大新就业形态人员职业伤害保障试点的通知》（人社部发〔2025〕24号）要求，我省自2026年9月1日起实施新就业形态人员职业伤害保障。</p>
 <p>外卖骑手在执行订单过程中受到事故伤害的，可以通过平台一键报案。</p>
+<p>对在以下平台企业注册接单、从事出行、即时配送、同城货运服务的人员实施职业伤害保障：出行类：曹操出行、滴滴出行、T3出行、如祺出行、享道出行、首汽约车；即时配送类：美团、饿了么、达达、闪送、顺丰同城、UU跑腿；同城货运类：货拉拉、快狗打车、滴滴货运、满帮省省、运满满。</p>
 <table><tr><td>市州</td><td>经办机构</td><td>地址</td></tr>
 <tr><td>长沙市</td><td>长沙市社会保险服务中心</td><td>岳麓区岳麓大道218号</td></tr>
 <tr><td>株洲市</td><td>株洲市社会保险服务中心</td><td>天元区黄河南路66号</td></tr>
@@ -164,6 +165,10 @@ describe('a provincial notice staff saved', () => {
   it('gives the office of the city asked about from a table of offices, though its address has no street number', async () => {
     const r = await withNotice.ask('岳阳新职伤去哪办 地址在哪');
     expect(answerText(r.answer)).toContain('市民中心北楼');
+  });
+
+  it("names the platforms of the worker's own kind of work from a list by industry", async () => {
+    expect(answerText((await withNotice.ask('湖南拉货的平台 哪几家能上职业伤害保障')).answer)).toContain('快狗打车');
   });
 
   it('says when the line is answered, asked "几点到几点", not just its number', async () => {

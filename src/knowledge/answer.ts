@@ -2,7 +2,7 @@ import { indexText, type KnowledgeBase } from './base.ts';
 import { coverageAnswer } from './coverage.ts';
 import { computeEntitlement, type Computed } from './entitlements.ts';
 import { citedArticles, overlap, retrieve, type Passage, type Query, type Retrieval, type Scene } from './retrieve.ts';
-import { NEW_SCHEME, understand, VALUE_PATTERN, type Asks, type Understanding } from './understand.ts';
+import { NEW_SCHEME, understand, VALUE_PATTERN, type Asks, type Understanding, type Work } from './understand.ts';
 import { PROVINCES, valueAfterPlace } from './places.ts';
 import { fixSlips, fold } from './text.ts';
 import { replies, hotlineList } from '../replies.ts';
@@ -168,6 +168,9 @@ export function lead(kb: KnowledgeBase, p: Passage, query: Query, max = LEAD_CHA
     const exact = !!asked!.wants || address.length > 0;
     c.score += best * (exact ? WANTED_BONUS : ASKED_BONUS) * (exact && placedValue(c.s, asked!) ? 2 : 1);
   }
+  // "拉货的平台有哪几家": of a list by industry ("出行类：…；同城货运类：…"), the worker's own
+  const kind = asked?.facts?.work && ITEMS_ASKED.test(asked.folded ?? '') ? INDUSTRY[asked.facts.work] : undefined;
+  if (kind) for (const c of scored) if (kind.test(c.s) && /^[^，。：]{2,8}[类：:]/.test(c.s)) c.score += best * WANTED_BONUS;
   // "2025年…的依据文件": of the sentences about it, the one of that year
   const years = (asked?.wants && asked.folded?.match(/20\d\d(?=年)/g)) || [];
   if (years.length) for (const c of scored) if (c.score > 0 && years.some((y) => c.s.includes(`${y}年`) || c.s.includes(`〔${y}〕`))) c.score += best * YEAR_BONUS;
@@ -324,6 +327,9 @@ function pageChunks(kb: KnowledgeBase, r: Retrieval, first: Passage): ChunkRecor
   const all = (first.doc.chunkCount ?? Infinity) <= SHORT_PAGE ? kb.store.chunksOfDocument(first.doc.id) : [];
   return (all.length ? all : r.passages.filter((p) => p.doc.id === first.doc.id).map((p) => p.chunk)).sort((a, b) => a.id - b.id);
 }
+
+/** How a list by industry names each kind of work. */
+const INDUSTRY: Record<Work, RegExp> = { 即时配送: /即时配送|外卖/, 出行: /出行|网约车/, 货运: /货运|货车/, 快递: /快递/ };
 
 /** "能谈哪些内容": asked for several things, an answer that lists none is not sure. */
 const ITEMS_ASKED = /(哪些|哪几|什么内容|啥内容|哪几种|几种|(谈|协商|商量)(些)?(啥|什么))/;
