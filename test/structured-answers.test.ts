@@ -42,8 +42,9 @@ describe('entitlements under a labour contract, computed and cited', () => {
 
   it('经济补偿 and 赔偿金 in yuan when the monthly wage is given', async () => {
     const r = await ask('公司无缘无故把我开了 我干了4年 月薪5000 不想回去了 能要多少赔偿金');
-    expect(r.text).toContain('4×5000=20000元');
-    expect(r.text).toContain('20000×2=40000元');
+    // the sum asked for, not the compensation it doubles
+    expect(r.text).toContain('赔偿金就是8个月的工资，按月工资5000元算：8×5000=40000元');
+    expect(r.text).not.toContain('20000');
     expect(r.cited).toContain('中华人民共和国劳动合同法第八十七条');
   });
 
@@ -328,6 +329,17 @@ describe('asked in workers\' words: the rule that fits, or none', () => {
     expect(r.text).toContain('4000元');
     expect(r.text).toContain('不合法');
     expect(r.cited).toContain('中华人民共和国劳动合同法第二十条');
+  });
+
+  it('违法解除 with the wage given: the 赔偿金 sum first; pay above three times the local average: 12 years at most, said in words', async () => {
+    const illegal = await ask('用人单位违法解除劳动合同，劳动者在该单位工作4年、月工资8000元，劳动者不要求继续履行的，可主张多少赔偿金？');
+    expect(illegal.confident).toBe(true);
+    expect(illegal.text).toContain('赔偿金就是8个月的工资，按月工资8000元算：8×8000=64000元');
+    expect(illegal.text).not.toContain('32000');
+    const high = await ask('我工资挺高的 超过我们市社平工资三倍了 在公司干了15年 被裁 补偿年限是不是按15年算');
+    expect(high.text).toContain('年限最多算12年');
+    expect(high.text).toContain('最多按12个月的工资算');
+    expect(high.text).not.toContain('15个月');
   });
 
   it('no 二倍工资 when the missing contract is the story and a minimum income is asked', async () => {

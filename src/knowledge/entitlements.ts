@@ -20,7 +20,7 @@ const s = z.string();
 
 export const entitlementsSchema = z.object({
   noContract: s,
-  severance: rule({ yours: s, quitCause: s, amount: s, capped: s, illegal: s, illegalMonths: s, rule: s, wage: s, when: s }),
+  severance: rule({ yours: s, quitCause: s, amount: s, capped: s, cappedYears: s, illegalAmount: s, illegalMonths: s, rule: s, wage: s, when: s }),
   nursing: rule({ rule: s, yours: s }),
   holidays: rule({ total: s, one: s }),
   partTime: rule({ what: s, end: s, pay: s }),
@@ -81,7 +81,7 @@ const USES: Partial<Record<keyof Entitlements, (keyof Facts)[]>> = {
 const given = (v: unknown) => (Array.isArray(v) ? v.length > 0 : v !== undefined);
 
 /** The texts that are computed from the worker's own facts. */
-const SPECIFIC = new Set(['yours', 'payYours', 'most', 'amount', 'capped', 'allowance', 'total', 'illegal', 'illegalMonths', 'joined', 'leaving', 'unusedPay', 'lost', 'none']);
+const SPECIFIC = new Set(['yours', 'payYours', 'most', 'amount', 'capped', 'allowance', 'total', 'illegal', 'illegalMonths', 'illegalAmount', 'cappedYears', 'joined', 'leaving', 'unusedPay', 'lost', 'none']);
 
 /**
  * Replaces the {1} {2} … marks of a text with [n] numbers of the passages they name, numbered in
@@ -141,6 +141,8 @@ function gigCaveat(e: Entitlements, u: Understanding): string | undefined {
 
 type Calculator = (e: Entitlements, u: Understanding, kb: KnowledgeBase) => Computed | undefined;
 
+const ABOVE_CAP = /(超过|高于|超出|超了|比)[^，。]{0,10}(社平|平均工资)[^，。]{0,6}(三|3)倍|(社平|平均工资)[^，。]{0,6}(三|3)倍(多|以上|还多)/;
+
 const severance: Calculator = (e, u, kb) => {
   const f = u.folded;
   const named = /(经济补偿|补偿金|遣散|n\+1|赔偿金|补偿)/.test(f);
@@ -160,14 +162,21 @@ const severance: Calculator = (e, u, kb) => {
     const n = severanceMonths(worked);
     const average = localAverageWage(f);
     const capped = wage !== undefined && average !== undefined && wage > 3 * average;
-    if (!capped) parts.push(['yours', { worked: duration(worked), months: monthsOfPay(n) }]);
-    if (capped) {
+    // "工资超过社平三倍了 干了15年": the cap said in words, without the figures
+    const above = !capped && ABOVE_CAP.test(f);
+    // asked for the 赔偿金 with the wage given: that sum first, not the compensation it doubles
+    const doubled = illegal && wage !== undefined && !capped && !above;
+    if (above) parts.push(['cappedYears', { worked: duration(worked), months: monthsOfPay(Math.min(n, 12)) }]);
+    else if (doubled) parts.push(['illegalAmount', { worked: duration(worked), months: monthsOfPay(n), doubled: monthsOfPay(2 * n), wage: yuan(wage!), formula: `${2 * n}×${yuan(wage!)}=${yuan(2 * n * wage!)}` }]);
+    else if (!capped) parts.push(['yours', { worked: duration(worked), months: monthsOfPay(n) }]);
+    if (above || doubled) {
+      // said above
+    } else if (capped) {
       // 第四十七条: pay above three times the local average counts as three times, for at most 12 years
       const m = Math.min(n, 12);
       parts.push(['capped', { wage: yuan(wage!), average: yuan(average!), base: yuan(3 * average!), formula: `${m}×${yuan(3 * average!)}=${yuan(m * 3 * average!)}` }]);
     } else if (wage !== undefined) {
       parts.push(['amount', { wage: yuan(wage), formula: `${n}×${yuan(wage)}=${yuan(n * wage)}` }]);
-      if (illegal) parts.push(['illegal', { formula: `${yuan(n * wage)}×2=${yuan(2 * n * wage)}` }]);
     } else if (illegal) parts.push(['illegalMonths', { months: monthsOfPay(2 * n) }]);
   }
   if (quitCause) parts.push(['quitCause']);
