@@ -37,6 +37,10 @@ describe('answers on the built-in knowledge base', () => {
     expect(answerText(r.answer)).toContain('不得对农村劳动者进城就业设置歧视性限制');
   });
 
+  it('of figures by date, gives the kind asked for (a sum paid, not the number insured)', async () => {
+    expect(answerText((await app.ask('截至2023年9月，职业伤害保障试点累计支付待遇多少？')).answer)).toContain('4.9亿元');
+  });
+
   it('gives the document of the year asked about, not the first one of the passage', async () => {
     expect(answerText((await app.ask('2025年新职伤扩大试点的依据文件是哪一份？文号是多少？')).answer)).toContain('人社部发〔2025〕24号');
   });

@@ -91,11 +91,12 @@ function sentences(text: string): string[] {
  * best-matching sentences in their original order, up to about LEAD_CHARS characters.
  */
 /** "参保人数：截至2023年9月…；2025年6月…1234.57万人；…" → "参保人数：2025年6月…1234.57万人。" */
-function monthClause(all: string[], month: string): string | undefined {
+function monthClause(all: string[], month: string, value?: RegExp): string | undefined {
   for (const sentence of all) {
     const clauses = sentence.split('；');
     if (clauses.length < 2) continue;
-    const at = clauses.findIndex((c) => fold(c).includes(month));
+    // …that holds the kind of figure asked for ("支付待遇多少": a sum, not the number insured)
+    const at = clauses.findIndex((c) => fold(c).includes(month) && (!value || value.test(fold(c))));
     if (at < 0) continue;
     const topic = at > 0 && /^[^：]{2,20}：/.test(clauses[0]!) ? clauses[0]!.slice(0, clauses[0]!.indexOf('：') + 1) : '';
     return `${topic}${clauses[at]!.replace(/[。；]$/, '')}。`;
@@ -142,7 +143,7 @@ function placedValue(sentence: string, asked: Pick<Understanding, 'wants'> & Par
 export function lead(kb: KnowledgeBase, p: Passage, query: Query, max = LEAD_CHARS, asked?: Pick<Understanding, 'asks' | 'wants' | 'month'> & Partial<Pick<Understanding, 'facts' | 'folded'>>): string {
   const text = p.chunk.text.replace(/\n+/g, '\n').trim();
   // "到2025年6月…多少人": of a list of figures by month, the one for that month
-  const dated = asked?.month && p.doc.kind !== 'law' ? monthClause(text.split(/(?<=[。\n])/), asked.month) : undefined;
+  const dated = asked?.month && p.doc.kind !== 'law' ? monthClause(text.split(/(?<=[。\n])/), asked.month, askedPattern(asked)) : undefined;
   if (dated) return dated;
   // An article is one rule: shown whole unless it is long, so its conditions are not cut off.
   if (text.length <= (p.doc.kind === 'law' ? max * LAW_WHOLE : max)) return text.replace(/\n/g, '');
