@@ -1,3 +1,4 @@
+import { describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,8 +22,11 @@ function sqliteSchema(file: string): SchemaHarness {
     atPrevious: async (r: PreviousRecords) => {
       const db = openDatabase(file, MIGRATIONS.length - 1);
       try {
-        // the columns every version since 8 has had, written as the SQL of that version wrote them
-        db.prepare('INSERT INTO sessions (key, state, updated_at) VALUES (?, ?, ?)').run(r.session.key, JSON.stringify(r.session.state), r.session.updatedAt);
+        // written as the SQL of version 9 wrote them
+        const session = db.prepare('INSERT INTO sessions (key, state, updated_at) VALUES (?, ?, ?)');
+        for (const s of r.sessions) session.run(s.key, JSON.stringify(s.state), s.updatedAt);
+        // until version 10, a hand-off was a session of its own
+        session.run(JSON.stringify(['handoff', r.handoff.channel, r.handoff.userId]), JSON.stringify({ handoff: r.handoff.intent }), r.handoff.askedAt);
         const m = r.member;
         db.prepare(
           `INSERT INTO members (id, name, phone, city, work_type, platform, union_name, status, note, channel, chat_id, user_id,
@@ -73,4 +77,33 @@ storeContract('SQLite on a shared connection', async () => {
     },
     schema: sqliteSchema(file),
   };
+});
+
+describe('SQLite migration 10', () => {
+  it('moves a hand-off out of the sessions, leaving the other sessions as they were', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gongyou-store-'));
+    const file = join(dir, 'gongyou.db');
+    try {
+      const db = openDatabase(file, 9);
+      const put = db.prepare('INSERT INTO sessions (key, state, updated_at) VALUES (?, ?, ?)');
+      put.run(JSON.stringify(['handoff', 'telegram', '42']), JSON.stringify({ handoff: 'injury' }), '2026-11-23T09:00:00.000Z');
+      put.run(JSON.stringify(['handoff', 'web', 'u1']), 'not json', '2026-11-23T09:00:00.000Z');
+      put.run(JSON.stringify(['telegram', '42', '42']), JSON.stringify({ handoff: 'complaint' }), '2026-11-23T09:00:00.000Z');
+      put.run('["handoff"', '{}', '2026-11-23T09:00:00.000Z');
+      db.close();
+      const store = await openSqliteStore(file);
+      try {
+        expect(await store.sessions.get(JSON.stringify(['handoff', 'telegram', '42']))).toBeUndefined();
+        expect(await store.sessions.get(JSON.stringify(['handoff', 'web', 'u1']))).toBeUndefined();
+        expect(await store.sessions.get(JSON.stringify(['telegram', '42', '42']))).toMatchObject({ state: { handoff: 'complaint' } });
+        expect(await store.sessions.get('["handoff"')).toMatchObject({ state: {} });
+        expect(await store.handoffs.take('telegram', '42', new Date('2026-11-23T08:00:00Z'))).toBe('injury');
+        expect(await store.handoffs.take('web', 'u1', new Date('2026-11-01T00:00:00Z'))).toBeUndefined();
+      } finally {
+        await store.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

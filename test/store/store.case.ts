@@ -29,7 +29,9 @@ export interface SchemaHarness {
 
 /** One record of each kind, as a database at the previous schema version holds them. */
 export interface PreviousRecords {
-  session: SessionRecord;
+  sessions: SessionRecord[];
+  /** A form asked for in a group, not yet taken up in the private chat. */
+  handoff: { channel: string; userId: string; intent: string; askedAt: string };
   member: MemberRecord;
   complaint: ComplaintRecord;
   /** The complaint's history, oldest first. */
@@ -40,7 +42,12 @@ export interface PreviousRecords {
 }
 
 const previousRecords: PreviousRecords = {
-  session: { key: JSON.stringify(['web', 'dm:u1', 'u1']), state: { form: { flow: 'join_union', data: { name: '张三' } } }, updatedAt: '2026-11-23T08:00:00.000Z' },
+  sessions: [
+    { key: JSON.stringify(['web', 'dm:u1', 'u1']), state: { form: { flow: 'join_union', data: { name: '张三' } } }, updatedAt: '2026-11-23T08:00:00.000Z' },
+    { key: JSON.stringify(['telegram', '42', '42']), state: { last: { q: '工伤怎么认定', a: '……' } }, updatedAt: '2026-11-23T08:30:00.000Z' },
+    { key: 'a key of its own', state: { expired: 'complaint' }, updatedAt: '2026-11-23T08:00:00.000Z' },
+  ],
+  handoff: { channel: 'telegram', userId: '42', intent: 'complaint', askedAt: '2026-11-23T09:00:00.000Z' },
   member: {
     id: 'RH-20261120-0001',
     name: '张三',
@@ -219,6 +226,60 @@ export function storeContract(name: string, newDatabase: () => Promise<StoreHarn
         expect(await store.sessions.get('idle')).toBeUndefined();
         expect((await store.sessions.get('fresh'))?.state).toEqual({ form: { flow: 'join_union', data: {} } });
         expect(await store.sessions.get('old notice')).toBeUndefined();
+      });
+    });
+
+    describe('handoffs', () => {
+      it('are put per person, replaced, and taken once', async () => {
+        const store = await open();
+        expect(await store.handoffs.take('telegram', '42', at('2026-11-23T00:00:00Z'))).toBeUndefined();
+        await store.handoffs.put('telegram', '42', 'complaint', at('2026-11-23T08:00:00Z'));
+        await store.handoffs.put('telegram', '42', 'join_union', at('2026-11-23T08:10:00Z'));
+        await store.handoffs.put('telegram', '43', 'injury', at('2026-11-23T08:00:00Z'));
+        await store.handoffs.put('web', '42', 'complaint_status', at('2026-11-23T08:00:00Z'));
+        expect(await store.handoffs.take('telegram', '42', at('2026-11-23T08:10:00Z'))).toBe('join_union');
+        expect(await store.handoffs.take('telegram', '42', at('2026-11-23T08:00:00Z'))).toBeUndefined();
+        expect(await store.handoffs.take('telegram', '43', at('2026-11-23T08:00:00Z'))).toBe('injury');
+        expect(await store.handoffs.take('web', '42', at('2026-11-23T08:00:00Z'))).toBe('complaint_status');
+      });
+
+      it('asked for before `since` is not given, and is gone', async () => {
+        const store = await open();
+        await store.handoffs.put('telegram', '42', 'complaint', at('2026-11-23T08:00:00Z'));
+        expect(await store.handoffs.take('telegram', '42', at('2026-11-23T08:00:00.001Z'))).toBeUndefined();
+        expect(await store.handoffs.take('telegram', '42', at('2026-11-01T00:00:00Z'))).toBeUndefined();
+      });
+
+      it('expire: those asked for before the time go, later ones stay', async () => {
+        const store = await open();
+        await store.handoffs.put('telegram', '1', 'complaint', at('2026-11-22T00:00:00Z'));
+        await store.handoffs.put('telegram', '2', 'complaint', at('2026-11-23T00:00:00Z'));
+        await store.handoffs.expire(at('2026-11-23T00:00:00Z'));
+        expect(await store.handoffs.take('telegram', '1', at('2026-11-01T00:00:00Z'))).toBeUndefined();
+        expect(await store.handoffs.take('telegram', '2', at('2026-11-01T00:00:00Z'))).toBe('complaint');
+      });
+
+      it('two Stores taking the same hand-off at once: exactly one gets it', async () => {
+        const first = await open();
+        const second = await open();
+        for (let i = 0; i < 10; i++) {
+          await first.handoffs.put('telegram', String(i), 'join_union', at('2026-11-23T08:00:00Z'));
+        }
+        const takes = await Promise.all(
+          Array.from({ length: 10 }, (_, i) => [first, second, first].map((s) => s.handoffs.take('telegram', String(i), at('2026-11-23T07:00:00Z')))).flat(),
+        );
+        expect(takes.filter((t) => t === 'join_union')).toHaveLength(10);
+      });
+
+      it('put in a transaction that throws is not kept', async () => {
+        const store = await open();
+        await expect(
+          store.transaction(async (tx) => {
+            await tx.handoffs.put('telegram', '42', 'complaint', at('2026-11-23T08:00:00Z'));
+            throw new Error('boom');
+          }),
+        ).rejects.toThrow('boom');
+        expect(await store.handoffs.take('telegram', '42', at('2026-11-01T00:00:00Z'))).toBeUndefined();
       });
     });
 
@@ -591,6 +652,7 @@ export function storeContract(name: string, newDatabase: () => Promise<StoreHarn
         const store = await open();
         expect(await schema().version()).toBe(schema().latest);
         await store.sessions.put('k', { last: { q: 'q', a: 'a' } }, at('2026-11-23T08:00:00Z'));
+        await store.handoffs.put('web', 'u1', 'join_union', at('2026-11-23T08:00:00Z'));
         await store.members.add('RH-1', application(), worker('u1'), at('2026-11-23T08:00:00Z'));
         await store.complaints.add('WQ-1', complaint(), worker('u1'), at('2026-11-23T08:00:00Z'));
         await store.outbox.add(worker('u1'), 'hi', at('2026-11-23T08:00:00Z'));
@@ -601,6 +663,7 @@ export function storeContract(name: string, newDatabase: () => Promise<StoreHarn
         await store.accounts.setThrottle('ip:1', 1, 0, 0);
         expect(await store.counters.next('WQ-20261123')).toBe(1);
         expect(await store.sessions.get('k')).toBeDefined();
+        expect(await store.handoffs.take('web', 'u1', at('2026-11-23T08:00:00Z'))).toBe('join_union');
         expect(await store.members.get('RH-1')).toBeDefined();
         expect(await store.complaints.events('WQ-1')).toHaveLength(1);
         expect(await store.outbox.list()).toHaveLength(1);
@@ -618,7 +681,9 @@ export function storeContract(name: string, newDatabase: () => Promise<StoreHarn
         const store = await open();
         expect(await schema().version()).toBe(schema().latest);
         const r = previousRecords;
-        expect(await store.sessions.get(r.session.key)).toEqual(r.session);
+        for (const session of r.sessions) expect(await store.sessions.get(session.key)).toEqual(session);
+        expect(await store.handoffs.take('telegram', '42', at('2026-11-23T08:59:59Z'))).toBe(r.handoff.intent);
+        expect(await store.handoffs.take('telegram', '42', at('2026-11-01T00:00:00Z'))).toBeUndefined();
         expect(await store.members.get(r.member.id)).toEqual(r.member);
         expect(await store.members.ofUser('web', 'u1')).toEqual([r.member]);
         expect(await store.complaints.get(r.complaint.ticket)).toEqual(r.complaint);
