@@ -86,6 +86,31 @@ describe('groups', () => {
     expect(await env.app.records.sessions.get(JSON.stringify(['test', 'group:g1', 'g-join']))).toBeUndefined();
   });
 
+  it('takes a request made in a group up at a first private greeting or 帮助 within the hour, else drops it', async () => {
+    const e = await conversationApp();
+    try {
+      const inGroup = (user: string) => worker(e, user, { chatId: 'group:g1', isGroup: true, mentioned: true });
+      await inGroup('h-greet').say('我要入会');
+      const resumed = await worker(e, 'h-greet').say('你好');
+      expect(resumed).toContain('你刚才在群里说要办理入会');
+      expect(resumed).toContain('同意');
+      // the first private message that is not a greeting or 帮助 is answered as it is, and the request dropped
+      await inGroup('h-other').say('我要入会');
+      expect(await worker(e, 'h-other').say('新职伤要交钱吗')).not.toContain('你刚才在群里');
+      expect(await worker(e, 'h-other').say('你好')).not.toContain('你刚才在群里');
+      // the later request replaces the earlier one
+      await inGroup('h-again').say('我要投诉');
+      await inGroup('h-again').say('我要入会');
+      expect(await worker(e, 'h-again').say('帮助')).toContain('你刚才在群里说要办理入会');
+      // after an hour it is forgotten
+      await inGroup('h-late').say('我要入会');
+      e.clock.advanceHours(1.1);
+      expect(await worker(e, 'h-late').say('你好')).not.toContain('你刚才在群里');
+    } finally {
+      e.close();
+    }
+  });
+
   it('masks a phone number echoed in a group and warns', async () => {
     const r = await member('g-phone').replies('我的电话是13812345678，新职伤要交钱吗');
     const all = r.map((x) => x.text).join('\n');

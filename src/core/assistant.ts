@@ -84,5 +84,7 @@ export class Assistant {
     if (now.getTime() - this.lastSweep < 3600 * 1000 && now.getTime() >= this.lastSweep) return;
     this.lastSweep = now.getTime();
     await this.deps.store.sessions.expire(new Date(now.getTime() - idleMs), new Date(now.getTime() - 30 * 24 * 3600 * 1000));
+    // hand-offs idle as long go too (one is stale after an hour: see steps/handoff.ts)
+    await this.deps.store.handoffs.expire(new Date(now.getTime() - idleMs));
   }
 }

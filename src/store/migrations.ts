@@ -237,3 +237,28 @@ MIGRATIONS.push(`CREATE TABLE members_new (
 // the next failure of the same kind adds to. Rows without a key are ordinary entries.
 MIGRATIONS.push(`ALTER TABLE audit_log ADD COLUMN merge_key TEXT;
    CREATE UNIQUE INDEX audit_log_merge ON audit_log(merge_key) WHERE merge_key IS NOT NULL;`);
+
+// 10: the group→private hand-off — a form asked for in a group, waiting for the worker's first
+// private message — gets a table of its own; it was a session under the key ["handoff", channel,
+// user id] with the state { handoff: <intent> }. Pending ones move over with their time.
+MIGRATIONS.push(`CREATE TABLE handoffs (
+     channel TEXT NOT NULL,
+     user_id TEXT NOT NULL,
+     intent TEXT NOT NULL,
+     asked_at TEXT NOT NULL,
+     PRIMARY KEY (channel, user_id)
+   );
+   CREATE INDEX handoffs_asked ON handoffs(asked_at);
+   CREATE TEMP TABLE old_handoffs AS
+     SELECT key,
+       CASE WHEN json_valid(key) AND json_type(key) = 'array' AND json_array_length(key) = 3 THEN json_extract(key, '$[0]') END AS kind,
+       CASE WHEN json_valid(key) AND json_type(key) = 'array' THEN json_extract(key, '$[1]') END AS channel,
+       CASE WHEN json_valid(key) AND json_type(key) = 'array' THEN json_extract(key, '$[2]') END AS user_id,
+       CASE WHEN json_valid(state) AND json_type(state) = 'object' THEN json_extract(state, '$.handoff') END AS intent,
+       updated_at
+     FROM sessions;
+   INSERT OR REPLACE INTO handoffs (channel, user_id, intent, asked_at)
+     SELECT channel, user_id, intent, updated_at FROM old_handoffs
+     WHERE kind = 'handoff' AND channel IS NOT NULL AND user_id IS NOT NULL AND intent IS NOT NULL;
+   DELETE FROM sessions WHERE key IN (SELECT key FROM old_handoffs WHERE kind = 'handoff');
+   DROP TABLE old_handoffs;`);

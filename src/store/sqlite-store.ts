@@ -3,6 +3,7 @@ import type Database from 'better-sqlite3';
 import { SqlAccounts } from './accounts.ts';
 import { AuditLog } from './audit.ts';
 import { SqlComplaints } from './complaints.ts';
+import { SqlHandoffs } from './handoffs.ts';
 import { nextInSequence } from './counters.ts';
 import { SqlMembers } from './members.ts';
 import { SqlOutbox } from './outbox.ts';
@@ -75,6 +76,7 @@ function statements(db: Database.Database) {
   return {
     db,
     sessions: new SqlSessions(db),
+    handoffs: new SqlHandoffs(db),
     members: new SqlMembers(db),
     complaints: new SqlComplaints(db),
     outbox: new SqlOutbox(db),
@@ -88,13 +90,18 @@ function statements(db: Database.Database) {
 type Records = Omit<Store, 'transaction' | 'close'>;
 
 function records(sql: ReturnType<typeof statements>, run: Run): Records {
-  const { sessions, members, complaints, outbox, audit, staff, accounts } = sql;
+  const { sessions, handoffs, members, complaints, outbox, audit, staff, accounts } = sql;
   return {
     sessions: {
       get: <S>(key: string) => run(() => sessions.get<S>(key)),
       put: (key, state, now) => run(() => sessions.put(key, state, now)),
       remove: (key) => run(() => sessions.remove(key)),
       expire: (cutoff, forgetAfter) => run(() => sessions.expire(cutoff, forgetAfter)),
+    },
+    handoffs: {
+      put: (channel, userId, intent, now) => run(() => handoffs.put(channel, userId, intent, now)),
+      take: (channel, userId, since) => run(() => handoffs.take(channel, userId, since)),
+      expire: (before) => run(() => handoffs.expire(before)),
     },
     members: {
       get: (id) => run(() => members.get(id)),

@@ -6,7 +6,11 @@ import { dayOf } from '../lib/dates.ts';
 import { MIGRATIONS } from './migrations.ts';
 import type { ChunkRecord, DocumentFields, DocumentRecord, GapRecord, KnowledgeStore, NewDocument, QuestionOutcome, VersionOrigin, VersionRecord } from './types.ts';
 
-export function openDatabase(file: string): Database.Database {
+/**
+ * The database file, created and migrated as needed. `upTo` stops at an older schema version
+ * (tests that build a database as an earlier release left it); the default is the latest.
+ */
+export function openDatabase(file: string, upTo: number = MIGRATIONS.length): Database.Database {
   mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
@@ -14,13 +18,18 @@ export function openDatabase(file: string): Database.Database {
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   const current = db.pragma('user_version', { simple: true }) as number;
-  for (let v = current; v < MIGRATIONS.length; v++) {
+  for (let v = current; v < upTo; v++) {
     db.transaction(() => {
       db.exec(MIGRATIONS[v]!);
       db.pragma(`user_version = ${v + 1}`);
     })();
   }
   return db;
+}
+
+/** How many migrations the database has had (SQLite's `user_version`). */
+export function schemaVersion(db: Database.Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
 }
 
 /** A read-only look at a data dir's database, as another process has it (for checks from outside a running assistant). */

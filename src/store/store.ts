@@ -31,6 +31,8 @@ export type { AuditEntry, AuditFilter };
  */
 export interface Store {
   readonly sessions: SessionStore;
+  /** Forms asked for in a group, waiting for the worker's private chat. */
+  readonly handoffs: HandoffStore;
   readonly members: MemberStore;
   readonly complaints: ComplaintStore;
   readonly outbox: OutboxStore;
@@ -62,6 +64,22 @@ export interface SessionStore {
    * since before `forgetAfter` goes.
    */
   expire(cutoff: Date, forgetAfter: Date): Promise<void>;
+}
+
+/**
+ * The group→private hand-off: a worker asked in a group for something that is only done in a
+ * private chat (a form, their own cases); the private chat takes it up. One pending per person.
+ */
+export interface HandoffStore {
+  /** Remembers what `userId` on `channel` asked for, replacing what they asked for before. */
+  put(channel: string, userId: string, intent: string, now: Date): Promise<void>;
+  /**
+   * What they asked for, if they asked at `since` or later; the hand-off is gone after this
+   * (a stale one too). Atomic: of two callers at once, at most one gets it.
+   */
+  take(channel: string, userId: string, since: Date): Promise<string | undefined>;
+  /** Drops the hand-offs asked for before `before`. */
+  expire(before: Date): Promise<void>;
 }
 
 /** Union applications (入会). A phone number may be on several applications. */

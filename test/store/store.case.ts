@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/store.ts';
-import type { NewComplaint, NewMember } from '../../src/store/types.ts';
+import type { AuditEntry, ComplaintEvent, ComplaintRecord, MemberRecord, NewComplaint, NewMember, OutboxMessage, SessionRecord, StaffChatId } from '../../src/store/types.ts';
 
 /**
  * What every Store implementation does, run by one test file per implementation (sqlite.test.ts),
@@ -10,7 +10,89 @@ import type { NewComplaint, NewMember } from '../../src/store/types.ts';
 export interface StoreHarness {
   open(): Promise<Store>;
   cleanup(): Promise<void>;
+  /** The schema and its migrations; a harness without it skips the migration cases. */
+  schema?: SchemaHarness;
 }
+
+/** What the migration cases need to know about an implementation's schema. */
+export interface SchemaHarness {
+  /** The version a Store brings its database to when it opens it. */
+  latest: number;
+  /** The version the database is at now (0 before anything has opened it). */
+  version(): Promise<number>;
+  /**
+   * Makes the new, empty database one at version `latest - 1`, as the previous release left it,
+   * holding `records` written the way that version stored them (not through the Store).
+   */
+  atPrevious(records: PreviousRecords): Promise<void>;
+}
+
+/** One record of each kind, as a database at the previous schema version holds them. */
+export interface PreviousRecords {
+  sessions: SessionRecord[];
+  /** A form asked for in a group, not yet taken up in the private chat. */
+  handoff: { channel: string; userId: string; intent: string; askedAt: string };
+  member: MemberRecord;
+  complaint: ComplaintRecord;
+  /** The complaint's history, oldest first. */
+  events: ComplaintEvent[];
+  outbox: OutboxMessage;
+  audit: AuditEntry;
+  staff: StaffChatId;
+}
+
+const previousRecords: PreviousRecords = {
+  sessions: [
+    { key: JSON.stringify(['web', 'dm:u1', 'u1']), state: { form: { flow: 'join_union', data: { name: '张三' } } }, updatedAt: '2026-11-23T08:00:00.000Z' },
+    { key: JSON.stringify(['telegram', '42', '42']), state: { last: { q: '工伤怎么认定', a: '……' } }, updatedAt: '2026-11-23T08:30:00.000Z' },
+    { key: 'a key of its own', state: { expired: 'complaint' }, updatedAt: '2026-11-23T08:00:00.000Z' },
+  ],
+  handoff: { channel: 'telegram', userId: '42', intent: 'complaint', askedAt: '2026-11-23T09:00:00.000Z' },
+  member: {
+    id: 'RH-20261120-0001',
+    name: '张三',
+    phone: '13800138000',
+    city: '武汉',
+    workType: '外卖骑手',
+    platform: '美团',
+    unionName: '武汉市总工会',
+    status: 'approved',
+    note: '资料齐全',
+    channel: 'web',
+    chatId: 'dm:u1',
+    userId: 'u1',
+    consentAt: '2026-11-20T08:00:00.000Z',
+    createdAt: '2026-11-20T08:00:00.000Z',
+    updatedAt: '2026-11-21T09:00:00.000Z',
+  },
+  complaint: {
+    ticket: 'WQ-20261120-0001',
+    category: '罚款扣钱',
+    platform: '美团',
+    city: '杭州',
+    description: '超时被扣 50 元',
+    happened: '2026-11-19',
+    amount: 50,
+    evidence: '截图',
+    phone: '13700000001',
+    mayName: true,
+    status: '处理中',
+    dueDate: '2026-12-04',
+    channel: 'telegram',
+    chatId: '42',
+    userId: '42',
+    consentAt: '2026-11-20T10:00:00.000Z',
+    createdAt: '2026-11-20T10:00:00.000Z',
+    updatedAt: '2026-11-21T10:00:00.000Z',
+  },
+  events: [
+    { at: '2026-11-20T10:00:00.000Z', actor: 'worker', status: '已受理', note: null },
+    { at: '2026-11-21T10:00:00.000Z', actor: 'console:李四', status: '处理中', note: '已联系平台' },
+  ],
+  outbox: { id: 7, channel: 'telegram', chatId: '42', userId: '42', text: '您的投诉 WQ-20261120-0001 处理中', createdAt: '2026-11-21T10:00:00.000Z', deliveredAt: null },
+  audit: { id: 3, at: '2026-11-21T09:00:00.000Z', actor: 'console:李四', action: 'member.update', target: 'RH-20261120-0001', detail: { from: 'pending', to: 'approved' } },
+  staff: { channel: 'telegram', userId: '1000', name: '李四', addedAt: '2026-11-19T08:00:00.000Z' },
+};
 
 const at = (iso: string) => new Date(iso);
 
@@ -144,6 +226,60 @@ export function storeContract(name: string, newDatabase: () => Promise<StoreHarn
         expect(await store.sessions.get('idle')).toBeUndefined();
         expect((await store.sessions.get('fresh'))?.state).toEqual({ form: { flow: 'join_union', data: {} } });
         expect(await store.sessions.get('old notice')).toBeUndefined();
+      });
+    });
+
+    describe('handoffs', () => {
+      it('are put per person, replaced, and taken once', async () => {
+        const store = await open();
+        expect(await store.handoffs.take('telegram', '42', at('2026-11-23T00:00:00Z'))).toBeUndefined();
+        await store.handoffs.put('telegram', '42', 'complaint', at('2026-11-23T08:00:00Z'));
+        await store.handoffs.put('telegram', '42', 'join_union', at('2026-11-23T08:10:00Z'));
+        await store.handoffs.put('telegram', '43', 'injury', at('2026-11-23T08:00:00Z'));
+        await store.handoffs.put('web', '42', 'complaint_status', at('2026-11-23T08:00:00Z'));
+        expect(await store.handoffs.take('telegram', '42', at('2026-11-23T08:10:00Z'))).toBe('join_union');
+        expect(await store.handoffs.take('telegram', '42', at('2026-11-23T08:00:00Z'))).toBeUndefined();
+        expect(await store.handoffs.take('telegram', '43', at('2026-11-23T08:00:00Z'))).toBe('injury');
+        expect(await store.handoffs.take('web', '42', at('2026-11-23T08:00:00Z'))).toBe('complaint_status');
+      });
+
+      it('asked for before `since` is not given, and is gone', async () => {
+        const store = await open();
+        await store.handoffs.put('telegram', '42', 'complaint', at('2026-11-23T08:00:00Z'));
+        expect(await store.handoffs.take('telegram', '42', at('2026-11-23T08:00:00.001Z'))).toBeUndefined();
+        expect(await store.handoffs.take('telegram', '42', at('2026-11-01T00:00:00Z'))).toBeUndefined();
+      });
+
+      it('expire: those asked for before the time go, later ones stay', async () => {
+        const store = await open();
+        await store.handoffs.put('telegram', '1', 'complaint', at('2026-11-22T00:00:00Z'));
+        await store.handoffs.put('telegram', '2', 'complaint', at('2026-11-23T00:00:00Z'));
+        await store.handoffs.expire(at('2026-11-23T00:00:00Z'));
+        expect(await store.handoffs.take('telegram', '1', at('2026-11-01T00:00:00Z'))).toBeUndefined();
+        expect(await store.handoffs.take('telegram', '2', at('2026-11-01T00:00:00Z'))).toBe('complaint');
+      });
+
+      it('two Stores taking the same hand-off at once: exactly one gets it', async () => {
+        const first = await open();
+        const second = await open();
+        for (let i = 0; i < 10; i++) {
+          await first.handoffs.put('telegram', String(i), 'join_union', at('2026-11-23T08:00:00Z'));
+        }
+        const takes = await Promise.all(
+          Array.from({ length: 10 }, (_, i) => [first, second, first].map((s) => s.handoffs.take('telegram', String(i), at('2026-11-23T07:00:00Z')))).flat(),
+        );
+        expect(takes.filter((t) => t === 'join_union')).toHaveLength(10);
+      });
+
+      it('put in a transaction that throws is not kept', async () => {
+        const store = await open();
+        await expect(
+          store.transaction(async (tx) => {
+            await tx.handoffs.put('telegram', '42', 'complaint', at('2026-11-23T08:00:00Z'));
+            throw new Error('boom');
+          }),
+        ).rejects.toThrow('boom');
+        expect(await store.handoffs.take('telegram', '42', at('2026-11-01T00:00:00Z'))).toBeUndefined();
       });
     });
 
@@ -495,6 +631,90 @@ export function storeContract(name: string, newDatabase: () => Promise<StoreHarn
           Array.from({ length: 20 }, (_, i) => (i % 2 ? store.counters.next('RH-20261123') : store.transaction((tx) => tx.counters.next('RH-20261123')))),
         );
         expect([...numbers].sort((x, y) => x - y)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+      });
+    });
+
+    describe('migrations', () => {
+      const schema = () => harness!.schema!;
+      // known before the cases run, so that a harness without schema access skips them, saying why
+      let hasSchema = false;
+      beforeAll(async () => {
+        const probe = await newDatabase();
+        hasSchema = probe.schema !== undefined;
+        await probe.cleanup();
+      });
+      const noSchema = 'the harness gives no access to the schema (StoreHarness.schema)';
+
+      it('an empty database gets every table: each record kind works at once', async (ctx) => {
+        if (!hasSchema) ctx.skip(noSchema);
+        harness ??= await newDatabase();
+        expect(await schema().version()).toBe(0);
+        const store = await open();
+        expect(await schema().version()).toBe(schema().latest);
+        await store.sessions.put('k', { last: { q: 'q', a: 'a' } }, at('2026-11-23T08:00:00Z'));
+        await store.handoffs.put('web', 'u1', 'join_union', at('2026-11-23T08:00:00Z'));
+        await store.members.add('RH-1', application(), worker('u1'), at('2026-11-23T08:00:00Z'));
+        await store.complaints.add('WQ-1', complaint(), worker('u1'), at('2026-11-23T08:00:00Z'));
+        await store.outbox.add(worker('u1'), 'hi', at('2026-11-23T08:00:00Z'));
+        await store.audit.add('a', 'x', 't', {}, at('2026-11-23T08:00:00Z'));
+        await store.audit.addOrMerge('k', 'a', 'x', 't', { n: 1 }, (d) => d, at('2026-11-23T08:00:00Z'));
+        await store.staff.add('telegram', '1000', '李四', at('2026-11-23T08:00:00Z'));
+        await store.accounts.create('张三', 'hash', at('2026-11-23T08:00:00Z'));
+        await store.accounts.setThrottle('ip:1', 1, 0, 0);
+        expect(await store.counters.next('WQ-20261123')).toBe(1);
+        expect(await store.sessions.get('k')).toBeDefined();
+        expect(await store.handoffs.take('web', 'u1', at('2026-11-23T08:00:00Z'))).toBe('join_union');
+        expect(await store.members.get('RH-1')).toBeDefined();
+        expect(await store.complaints.events('WQ-1')).toHaveLength(1);
+        expect(await store.outbox.list()).toHaveLength(1);
+        expect(await store.audit.count({})).toBe(2);
+        expect(await store.staff.has('telegram', '1000')).toBe(true);
+        expect(await store.accounts.get('张三')).toBeDefined();
+        expect(await store.accounts.throttle('ip:1')).toBeDefined();
+      });
+
+      it('a database at the previous version is migrated on open and keeps its records readable', async (ctx) => {
+        if (!hasSchema) ctx.skip(noSchema);
+        harness ??= await newDatabase();
+        await schema().atPrevious(previousRecords);
+        expect(await schema().version()).toBe(schema().latest - 1);
+        const store = await open();
+        expect(await schema().version()).toBe(schema().latest);
+        const r = previousRecords;
+        for (const session of r.sessions) expect(await store.sessions.get(session.key)).toEqual(session);
+        expect(await store.handoffs.take('telegram', '42', at('2026-11-23T08:59:59Z'))).toBe(r.handoff.intent);
+        expect(await store.handoffs.take('telegram', '42', at('2026-11-01T00:00:00Z'))).toBeUndefined();
+        expect(await store.members.get(r.member.id)).toEqual(r.member);
+        expect(await store.members.ofUser('web', 'u1')).toEqual([r.member]);
+        expect(await store.complaints.get(r.complaint.ticket)).toEqual(r.complaint);
+        expect(await store.complaints.events(r.complaint.ticket)).toEqual(r.events);
+        expect(await store.outbox.pendingFor('telegram', '42', '42')).toEqual([r.outbox]);
+        expect(await store.audit.search({})).toEqual([r.audit]);
+        expect(await store.staff.list()).toEqual([r.staff]);
+        // and the migrated database takes new records beside the old ones
+        await store.members.add('RH-2', application({ phone: r.member.phone }), worker('u2'), at('2026-11-23T08:00:00Z'));
+        expect((await store.members.list()).map((m) => m.id)).toEqual([r.member.id, 'RH-2']);
+        await store.audit.addOrMerge('k', 'a', 'x', 't', { n: 1 }, (d) => d, at('2026-11-23T08:00:00Z'));
+        expect(await store.audit.count({})).toBe(2);
+        expect(await store.outbox.add(worker('u1'), 'hi', at('2026-11-23T08:00:00Z'))).not.toBe(r.outbox.id);
+      });
+
+      it('opening a migrated database again does not migrate it again', async (ctx) => {
+        if (!hasSchema) ctx.skip(noSchema);
+        harness ??= await newDatabase();
+        await schema().atPrevious(previousRecords);
+        const first = await open();
+        await first.members.add('RH-2', application(), worker('u2'), at('2026-11-23T08:00:00Z'));
+        await first.close();
+        opened.splice(opened.indexOf(first), 1);
+        const again = await open();
+        const beside = await open();
+        expect(await schema().version()).toBe(schema().latest);
+        for (const store of [again, beside]) {
+          expect((await store.members.list()).map((m) => m.id)).toEqual([previousRecords.member.id, 'RH-2']);
+          expect(await store.complaints.events(previousRecords.complaint.ticket)).toEqual(previousRecords.events);
+          expect(await store.audit.search({})).toEqual([previousRecords.audit]);
+        }
       });
     });
 
