@@ -352,7 +352,7 @@ describe('document metadata and versions', () => {
     app.close();
     // as a data dir from before migration 5 looks
     const db = openDatabase(join(data, 'gongyou.db'));
-    db.exec('DROP TABLE document_versions; DROP TABLE question_outcomes; ALTER TABLE console_sessions DROP COLUMN flash; DROP INDEX audit_log_merge; ALTER TABLE audit_log DROP COLUMN merge_key');
+    db.exec('DROP TABLE document_versions; DROP TABLE question_outcomes; ALTER TABLE console_sessions DROP COLUMN flash; DROP INDEX audit_log_merge; ALTER TABLE audit_log DROP COLUMN merge_key; DROP TABLE handoffs');
     db.pragma('user_version = 4');
     db.close();
     const again = await testApp(data, { seed: false });
