@@ -37,6 +37,10 @@ describe('answers on the built-in knowledge base', () => {
     expect(answerText(r.answer)).toContain('不得对农村劳动者进城就业设置歧视性限制');
   });
 
+  it("is not sure of a date asked for one province when what it quotes is about another place or the whole country", async () => {
+    expect((await app.ask('辽宁的新职伤实施办法哪天印发的')).confident).toBe(false);
+  });
+
   it('of figures by date, gives the kind asked for (a sum paid, not the number insured)', async () => {
     expect(answerText((await app.ask('截至2023年9月，职业伤害保障试点累计支付待遇多少？')).answer)).toContain('4.9亿元');
   });

@@ -385,7 +385,10 @@ export function composeAnswer(kb: KnowledgeBase, r: Retrieval, u: Understanding)
   const ownWords = first.doc.kind !== 'law' || overlap(kb, r, first.chunk, indexText(first.chunk)).coverage >= answerTuning.lawOwnCoverage;
   // …and what the worker reads first holds the question too, not only the passage around it
   const leadFits = first.doc.kind === 'law' || overlap(kb, r, first.chunk, `${first.chunk.path.join(' ')}\n${leading}`).coverage >= answerTuning.leadCoverage;
-  const sure = strong && ownWords && leadFits && holdsAsked(leading, u) && !answersWhether(first, u) && (!ITEMS_ASKED.test(u.folded) || LISTED.test(leading));
+  // "辽宁的…哪天印发的": a date, number or place of somewhere else (or of the whole country) is not the answer
+  const province = u.facts.province;
+  const placed = !u.wants || !province || fold(leading).includes(province) || !!(u.facts.city && fold(leading).includes(u.facts.city)) || !!first.doc.region?.includes(province);
+  const sure = strong && ownWords && leadFits && placed && holdsAsked(leading, u) && !answersWhether(first, u) && (!ITEMS_ASKED.test(u.folded) || LISTED.test(leading));
   // what we lead with says we have not verified it: the worker hears that, and staff get the gap
   const unverified = sure && UNVERIFIED.test(leading);
   const confident = sure && !unverified;
