@@ -490,10 +490,10 @@ export async function answerQuestion(kb: KnowledgeBase, asked: string, today: st
 const PLATFORM_WORK = new Set(['即时配送', '出行', '货运']);
 const EMPLOYER = /(单位|公司|老板|厂|劳动合同|合同|用人|员工|职工|站长|网点|仓库)/;
 
-/** How well law texts fit the asker: not at all for the 新职伤 scheme, less for a platform worker with no employer. */
 /** "平台定规则…", "平台改算法…": about a platform's own rules, which no labour-law article governs. */
 const PLATFORM_RULES = /平台.{0,4}(规则|算法|定|制定|修改|改)/;
 
+/** How well law texts fit the asker: not at all for the 新职伤 scheme, less for a platform worker with no employer. */
 function lawFit(u: Understanding): Scene['lawFit'] {
   if (NEW_SCHEME.test(u.folded)) return 'newScheme';
   const platformWorker = (u.facts.work && PLATFORM_WORK.has(u.facts.work)) || u.facts.platform !== undefined || PLATFORM_RULES.test(u.folded);

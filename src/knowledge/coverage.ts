@@ -17,7 +17,7 @@ import { NEW_SCHEME, type Understanding } from './understand.ts';
 
 const s = z.string();
 const textsSchema = z.object({
-  both: s, onDay: s, beforeStart: s, province: s, provinceOut: s, platform: s, platformOut: s, courier: s, contract: s, noContract: s, confirm: s, steps: s,
+  both: s, onDay: s, beforeStart: s, province: s, provinceOut: s, platform: s, platformOut: s, courier: s, contract: s, noContract: s, nationwide: s, confirm: s, steps: s,
   industries: s, platforms: s, provinces: s,
 });
 export type CoverageTexts = z.infer<typeof textsSchema>;
@@ -101,7 +101,7 @@ export function coverageAnswer(kb: KnowledgeBase, pilot: Pilot, t: CoverageTexts
     parts.push(t.contract);
   }
   // "听说…全国骑手都上新职伤了": the nationwide step is a plan, with no date or list published yet
-  if ((pv || pf) && /(全国|全面|所有省|各省)/.test(f) && pilot.nationwide) parts.push(`${pilot.nationwide.plan}；${pilot.nationwide.status}。`);
+  if ((pv || pf) && /(全国|全面|所有省|各省)/.test(f) && pilot.nationwide?.plan) parts.push(fill(t.nationwide, { plan: pilot.nationwide.plan, status: pilot.nationwide.status ?? '以人社部门公布为准' }));
   // "跟平台啥合同也没签…也能有吗": yes, it does not rest on a labour contract
   if ((pv || pf) && u.facts.contract === false) parts.push(t.noContract);
   // "被砸伤了…要先干啥": the first steps, after whether it is covered

@@ -161,23 +161,21 @@ const severance: Calculator = (e, u, kb) => {
   if (worked !== undefined) {
     const n = severanceMonths(worked);
     const average = localAverageWage(f);
-    const capped = wage !== undefined && average !== undefined && wage > 3 * average;
-    // "工资超过社平三倍了 干了15年": the cap said in words, without the figures
-    const above = !capped && ABOVE_CAP.test(f);
-    // asked for the 赔偿金 with the wage given: that sum first, not the compensation it doubles
-    const doubled = illegal && wage !== undefined && !capped && !above;
-    if (above) parts.push(['cappedYears', { worked: duration(worked), months: monthsOfPay(Math.min(n, 12)) }]);
-    else if (doubled) parts.push(['illegalAmount', { worked: duration(worked), months: monthsOfPay(n), doubled: monthsOfPay(2 * n), wage: yuan(wage!), formula: `${2 * n}×${yuan(wage!)}=${yuan(2 * n * wage!)}` }]);
-    else if (!capped) parts.push(['yours', { worked: duration(worked), months: monthsOfPay(n) }]);
-    if (above || doubled) {
-      // said above
-    } else if (capped) {
+    if (wage !== undefined && average !== undefined && wage > 3 * average) {
       // 第四十七条: pay above three times the local average counts as three times, for at most 12 years
       const m = Math.min(n, 12);
-      parts.push(['capped', { wage: yuan(wage!), average: yuan(average!), base: yuan(3 * average!), formula: `${m}×${yuan(3 * average!)}=${yuan(m * 3 * average!)}` }]);
-    } else if (wage !== undefined) {
-      parts.push(['amount', { wage: yuan(wage), formula: `${n}×${yuan(wage)}=${yuan(n * wage)}` }]);
-    } else if (illegal) parts.push(['illegalMonths', { months: monthsOfPay(2 * n) }]);
+      parts.push(['capped', { wage: yuan(wage), average: yuan(average), base: yuan(3 * average), formula: `${m}×${yuan(3 * average)}=${yuan(m * 3 * average)}` }]);
+    } else if (ABOVE_CAP.test(f)) {
+      // "工资超过社平三倍了 干了15年": the cap said in words, without the figures
+      parts.push(['cappedYears', { worked: duration(worked), months: monthsOfPay(Math.min(n, 12)) }]);
+    } else if (illegal && wage !== undefined) {
+      // asked for the 赔偿金 with the wage given: that sum first, not the compensation it doubles
+      parts.push(['illegalAmount', { worked: duration(worked), months: monthsOfPay(n), doubled: monthsOfPay(2 * n), wage: yuan(wage), formula: `${2 * n}×${yuan(wage)}=${yuan(2 * n * wage)}` }]);
+    } else {
+      parts.push(['yours', { worked: duration(worked), months: monthsOfPay(n) }]);
+      if (wage !== undefined) parts.push(['amount', { wage: yuan(wage), formula: `${n}×${yuan(wage)}=${yuan(n * wage)}` }]);
+      else if (illegal) parts.push(['illegalMonths', { months: monthsOfPay(2 * n) }]);
+    }
   }
   if (quitCause) parts.push(['quitCause']);
   parts.push(['rule'], ['wage']);
