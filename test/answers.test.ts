@@ -105,6 +105,11 @@ describe('answers on the built-in knowledge base', () => {
     expect(r.confident).toBe(false);
     expect(r.answer).toMatch(/^我不太确定/);
   });
+
+  it('does not answer where to go with a curated answer to how many ("能去哪个工会" is not "有多少人入会")', async () => {
+    const r = await app.ask('快递员想入会 能去哪个工会');
+    expect(r.answer).not.toContain('1037万人');
+  });
 });
 
 describe('an article asked for by law and number', () => {

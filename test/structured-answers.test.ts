@@ -56,6 +56,15 @@ describe('entitlements under a labour contract, computed and cited', () => {
     expect((await ask('月薪5220 这个月工作日晚上一共加了10个小时班 加班费该多少')).text).toContain('450元');
   });
 
+  it('加班费 from the pay of a day or an hour the worker told, and not when who must prove it is asked', async () => {
+    expect((await ask('日工资200 大年初一上了一天班 加班费应该给多少')).text).toContain('200×1×300%=600元');
+    expect((await ask('时薪25 周六加班8小时 给多少加班费')).text).toContain('25×8×200%=400元');
+    expect((await ask('一天300块 国庆加了3天班 加班费多少')).text).toContain('2700元');
+    const r = await ask('每天加班到半夜 公司不认 加班费谁来举证');
+    expect(r.text).toContain('举证');
+    expect(r.text).not.toContain('每月不超过36小时');
+  });
+
   it('年休假: days by years worked, and prorated for a worker who joined this year', async () => {
     expect((await ask('工作满12年年假几天')).text).toContain('每年可以休10天');
     const r = await ask('我今年7月1号跳槽到新单位 之前已经累计工作5年了 今年在新单位能休几天年假？');
@@ -190,7 +199,7 @@ describe('entitlements under a labour contract, computed and cited', () => {
   it('非全日制: what it is, ending it at any time without compensation', async () => {
     const r = await ask('在超市兼职每天干三个钟头 老板说随时可以不要我 还不给补偿 合法吗');
     expect(r.text).toContain('每周累计不超过24小时');
-    expect(r.text).toContain('不向劳动者支付经济补偿');
+    expect(r.text).toContain('单位不用支付经济补偿');
     expect(r.cited).toContain('中华人民共和国劳动合同法第七十一条');
   });
 
@@ -248,6 +257,9 @@ describe('新职伤 coverage from the pilot table', () => {
     const r = await ask('俺是饿了么众包，跟平台啥合同也没签，这样也能有职业伤害保障吗');
     expect(r.text).toContain('新职伤不以劳动关系为前提');
     expect((await ask('我在杭州跑滴滴有没有新职伤')).text).not.toContain('不以劳动关系为前提');
+    const named = await ask('俺没跟美团签劳动合同 能有新职伤吗');
+    expect(named.confident).toBe(true);
+    expect(named.text).toContain('不需要签订劳动合同');
   });
 
   it('is not sure of a count of departments when all it has is a count of platforms, nor of members when all it has is a count of stations', async () => {

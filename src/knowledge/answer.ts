@@ -2,7 +2,7 @@ import { indexText, type KnowledgeBase } from './base.ts';
 import { coverageAnswer } from './coverage.ts';
 import { computeEntitlement, type Computed } from './entitlements.ts';
 import { citedArticles, overlap, retrieve, type Passage, type Query, type Retrieval, type Scene } from './retrieve.ts';
-import { NEW_SCHEME, understand, VALUE_PATTERN, type Asks, type Understanding, type Work } from './understand.ts';
+import { asksOf, NEW_SCHEME, understand, VALUE_PATTERN, type Asks, type Understanding, type Work } from './understand.ts';
 import { PROVINCES, valueAfterPlace } from './places.ts';
 import { fixSlips, fold } from './text.ts';
 import { replies, hotlineList } from '../replies.ts';
@@ -276,7 +276,7 @@ const PERSONS = '人';
 function countOf(counted: string): RegExp {
   const number = '[\\d一二两三四五六七八九十百千万]';
   if (counted === PERSONS) return new RegExp(`${number}(多|余)?(万|亿)?(多|余)?(人|名|位)`);
-  return new RegExp(`${number}[^，。；]{0,12}${counted[0]}`);
+  return new RegExp(`${number}[^，。；]{0,12}${counted}`);
 }
 
 /**
@@ -291,6 +291,15 @@ const answersWhether = (p: Passage, u: Understanding) => ['definition', 'place',
 /** A passage about the assistant itself ("工友助手能干啥？"), for a question that is not about it. */
 const aboutAssistant = (p: Passage, u: Understanding) =>
   /助手/.test(`${p.doc.title} ${p.chunk.section ?? ''} ${p.chunk.faq?.question ?? ''}`) && !/(助手|你|机器人|客服|这个号)/.test(u.folded);
+
+/** Kinds of question whose answers differ: "能去哪个工会" is not answered by "有多少人入会". */
+const DISTINCT: Asks[] = ['amount', 'period', 'place'];
+
+/** The curated question that matched asks for the same kind of thing as the worker. */
+function asksAlike(matched: string, u: Understanding): boolean {
+  const theirs = asksOf(fold(matched));
+  return theirs === u.asks || !DISTINCT.includes(u.asks) || !DISTINCT.includes(theirs);
+}
 
 function faqFits(kb: KnowledgeBase, faq: Passage, u: Understanding): boolean {
   const text = fold(faq.chunk.text);
@@ -341,7 +350,7 @@ export const savedPage = (p: Pick<Passage, 'doc'>) => p.doc.kind === 'doc' && !p
 
 /** Composes the extractive answer, or an honest "not sure" with the human channels. */
 export function composeAnswer(kb: KnowledgeBase, r: Retrieval, u: Understanding): Answer {
-  if (r.faq && faqFits(kb, r.faq.passage, u) && !localFirst(r, u)) return curatedAnswer(kb, r);
+  if (r.faq && faqFits(kb, r.faq.passage, u) && asksAlike(r.faq.match.matched, u) && !localFirst(r, u)) return curatedAnswer(kb, r);
   const top = r.passages[0];
   const strong = !!top && r.coverage >= answerTuning.minCoverage && r.matchedWeight >= answerTuning.minMatchedWeight;
   const related = !!top && r.coverage >= answerTuning.relatedCoverage && r.matchedWeight >= answerTuning.relatedWeight;

@@ -50,7 +50,9 @@ export function coverageAnswer(kb: KnowledgeBase, pilot: Pilot, t: CoverageTexts
   const firstBatch = /(最早|首批|第一批|最初|一开始|刚开始)/.test(f);
   if ((NEW_SCHEME.test(f) || /试点/.test(f)) && ((some && !platform && !otherPlatform) || firstBatch) && LISTING.test(f)) return listing(pilot, t, f, section);
   // the platform's own name ("美团众包") says nothing about what is asked
-  const rest = platform ? platformNames(pilot, platform).reduce((x, n) => x.replaceAll(fold(n), ''), f) : f;
+  const named = platform ? platformNames(pilot, platform).reduce((x, n) => x.replaceAll(fold(n), ''), f) : f;
+  // "没跟美团签劳动合同 能有新职伤吗": the missing contract is the story; the scheme needs none
+  const rest = u.facts.contract === false ? named.replace(/劳动合同|劳动关系/g, '') : named;
   const about = NEW_SCHEME.test(f) || (INSURED.test(f) && (platform || otherPlatform) && u.asks === 'yesno') || (/(试点|名单)/.test(f) && (platform || province));
   // whether (or since when) a place or platform is covered, not another question about the scheme there
   if (!about || !['yesno', 'period', 'other'].includes(u.asks) || !COVERED.test(f) || OTHER_ASPECT.test(rest)) return undefined;

@@ -29,7 +29,7 @@ export const entitlementsSchema = z.object({
   pregnantWork: rule({ late: s, rule: s }),
   noFault: rule({ rule: s, unfit: s, severance: s, union: s, protected: s }),
   doubleWage: rule({ rule: s, span: s, yours: s, most: s }),
-  overtime: rule({ amount: s, holiday: s, restDay: s, extended: s, rule: s, limit: s }),
+  overtime: rule({ amount: s, amountGiven: s, holiday: s, restDay: s, extended: s, rule: s, limit: s }),
   annualLeave: rule({ yours: s, tooSoon: s, rule: s, unused: s, joined: s, leaving: s, leavingRule: s, unusedPay: s }).extend({
     tiers: z.array(z.object({ years: z.number(), days: z.number() })).min(1),
   }),
@@ -230,13 +230,13 @@ const overtime: Calculator = (e, u, kb) => {
     /(加班费|加班工资|加班.{0,8}(钱|工资|怎么算|咋算|几倍|多少|算|给|补)|延长工作时间.{0,6}(报酬|工资|钱))/.test(f) ||
     ((HOLIDAY.test(f) || REST_DAY.test(f)) && worked && /(工资|钱|怎么算|咋算|几倍|多少|给|补)/.test(f));
   const limit = /(几个小时|多少小时|多少个小时|最多|上限|每天|一天|每月|一个月).{0,6}(加班|延长)|(加班|延长).{0,8}(几个小时|多少小时|多少个小时|最多|上限|多长)/.test(f);
-  if (!(pay && u.asks === 'amount') && !limit) return undefined;
+  // "加班费谁来举证": who must prove the overtime, not how much it pays
+  if (/(举证|证据|证明)/.test(f) || (!(pay && u.asks === 'amount') && !limit)) return undefined;
   const parts: [string, Record<string, string>?][] = limit ? [['limit']] : [];
   if (pay) {
     const kind = HOLIDAY.test(f) ? 'holiday' : REST_DAY.test(f) ? 'restDay' : 'extended';
-    const wage = u.facts.wage;
-    const amount = wage !== undefined ? overtimePay(f, kind, wage) : undefined;
-    if (amount) parts.push(['amount', amount]);
+    const amount = overtimePay(f, kind, u.facts.wage);
+    if (amount) parts.push([amount.given ? 'amountGiven' : 'amount', amount]);
     if (kind !== 'extended') parts.push([kind]);
     parts.push(['rule']);
   }
@@ -245,16 +245,36 @@ const overtime: Calculator = (e, u, kb) => {
 
 const TIMES = { holiday: 3, restDay: 2, extended: 1.5 } as const;
 
-/** The pay for the days or hours worked, from the monthly wage (日工资 = 月工资 ÷ 21.75). */
-function overtimePay(f: string, kind: keyof typeof TIMES, wage: number): Record<string, string> | undefined {
-  const daily = wage / 21.75;
-  const hourly = daily / 8;
-  const hours = /(\d+(?:\.\d+)?)个?(?:多)?(?:小时|钟头|个钟)/.exec(f);
-  const days = /(\d+)(?:个)?(?:整)?(?:天|日|个周六|个周日|个星期六|个星期天|个礼拜六|个礼拜天|个休息日|个周末)/.exec(f) ?? /(两|俩)个(?:周六|周日|星期六|星期天|周末)/.exec(f);
+/** "日工资200", "一天300块", "时薪25": the pay of a day or an hour the worker told. */
+function dayOrHourPay(f: string): { daily?: number; hourly?: number } {
+  const n = (re: RegExp) => {
+    const m = re.exec(f);
+    return m ? Number(m[1]) : undefined;
+  };
+  const hourly = n(/(?:时薪|小时工资|每小时|1小时工资|1小时)(?:是|有|为|才|大概)?(\d+(?:\.\d+)?)(?:元|块)?(?![\d个小时点号天分%倍])/) ?? n(/(\d+(?:\.\d+)?)(?:元|块)(?:钱)?(?:每小时|\/小时|1小时)/);
+  if (hourly && hourly >= 5 && hourly <= 500) return { hourly };
+  const daily = n(/(?:日工资|日薪|1天工资|每天工资|1天的工资|工资1天|1天|每天)(?:是|有|为|才|大概)?(\d+(?:\.\d+)?)(?:元|块)?(?![\d个小时点号天分%倍])/) ?? n(/(\d+(?:\.\d+)?)(?:元|块)(?:钱)?(?:每天|\/天|1天)/);
+  return daily && daily >= 30 && daily <= 5000 ? { daily } : {};
+}
+
+/**
+ * The pay for the days or hours worked: from the monthly wage (日工资 = 月工资 ÷ 21.75, 小时工资 =
+ * 日工资 ÷ 8), or from the day's or hour's pay the worker told.
+ */
+function overtimePay(f: string, kind: keyof typeof TIMES, wage: number | undefined): Record<string, string> | undefined {
+  const told = dayOrHourPay(f);
+  if (wage === undefined && !told.daily && !told.hourly) return undefined;
+  const daily = wage !== undefined ? wage / 21.75 : (told.daily ?? told.hourly! * 8);
+  const hourly = wage !== undefined ? daily / 8 : (told.hourly ?? daily / 8);
+  const hours = /(\d+(?:\.\d+)?)个?(?:多)?(?:小时|钟头|个钟)(?!工资)/.exec(f.replace(/(时薪|小时工资|每小时|1小时工资|1小时)\d+(\.\d+)?(元|块)?|\d+(\.\d+)?(元|块)(钱)?(每小时|\/小时|1小时)/g, ''));
+  const days = /(\d+)(?:个)?(?:整)?(?:天|日|个周六|个周日|个星期六|个星期天|个礼拜六|个礼拜天|个休息日|个周末)/.exec(f.replace(/(日工资|日薪|1天|每天)\d+(\.\d+)?(元|块)?|\d+(\.\d+)?(元|块)(钱)?(每天|\/天|1天)/g, '')) ?? /(两|俩)个(?:周六|周日|星期六|星期天|周末)/.exec(f);
   const times = TIMES[kind];
   const what = { holiday: '法定休假日', restDay: '休息日', extended: '平时延长工作时间' }[kind];
-  const common = { wage: yuan(wage), daily: yuan(daily), hourly: yuan(hourly) };
-  if (hours && (kind === 'extended' || !days)) {
+  const common: Record<string, string> =
+    wage !== undefined
+      ? { wage: yuan(wage), daily: yuan(daily), hourly: yuan(hourly) }
+      : { given: told.hourly ? `小时工资${yuan(hourly)}元` : `日工资${yuan(daily)}元`, daily: yuan(daily), hourly: yuan(hourly) };
+  if (hours && (kind === 'extended' || !days || told.hourly)) {
     const h = Number(hours[1]);
     return { ...common, what: `${what}${h}小时`, formula: `${yuan(hourly)}×${h}×${times * 100}%=${yuan(hourly * h * times)}` };
   }

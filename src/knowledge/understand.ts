@@ -104,6 +104,9 @@ export interface Understanding {
 }
 
 /** First rule that fits wins: "多久之内" is a period even with "怎么", "多少天" a period, not an amount, "是啥时候" not a definition. */
+/** What kind of answer a (folded) question asks for. */
+export const asksOf = (folded: string): Asks => ASKS.find(([, re]) => re.test(folded))?.[0] ?? 'other';
+
 const ASKS: [Asks, RegExp][] = [
   ['period', /(多久|多长时间|多长|多少时间|时间限制|几天|多少天|几个工作日|(?<!这|近|前|头|过去)几年|多少年|期限|时效|时限|什么时候|啥时候|何时|哪年|哪一年|截止|最晚|最迟|哪天|哪一天|几号|之内|以内|内要|内得|过期|超过.{0,4}(还能|能不能|还可以))/],
   ['amount', /(多少钱|多少|几倍|怎么算|咋算|如何计算|怎么计算|计算|标准|赔多少|补多少|几个月(的)?(工资|补偿)|补几个月|赔几个月|给几个月|(补偿|赔偿|赔)[^，。,]{0,4}几个月|比例|百分之几|金额|\bn\+1\b)/],
@@ -128,7 +131,7 @@ const OTHER_PLATFORMS = [
 ];
 
 const NO_CONTRACT =
-  /(没签|没有签|未签|不签|没跟我签|不跟我签|没和我签|没给我签|不给签|没有(书面|劳动)?合同|没合同|无合同|众包|兼职|灵活就业|个体工商户|注册个体|合作协议|承揽|不算员工|不是员工)/;
+  /(没签|没有签|未签|不签|(没|没有|不)(跟|和|与|给)[^，。签]{0,6}签|不给签|没有(书面|劳动)?合同|没合同|无合同|众包|兼职|灵活就业|个体工商户|注册个体|合作协议|承揽|不算员工|不是员工)/;
 const CONTRACT = /(签了|签过|签的|签有|有)(劳动)?合同|劳动合同工|合同工|正式工|正式员工|合同制|五险一金|交社保|缴社保|入职|在职|员工|用人单位|单位|公司|厂里|老板|仓库|工厂/;
 
 export interface UnderstandOptions {
@@ -141,7 +144,7 @@ const NOT_MY_PLATFORM = /(不是|并非|除了|不跑|没跑|不在)[^，。,；
 
 export function understand(question: string, opts: UnderstandOptions): Understanding {
   const folded = fold(question).replace(/\s+/g, '');
-  const asks = ASKS.find(([, re]) => re.test(folded))?.[0] ?? 'other';
+  const asks = asksOf(folded);
   const context: string[] = [];
   // "平台不是滴滴曹操那种大的": the platforms named there are not the worker's
   const ownPlatform = folded.replace(NOT_MY_PLATFORM, '');
@@ -229,7 +232,7 @@ function monthsWorked(folded: string): number | undefined {
 function monthlyWage(folded: string): number | undefined {
   // "工资1个月5220": the 1 of "1个月" is not the pay; "拖了3个月工资" is no pay at all
   const m =
-    /(?:月薪|月工资|月收入|月均|底薪|工资|每个?月|1个月|平均每月|平均每个月|每月平均|本人工资|缴费工资)(?:是|有|为|才|大概|大约|差不多|拿|1个月|每个?月)?[^\d]{0,4}?(\d+(?:\.\d+)?)(万|千|k)?(?:元|块)?(?!\.?\d|个|月|年|天|日|号|小时|%)/i.exec(folded) ??
+    /(?:月薪|月工资|月收入|月均|底薪|(?<![日时天])工资(?!一天|每天|一小时|每小时)|每个?月|1个月|平均每月|平均每个月|每月平均|本人工资|缴费工资)(?:是|有|为|才|大概|大约|差不多|拿|1个月|每个?月)?[^\d]{0,4}?(\d+(?:\.\d+)?)(万|千|k)?(?:元|块)?(?!\.?\d|个|月|年|天|日|号|小时|%)/i.exec(folded) ??
     /(\d+(?:\.\d+)?)(万|千|k)?(?:元|块)?(?:钱)?(?:1个月|每月|\/月|的月薪|月薪)/i.exec(folded);
   if (!m) return undefined;
   const n = Number(m[1]) * (m[2] === '万' ? 10000 : m[2] ? 1000 : 1);
