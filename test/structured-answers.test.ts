@@ -85,6 +85,7 @@ describe('entitlements under a labour contract, computed and cited', () => {
     expect(pregnant.text).toContain('不得因女职工怀孕');
     expect(pregnant.text).toContain('继续履行');
     expect((await ask('老板让我签自愿放弃社保的声明 每月多给300块 签了以后出事算谁的')).text).toContain('无效');
+    expect((await ask('老板让签个自愿放弃社保的声明 签了以后还能要他补交吗')).text).toContain('可以要求单位补缴');
     expect((await ask('新入职两个月了 公司还没给交社保 说转正了再交')).text).toContain('30日内');
     const unpaid = await ask('公司已经拖了我三个月工资了 我能直接不干了吗 还能要补偿不');
     expect(unpaid.text).toContain('经济补偿');
@@ -257,6 +258,9 @@ describe('新职伤 coverage from the pilot table', () => {
     const r = await ask('俺是饿了么众包，跟平台啥合同也没签，这样也能有职业伤害保障吗');
     expect(r.text).toContain('新职伤不以劳动关系为前提');
     expect((await ask('我在杭州跑滴滴有没有新职伤')).text).not.toContain('不以劳动关系为前提');
+    const beijing = await ask('北京新职伤除了那几家平台还纳入了谁');
+    expect(beijing.text).toContain('北京还把在北京取得许可的其他网约车平台纳入试点');
+    expect((await ask('新职伤试点平台有哪几家')).text).not.toContain('北京还把');
     const named = await ask('俺没跟美团签劳动合同 能有新职伤吗');
     expect(named.confident).toBe(true);
     expect(named.text).toContain('不需要签订劳动合同');

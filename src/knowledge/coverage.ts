@@ -48,7 +48,7 @@ export function coverageAnswer(kb: KnowledgeBase, pilot: Pilot, t: CoverageTexts
   const some = !province || /(除了|还有|另外|其他|其余|新加|新增|加了|新纳入|扩大)/.test(f);
   // "最早那7家都是哪几家 滴滴在不在里面": the first batch asked for, whatever else is named
   const firstBatch = /(最早|首批|第一批|最初|一开始|刚开始)/.test(f);
-  if ((NEW_SCHEME.test(f) || /试点/.test(f)) && ((some && !platform && !otherPlatform) || firstBatch) && LISTING.test(f)) return listing(pilot, t, f, section);
+  if ((NEW_SCHEME.test(f) || /试点/.test(f)) && ((some && !platform && !otherPlatform) || firstBatch) && LISTING.test(f)) return listing(pilot, t, f, section, province);
   // the platform's own name ("美团众包") says nothing about what is asked
   const named = platform ? platformNames(pilot, platform).reduce((x, n) => x.replaceAll(fold(n), ''), f) : f;
   // "没跟美团签劳动合同 能有新职伤吗": the missing contract is the story; the scheme needs none
@@ -145,7 +145,7 @@ function byStart(items: { name: string; start: string }[], unit: string): string
     .join('；');
 }
 
-function listing(pilot: Pilot, t: CoverageTexts, f: string, section: (name: string) => Passage | undefined): Computed | undefined {
+function listing(pilot: Pilot, t: CoverageTexts, f: string, section: (name: string) => Passage | undefined, province?: string): Computed | undefined {
   const industries = [...new Set(pilot.platforms.map((p) => p.industry))];
   let text: string;
   let cite: Passage | undefined;
@@ -159,7 +159,17 @@ function listing(pilot: Pilot, t: CoverageTexts, f: string, section: (name: stri
   } else {
     text = fill(t.platforms, { groups: byStart(pilot.platforms, '家'), count: pilot.platforms.length });
     cite = section('哪些平台已经纳入新职伤试点');
+    // "北京除了那几家还纳入了谁": what the province took in beyond the national list
+    const notes = province ? pilot.notes.filter((n) => n.startsWith(province)) : [];
+    if (notes.length) {
+      text += notes.map((n) => `${n.replace(/。$/, '')} {3}。`).join('');
+      return numbered(text, [undefined, cite, section('补充说明')]);
+    }
   }
-  const { body, passages } = numberCitations(text, [undefined, cite]);
+  return numbered(text, [undefined, cite]);
+}
+
+function numbered(text: string, cites: (Passage | undefined)[]): Computed | undefined {
+  const { body, passages } = numberCitations(text, cites);
   return passages.length ? { body, passages, rule: 'coverage', ignored: false } : undefined;
 }
