@@ -3,7 +3,7 @@ import type { KnowledgeBase } from '../knowledge/base.ts';
 import { dayOf } from '../lib/dates.ts';
 import type { AnswerWriter } from '../llm/answer.ts';
 import type { Exchange, QuestionRewriter } from '../llm/rewrite.ts';
-import { replies } from '../replies.ts';
+import { replies } from '../lib/texts.ts';
 import { DOMAIN, normaliseForIntent, type Intent, type IntentClassifier } from './intent.ts';
 import { looksLikeQuestion } from '../flows/fields.ts';
 import { maskPersonal } from '../lib/privacy.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { fill, loadTexts } from '../flows/texts.ts';
+import { fill, loadTexts } from '../lib/texts.ts';
 import { normaliseForIntent } from './intent.ts';
 import type { Incoming, Reply } from '../lib/types.ts';
 

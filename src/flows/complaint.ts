@@ -12,7 +12,7 @@ import type { ChatAddress, ComplaintRecord, NewComplaint } from '../store/types.
 import * as field from './fields.ts';
 import { consentStep, text, type Form, type FormData } from './form.ts';
 import { memberStatusLine, platformName } from './join-union.ts';
-import { fill, loadTexts, stepTexts } from './texts.ts';
+import { fill, loadTexts, stepTexts } from '../lib/texts.ts';
 
 /** 维权投诉 and 查询进度: a case with a readable ticket, a due date by category, and its history. */
 

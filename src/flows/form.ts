@@ -3,7 +3,7 @@ import type { Intent } from '../lib/intents.ts';
 import type { Incoming, Reply } from '../lib/types.ts';
 import type { Store } from '../store/store.ts';
 import { isReplyWord, looksLikeQuestion, plain, yesNo } from './fields.ts';
-import { fill, loadTexts, type StepTexts } from './texts.ts';
+import { fill, loadTexts, type StepTexts } from '../lib/texts.ts';
 
 /**
  * The form engine behind 入会, 投诉 and the injury guide. A form is data: steps with texts, a

@@ -6,7 +6,7 @@ import * as field from './fields.ts';
 import type { Form, FormData } from './form.ts';
 import { platformName } from './join-union.ts';
 import { provinceOfPlace } from '../knowledge/places.ts';
-import { fill, loadTexts, stepTexts } from './texts.ts';
+import { fill, loadTexts, stepTexts } from '../lib/texts.ts';
 
 /**
  * 受伤指引: safety first, five questions, then the route decided from the pilot data with the reason:

@@ -7,7 +7,7 @@ import type { Store } from '../store/store.ts';
 import type { ChatAddress, MemberRecord, MemberStatus, NewMember } from '../store/types.ts';
 import * as field from './fields.ts';
 import { consentStep, text, type Form, type FormData } from './form.ts';
-import { fill, loadTexts, stepTexts } from './texts.ts';
+import { fill, loadTexts, stepTexts } from '../lib/texts.ts';
 import { routeFor, type UnionTable } from './unions.ts';
 
 /** 入会: consent first, then only what the union needs (no ID number), a summary, and an application number. */

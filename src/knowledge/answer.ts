@@ -5,7 +5,7 @@ import { citedArticles, overlap, retrieve, type Passage, type Query, type Retrie
 import { asksOf, NEW_SCHEME, understand, VALUE_PATTERN, type Asks, type Understanding, type Work } from './understand.ts';
 import { PROVINCES, valueAfterPlace } from './places.ts';
 import { fixSlips, fold } from './text.ts';
-import { replies, hotlineList } from '../replies.ts';
+import { replies, hotlineList } from '../lib/texts.ts';
 import type { Source } from '../lib/types.ts';
 import type { ChunkRecord } from '../store/types.ts';
 

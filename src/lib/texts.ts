@@ -1,22 +1,29 @@
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import YAML from 'yaml';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { ROOT } from '../paths.ts';
 
 /**
- * Texts the assistant sends live in YAML files, never in code. A hotline is written as
- * {hotline:12351} and must be one listed in knowledge/tables/hotlines.yaml (checked at load), so
- * every number the assistant gives out is one that has a source.
+ * Every text the assistant sends: they live in YAML files (prompts/), never in code, and are read
+ * here and filled with one `fill`. A hotline is written as {hotline:12351} and must be one listed
+ * in knowledge/tables/hotlines.yaml (checked at load), so every number the assistant gives out is
+ * one that has a source.
  */
 
-let hotlines: Set<string> | undefined;
-function knownHotlines(): Set<string> {
-  if (!hotlines) {
-    const file = YAML.parse(readFileSync(join(ROOT, 'knowledge/tables/hotlines.yaml'), 'utf8')) as { hotlines: { number: string }[] };
-    hotlines = new Set(file.hotlines.map((h) => String(h.number)));
-  }
-  return hotlines;
+const hotlineSchema = z.object({
+  hotlines: z.array(z.object({ number: z.string(), name: z.string(), use: z.string(), dial: z.string().optional() })),
+});
+let hotlines: z.infer<typeof hotlineSchema>['hotlines'] | undefined;
+const hotlineTable = () => (hotlines ??= hotlineSchema.parse(YAML.parse(readFileSync(join(ROOT, 'knowledge/tables/hotlines.yaml'), 'utf8'))).hotlines);
+let known: Set<string> | undefined;
+const knownHotlines = () => (known ??= new Set(hotlineTable().map((h) => h.number)));
+
+/** One line per hotline: "· 12351 工会职工维权服务热线：入会、维权咨询…". */
+export function hotlineList(): string {
+  return hotlineTable()
+    .map((h) => `· ${h.number} ${h.name}：${h.use}${h.dial ? `（${h.dial}）` : ''}`)
+    .join('\n');
 }
 
 function withHotlines(text: string, file: string): string {
@@ -46,3 +53,45 @@ export function readTexts<S extends z.ZodType>(file: string, schema: S): z.infer
 export function fill(template: string, vars: Record<string, string | number>): string {
   return template.replace(/\{(\w+)\}/g, (m, k: string) => (k in vars ? String(vars[k]) : m));
 }
+
+/** Reads prompts/<name>.yaml and checks it against the schema its user declares. */
+export function loadTexts<S extends z.ZodType>(name: string, schema: S): z.infer<S> {
+  return readTexts(join(ROOT, 'prompts', `${name}.yaml`), schema);
+}
+
+/** The texts of one form step. */
+export const stepTexts = z.object({
+  label: z.string(),
+  prompt: z.string(),
+  hint: z.string(),
+  example: z.string(),
+  error: z.string(),
+});
+export type StepTexts = z.infer<typeof stepTexts>;
+
+/** Canned reply texts (prompts/replies.yaml). */
+const texts = loadTexts(
+  'replies',
+  z.object({
+    sourcesHeading: z.string(),
+    notSure: z.string(),
+    maybe: z.string(),
+    unverified: z.string(),
+    docno: z.string(),
+    greeting: z.string(),
+    help: z.string(),
+    outOfScope: z.string(),
+    emptyQuestion: z.string(),
+  }),
+);
+
+export const replies = {
+  ...texts,
+  notSure: (list: string) => fill(texts.notSure, { hotlines: list }),
+  maybe: (answer: string) => fill(texts.maybe, { answer, hotlines: hotlineList() }),
+  /** The answer says our knowledge lacks the fact: not a confident answer, and staff should fill it in. */
+  unverified: (answer: string) => fill(texts.unverified, { answer, hotlines: hotlineList() }),
+  outOfScope: () => fill(texts.outOfScope, { hotlines: hotlineList() }),
+  /** A notice's own 文号, from its page's header. */
+  docno: (title: string, docno: string) => fill(texts.docno, { title, docno }),
+};

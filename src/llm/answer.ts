@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { citation, withSources, type Answer } from '../knowledge/answer.ts';
 import type { Logger } from '../log.ts';
 import { ROOT } from '../paths.ts';
-import { replies } from '../replies.ts';
+import { replies } from '../lib/texts.ts';
 import { allowedNumbers, checkAnswer, MAX_ANSWER_CHARS, unknownNumbers } from './check.ts';
 import type { ChatClient } from './client.ts';
 import { forModel, mobilesHidden } from './privacy.ts';

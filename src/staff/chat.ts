@@ -5,7 +5,7 @@ import type { KnowledgeBase } from '../knowledge/base.ts';
 import { LoadError } from '../knowledge/loaders/index.ts';
 import type { Logger } from '../log.ts';
 import { memberStatusName } from '../flows/join-union.ts';
-import { loadTexts } from '../flows/texts.ts';
+import { loadTexts } from '../lib/texts.ts';
 import { addFiles, ImportErrors, removeDocument } from './kb.ts';
 import { isOverdue, listComplaints, parseComplaintStatus, updateComplaint } from './complaints.ts';
 import { StaffError } from './errors.ts';

@@ -6,7 +6,7 @@ import type { App } from '../../src/app.ts';
 import { Bm25Index } from '../../src/knowledge/bm25.ts';
 import { indexText } from '../../src/knowledge/base.ts';
 import { fold } from '../../src/knowledge/text.ts';
-import { replies } from '../../src/replies.ts';
+import { replies } from '../../src/lib/texts.ts';
 import { EVAL_DIR } from './lib.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { type FlowContext, startForm, text } from '../../flows/form.ts';
-import { fill } from '../../flows/texts.ts';
+import { fill } from '../../lib/texts.ts';
 import type { Incoming, Reply } from '../../lib/types.ts';
 import type { Store } from '../../store/store.ts';
 import { channelText } from '../etiquette.ts';

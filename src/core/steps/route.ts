@@ -1,6 +1,5 @@
 import { continueForm, type Form, mayHoldSeveral, prompt, startForm, text } from '../../flows/form.ts';
-import { fill } from '../../flows/texts.ts';
-import { replies as canned } from '../../replies.ts';
+import { replies as canned, fill } from '../../lib/texts.ts';
 import type { Intent } from '../intent.ts';
 import { answer } from './answer.ts';
 import { flowContext } from './flowContext.ts';

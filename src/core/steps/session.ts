@@ -1,5 +1,5 @@
 import { text } from '../../flows/form.ts';
-import { fill } from '../../flows/texts.ts';
+import { fill } from '../../lib/texts.ts';
 import type { Intent } from '../intent.ts';
 import type { SessionState, Step } from './turn.ts';
 

@@ -1,4 +1,4 @@
-import { fill } from '../../flows/texts.ts';
+import { fill } from '../../lib/texts.ts';
 import { maskPhone } from '../../lib/privacy.ts';
 import { channelText } from '../etiquette.ts';
 import type { Step } from './turn.ts';
