@@ -106,6 +106,11 @@ describe('answers on the built-in knowledge base', () => {
     expect(r.answer).toMatch(/^我不太确定/);
   });
 
+  it('leads with what it knows of the city asked about (威海), not the general way to join', async () => {
+    const r = await app.ask('威海那边骑手入会是用啥app扫码的');
+    expect(answerText(r.answer)).toContain('齐鲁工会');
+  });
+
   it('does not answer where to go with a curated answer to how many ("能去哪个工会" is not "有多少人入会")', async () => {
     const r = await app.ask('快递员想入会 能去哪个工会');
     expect(r.answer).not.toContain('1037万人');

@@ -65,6 +65,7 @@ export const tuning = {
   staffPage: 1.25,
   localTitle: 2.0,
   localTitleShare: 0.5,
+  cityInText: 0.2,
 };
 
 /** "《工伤保险条例》第十七条" inside our own documents: the article it rests on. */
@@ -241,6 +242,8 @@ function rerank(kb: KnowledgeBase, query: Query, scored: Scored[], scene: Scene)
     const c = chunks.get(t.id);
     if (!c) continue;
     t.score *= (0.5 + overlap(kb, query, c).coverage) ** tuning.rerank * passagePlace(c, t.doc, scene) * passagePlatform(kb, c, scene);
+    // "威海那边入会用啥app": a passage that names the city asked about, though its heading does not
+    if (scene.city && tuning.cityInText && fold(c.text).includes(scene.city)) t.score *= 1 + tuning.cityInText;
     if (!scene.value && !scene.literal) continue;
     const text = fold(c.text);
     if (scene.value?.test(text)) t.score *= tuning.holdsValue * (localValue(t.doc, text, scene) ? tuning.holdsValue : 1);
