@@ -106,6 +106,17 @@ describe('answers on the built-in knowledge base', () => {
     expect(r.answer).toMatch(/^我不太确定/);
   });
 
+  it('answers what can be negotiated with the section that lists it, not the one on who negotiates', async () => {
+    for (const q of ['2026年出的平台劳动规则和算法协商指引，骑手能跟平台协商哪些事？', '算法协商指引里能跟平台谈哪些事']) {
+      expect(answerText((await app.ask(q)).answer)).toContain('订单分配');
+    }
+  });
+
+  it('says the employer cannot go to court against a final award (一裁终局)', async () => {
+    const r = await app.ask('仲裁裁决公司赔我8000块，没超过当地12个月最低工资，公司说要去法院起诉，它能告吗？');
+    expect(answerText(r.answer)).toContain('用人单位不能去法院起诉');
+  });
+
   it('leads with what it knows of the city asked about (威海), not the general way to join', async () => {
     const r = await app.ask('威海那边骑手入会是用啥app扫码的');
     expect(answerText(r.answer)).toContain('齐鲁工会');

@@ -56,6 +56,16 @@ describe('entitlements under a labour contract, computed and cited', () => {
     expect((await ask('月薪5220 这个月工作日晚上一共加了10个小时班 加班费该多少')).text).toContain('450元');
   });
 
+  it('失业金 for a worker who quit: the condition (非因本人意愿) first, not how many months', async () => {
+    const r = await ask('我是自己主动辞的职，能领失业金吗');
+    expect(r.text).toContain('非因本人意愿中断就业');
+    expect(r.text).not.toContain('最长领24个月');
+  });
+
+  it('does not read "没念过几年书" as a question about the arbitration deadline', async () => {
+    expect((await ask('俺没念过几年书，仲裁申请书写不来，咋整')).text).toContain('口头申请');
+  });
+
   it('加班费 from the pay of a day or an hour the worker told, and not when who must prove it is asked', async () => {
     expect((await ask('日工资200 大年初一上了一天班 加班费应该给多少')).text).toContain('200×1×300%=600元');
     expect((await ask('时薪25 周六加班8小时 给多少加班费')).text).toContain('25×8×200%=400元');

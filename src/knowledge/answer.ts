@@ -1,7 +1,7 @@
 import { indexText, type KnowledgeBase } from './base.ts';
 import { coverageAnswer } from './coverage.ts';
 import { computeEntitlement, type Computed } from './entitlements.ts';
-import { citedArticles, overlap, retrieve, type Passage, type Query, type Retrieval, type Scene } from './retrieve.ts';
+import { citedArticles, ITEMS_ASKED, overlap, retrieve, type Passage, type Query, type Retrieval, type Scene } from './retrieve.ts';
 import { asksOf, NEW_SCHEME, understand, VALUE_PATTERN, type Asks, type Understanding, type Work } from './understand.ts';
 import { PROVINCES, valueAfterPlace } from './places.ts';
 import { fixSlips, fold } from './text.ts';
@@ -342,7 +342,6 @@ function pageChunks(kb: KnowledgeBase, r: Retrieval, first: Passage): ChunkRecor
 const INDUSTRY: Record<Work, RegExp> = { 即时配送: /即时配送|外卖/, 出行: /出行|网约车/, 货运: /货运|货车/, 快递: /快递/ };
 
 /** "能谈哪些内容": asked for several things, an answer that lists none is not sure. */
-const ITEMS_ASKED = /(哪些|哪几|什么内容|啥内容|哪几种|几种|(谈|协商|商量)(些)?(啥|什么))/;
 const LISTED = /、.*、|；.*；|（一）|\d[.、]|一是|二是|[一二三四五六七八九十]、/;
 
 /** A page staff saved (a news or government page), not one of our own documents or a law. */

@@ -39,7 +39,7 @@ export const entitlementsSchema = z.object({
   arbitrationDeadline: rule({ yours: s, rule: s, wages: s, interrupt: s }),
   inspectionDeadline: rule({ rule: s, yours: s }),
   resignation: rule({ notice: s, unpaid: s, danger: s }),
-  unemployment: rule({ yours: s, rule: s, amount: s, who: s }).extend({ tiers: z.array(z.object({ years: z.number(), months: z.number() })).min(1) }),
+  unemployment: rule({ yours: s, rule: s, amount: s, who: s, quit: s }).extend({ tiers: z.array(z.object({ years: z.number(), months: z.number() })).min(1) }),
   disability: rule({ yours: s, amount: s, allowance: s, noAllowance: s }).extend({ months: z.array(z.number()).length(10), allowance: z.array(z.number()).length(6) }),
   socialInsurance: rule({ rule: s, arrears: s, quit: s }),
   waiver: rule({ rule: s, insurance: s }),
@@ -409,12 +409,12 @@ const injuryDeadline: Calculator = (e, u, kb) => {
 const arbitrationDeadline: Calculator = (e, u, kb) => {
   const f = u.folded;
   if (!/仲裁/.test(f) || /(受理|裁决|结果|不服|起诉|上诉|法院|开庭|审理|多少钱|费用|收费|法律援助|律师)/.test(f)) return undefined;
-  if (!/(时效|过期|晚了|还来得及|期限|最晚|最迟|截止|(什么|啥)时候(之前|以前|前)?(要|得|能|可以)?(去)?(申请|提|告)|多久(之内|以内|内)|多长时间(之内|以内|内)|几年(之内|以内|内)?|超过.{0,4}(年|个月)|(年|个月|去年|前年)(了|多了|前|以前)?.{0,12}还(能|可以|管)|还(能|可以)(申请|去|要|找)?.{0,4}仲裁)/.test(f)) return undefined;
+  if (!/(时效|过期|晚了|还来得及|期限|最晚|最迟|截止|(什么|啥)时候(之前|以前|前)?(要|得|能|可以)?(去)?(申请|提|告)|多久(之内|以内|内)|多长时间(之内|以内|内)|几年(之内|以内|内)|(过了|过去|隔了|已经)几年|超过.{0,4}(年|个月)|(年|个月|去年|前年)(了|多了|前|以前)?.{0,12}还(能|可以|管)|还(能|可以)(申请|去|要|找)?.{0,4}仲裁)/.test(f)) return undefined;
   const when = u.facts.dates[0];
   const parts: [string, Record<string, string>?][] = [['rule']];
   if (when) parts.push(['yours', { date: cnDay(when), by: cnDay(addYears(when, 1)) }]);
   if (/(中断|中止|重新计算|重新算|催过|要过|讨过)/.test(f)) parts.push(['interrupt']);
-  if (/(工资|欠薪|拖欠|工钱|欠钱)/.test(f)) parts.push(['wages']);
+  if (/(工资|欠薪|拖欠|工钱|欠钱|加班费|报酬|提成)/.test(f)) parts.push(['wages']);
   return write(kb, u, 'arbitrationDeadline', e.arbitrationDeadline, parts);
 };
 
@@ -463,8 +463,11 @@ const unemployment: Calculator = (e, u, kb) => {
   if (tier) parts.push(['yours', { worked: duration(worked!), months: String(tier.months) }]);
   const amount = u.asks === 'amount' || /(多少钱|标准|领多少|能领多少)/.test(f);
   if (amount) parts.push(['amount']);
-  if (!tier || u.asks === 'period') parts.push(['rule']);
-  if (/(条件|能不能领|能领吗|可以领吗|谁能领|有资格|辞职)/.test(f)) parts.push(['who']);
+  const quit = /(辞职|辞的职|主动离职|自己离职|自己走|自己不干|自离)/.test(f);
+  if (quit || /(条件|能不能领|能领吗|可以领吗|谁能领|有资格)/.test(f)) parts.push(['who']);
+  if (quit) parts.push(['quit']);
+  // "自己辞的职能领吗": whether, not how long
+  if ((!tier && !quit) || u.asks === 'period') parts.push(['rule']);
   return write(kb, u, 'unemployment', e.unemployment, parts);
 };
 

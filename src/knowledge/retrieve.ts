@@ -20,6 +20,8 @@ export interface Passage {
 export interface Query {
   terms: string[];
   weigh: (term: string) => number;
+  /** The question, folded (retrieval's own queries carry it). */
+  folded?: string;
 }
 
 export interface Retrieval extends Query {
@@ -66,6 +68,7 @@ export const tuning = {
   localTitle: 2.0,
   localTitleShare: 0.5,
   cityInText: 0.2,
+  listHeading: 0.15,
 };
 
 /** "《工伤保险条例》第十七条" inside our own documents: the article it rests on. */
@@ -101,7 +104,7 @@ export async function retrieve(kb: KnowledgeBase, question: string, k = 5, scene
   // when the question is all scene ("美团有没有新职伤" is not), the scene is what it asks about
   const scenic = (t: string) => context.has(t) && terms.some((x) => !context.has(x));
   const weigh = (t: string) => evidenceWeight(kb, t) * (scenic(t) ? tuning.contextWeight : 1);
-  const query: Query = { terms, weigh };
+  const query: Query = { terms, weigh, folded };
   const scored = rerank(kb, query, await fuse(kb, question, folded, terms, scenic, scene), scene);
   const top = scored.slice(0, k);
   const chunks = new Map(kb.store.chunksByIds(top.map((t) => t.id)).map((c) => [c.id, c]));
@@ -234,6 +237,16 @@ function localValue(doc: DocumentRecord, text: string, scene: Scene): boolean {
   return valueAfterPlace(text, scene.value, [scene.city, scene.province]);
 }
 
+/** Asked for several things: "能谈哪些事", "有哪几类", "都能谈些啥". */
+export const ITEMS_ASKED = /(哪些|哪几|什么内容|啥内容|哪几种|几种|几类|(谈|协商|商量)(些)?(啥|什么))/;
+
+/** For a question asking for several things, one of our sections whose heading asks for them too ("哪些事可以和平台谈"). */
+function listHeading(chunk: ChunkRecord, doc: DocumentRecord, query: Query): number {
+  if (!tuning.listHeading || !query.folded || doc.kind === 'law' || !doc.source.startsWith('knowledge/') || !ITEMS_ASKED.test(query.folded)) return 1;
+  const heading = chunk.faq ? chunk.faq.question : chunk.path.length > 1 ? chunk.path.at(-1) : undefined;
+  return heading && ITEMS_ASKED.test(fold(heading)) ? 1 + tuning.listHeading : 1;
+}
+
 /** Lifts the passages that contain more of the question, among the first few. */
 function rerank(kb: KnowledgeBase, query: Query, scored: Scored[], scene: Scene): Scored[] {
   const pool = scored.slice(0, tuning.rerankPool);
@@ -241,9 +254,9 @@ function rerank(kb: KnowledgeBase, query: Query, scored: Scored[], scene: Scene)
   for (const t of pool) {
     const c = chunks.get(t.id);
     if (!c) continue;
-    t.score *= (0.5 + overlap(kb, query, c).coverage) ** tuning.rerank * passagePlace(c, t.doc, scene) * passagePlatform(kb, c, scene);
-    // "威海那边入会用啥app": a passage that names the city asked about, though its heading does not
-    if (scene.city && tuning.cityInText && fold(c.text).includes(scene.city)) t.score *= 1 + tuning.cityInText;
+    t.score *= (0.5 + overlap(kb, query, c).coverage) ** tuning.rerank * passagePlace(c, t.doc, scene) * passagePlatform(kb, c, scene) * listHeading(c, t.doc, query);
+    // "威海那边入会用啥app": one of our passages that names the city asked about, though its heading does not
+    if (scene.city && tuning.cityInText && t.doc.source.startsWith('knowledge/') && fold(c.text).includes(scene.city)) t.score *= 1 + tuning.cityInText;
     if (!scene.value && !scene.literal) continue;
     const text = fold(c.text);
     if (scene.value?.test(text)) t.score *= tuning.holdsValue * (localValue(t.doc, text, scene) ? tuning.holdsValue : 1);
