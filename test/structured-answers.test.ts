@@ -56,6 +56,32 @@ describe('entitlements under a labour contract, computed and cited', () => {
     expect((await ask('月薪5220 这个月工作日晚上一共加了10个小时班 加班费该多少')).text).toContain('450元');
   });
 
+  it('竞业限制: at most two years, for whom, 30% when no pay was agreed, and three months unpaid lets the worker out', async () => {
+    expect((await ask('公司让我签竞业协议，限制三年不能去同行干，这个三年有效吗？')).text).toContain('不得超过2年');
+    expect((await ask('苏州一家公司离职，离职前12个月平均工资6000，竞业限制没约定补偿，我遵守了的话每个月能要多少')).text).toContain('6000×30%=1800元');
+    expect((await ask('我就是流水线普工，啥商业秘密都碰不到，厂里也非让签竞业限制，这合法吗')).text).toContain('高级管理人员');
+    expect((await ask('离职后老东家说好的竞业补偿已经三个多月没给了，我还得接着遵守吗')).text).toContain('请求解除竞业限制约定');
+    // no non-compete signed: the penalty rule answers, not the non-compete one
+    expect((await ask('合同里写了不满两年辞职赔5000违约金，俺既没参加培训也没签竞业，这条有效吗')).text).toContain('不得约定');
+  });
+
+  it("违约金: only for a training's 服务期 (its unserved share) or a non-compete, and not when the employer's fault made the worker quit", async () => {
+    expect((await ask('公司花2万块送我去外地培训，约定服务期5年，我干满3年想走，违约金最多赔多少')).text).toContain('20000×(5−3)÷5=8000元');
+    expect((await ask('入职时老板让签了个条子，说不干满三年走人要赔5000，也没给过啥培训，这个算数吗')).text).toContain('不得与劳动者约定由劳动者承担违约金');
+    expect((await ask('服务期没满，但公司连着欠了我三个月工资，我辞职了，公司还要我赔培训违约金，要赔吗')).text).toContain('单位不得要求你支付违约金');
+  });
+
+  it('经济补偿 for a company that closes: the 12-year cap only above three times the average wage', async () => {
+    const r = await ask('月工资8000（没超过当地平均工资三倍），干了15年，公司决定解散关门，经济补偿是不是最多只算12年？');
+    expect(r.text).toContain('15×8000=120000元');
+  });
+
+  it('加班费 on a public holiday is paid, not made up with time off', async () => {
+    const r = await ask('国庆节当天被叫去仓库上了一天班，月工资5220，公司说给补休就不给钱了，对吗？该给多少');
+    expect(r.text).toContain('720元');
+    expect(r.text).toContain('不能用补休代替');
+  });
+
   it('失业金 for a worker who quit: the condition (非因本人意愿) first, not how many months', async () => {
     const r = await ask('我是自己主动辞的职，能领失业金吗');
     expect(r.text).toContain('非因本人意愿中断就业');

@@ -43,6 +43,8 @@ export const entitlementsSchema = z.object({
   disability: rule({ yours: s, amount: s, allowance: s, noAllowance: s }).extend({ months: z.array(z.number()).length(10), allowance: z.array(z.number()).length(6) }),
   socialInsurance: rule({ rule: s, arrears: s, quit: s }),
   waiver: rule({ rule: s, insurance: s }),
+  nonCompete: rule({ period: s, who: s, pay: s, amount: s, breach: s, unpaid: s, employerEnds: s }),
+  penalty: rule({ training: s, amount: s, costs: s, onlyTwo: s, employerFault: s }),
   sick: rule({ rule: s, remedy: s }),
   pregnancy: rule({ rule: s, remedy: s, probation: s, expiry: s, clause: s }),
 });
@@ -69,6 +71,7 @@ const USES: Partial<Record<keyof Entitlements, (keyof Facts)[]>> = {
   severance: ['monthsWorked', 'wage'],
   doubleWage: ['monthsWorked'],
   overtime: ['wage'],
+  nonCompete: ['wage'],
   annualLeave: ['monthsWorked', 'dates', 'wage'],
   probation: ['contractMonths'],
   unemployment: ['monthsWorked'],
@@ -141,19 +144,19 @@ function gigCaveat(e: Entitlements, u: Understanding): string | undefined {
 
 type Calculator = (e: Entitlements, u: Understanding, kb: KnowledgeBase) => Computed | undefined;
 
-const ABOVE_CAP = /(超过|高于|超出|超了|比)[^，。]{0,10}(社平|平均工资)[^，。]{0,6}(三|3)倍|(社平|平均工资)[^，。]{0,6}(三|3)倍(多|以上|还多)/;
+const ABOVE_CAP = /(?<!没|不|未|没有)(超过|高于|超出|超了|比)[^，。]{0,10}(社平|平均工资)[^，。]{0,6}(三|3)倍|(社平|平均工资)[^，。]{0,6}(三|3)倍(多|以上|还多)/;
 
 const severance: Calculator = (e, u, kb) => {
   const f = u.folded;
   const named = /(经济补偿|补偿金|遣散|n\+1|赔偿金|补偿)/.test(f);
-  const dismissed = /(裁员|被裁|裁了|辞退|开除|解除|炒了|炒鱿鱼|把我开了|给开了|被开了|不续签|不续约|不续了|合同到期|倒闭|搬迁|让我走|叫我走|劝退|不用来了|别来了|不要来了)/.test(f) && /(补|赔|钱|给多少|几个月)/.test(f);
+  const dismissed = /(裁员|被裁|裁了|辞退|开除|解除|炒了|炒鱿鱼|把我开了|给开了|被开了|不续签|不续约|不续了|合同到期|倒闭|解散|关门|破产|注销|搬迁|让我走|叫我走|劝退|不用来了|别来了|不要来了)/.test(f) && /(补|赔|钱|给多少|几个月)/.test(f);
   // the worker leaves because the employer did not pay or insure them (第三十八条): compensation too
   const quitCause = UNPAID.test(f) && QUIT.test(f);
   // "合同签的4个月 到期不续了": the whole term was worked
   const expired = /(到期|期满)/.test(f) && /(不续|不签|不要了|终止|让我走)/.test(f);
   const worked = u.facts.monthsWorked ?? (expired && u.facts.contractMonths !== Infinity ? u.facts.contractMonths : undefined);
   // how much, or whether with the time worked given; not part-time work (no compensation, 第七十一条)
-  const asked = u.asks === 'amount' || (worked !== undefined && dismissed && (u.asks === 'yesno' || u.asks === 'other'));
+  const asked = u.asks === 'amount' || (worked !== undefined && (dismissed || named) && (u.asks === 'yesno' || u.asks === 'other'));
   if (!(named || dismissed) || !asked || INJURY.test(f) || /(兼职|非全日制|小时工|竞业)/.test(f)) return undefined;
   const parts: [string, Record<string, string>?][] = [];
   const wage = u.facts.wage;
@@ -225,7 +228,7 @@ const REST_DAY = /(周末|周六|周日|星期六|星期天|星期日|礼拜六|
 
 const overtime: Calculator = (e, u, kb) => {
   const f = u.folded;
-  const worked = /(?<!没|不|没有)(上班|加班|干活|工作|值班|跑单|出车)/.test(f);
+  const worked = /(?<!没|不|没有)(上班|加班|干活|工作|值班|跑单|出车|上了?.{0,3}天?班|干了.{0,3}天)/.test(f);
   const pay =
     /(加班费|加班工资|加班.{0,8}(钱|工资|怎么算|咋算|几倍|多少|算|给|补)|延长工作时间.{0,6}(报酬|工资|钱))/.test(f) ||
     ((HOLIDAY.test(f) || REST_DAY.test(f)) && worked && /(工资|钱|怎么算|咋算|几倍|多少|给|补)/.test(f));
@@ -579,9 +582,66 @@ const partTime: Calculator = (e, u, kb) => {
 /** Death at work: the three benefits of 第三十九条 (not the 新职伤 scheme's). */
 const death: Calculator = (e, u, kb) => {
   const f = u.folded;
-  if (!/(工亡|因工死亡|死亡|死了|去世|人没了|身亡|遇难|过世)/.test(f) || !/(工伤|工地|上班|工作|干活|出事|事故|单位|公司|厂)/.test(f)) return undefined;
+  if (!/(工亡|因工死亡|死亡|死了|去世|人没了|身亡|遇难|过世)/.test(f) || !/(工伤|工亡|因工|职工|工地|上班|工作|干活|出事|事故|单位|公司|厂)/.test(f)) return undefined;
   if (!/(补助|抚恤|丧葬|赔|能拿|给多少|多少钱|待遇|咋算|怎么算|标准)/.test(f) || NEW_SCHEME.test(f)) return undefined;
   return write(kb, u, 'death', e.death, [['rule']], gigCaveat(e, u));
+};
+
+/** A non-compete the worker has ("没签竞业" is none). */
+const NON_COMPETE = (f: string) => /竞业/.test(f) && !/(没|没有|未|木有|不)[^，。]{0,3}签?竞业/.test(f);
+
+/**
+ * 竞业限制 (non-compete), for the questions its rules answer: how long, for whom, the pay when none
+ * was agreed (30%), pay left unpaid for three months, the employer ending it, a breach.
+ */
+const nonCompete: Calculator = (e, u, kb) => {
+  const f = u.folded;
+  if (!NON_COMPETE(f)) return undefined;
+  const parts: [string, Record<string, string>?][] = [];
+  const months3 = /(3|三)个?多?月/.test(f);
+  if (months3 && /(没给|没付|不给|不付|没发|未付|拖欠|欠)/.test(f)) parts.push(['unpaid']);
+  else if (/(不用我?遵守|不用再?守|解除竞业|不限制了|取消竞业|提前解除|通知.{0,8}(解除|不用|取消))/.test(f)) parts.push(['employerEnds']);
+  else if (/(违反|违约金|赔)/.test(f)) parts.push(['breach']);
+  else {
+    if (/(几年|多久|多长|期限|[2-9]年|最长)/.test(f)) parts.push(['period']);
+    const unpaid = /(没约定|没有约定|未约定|没说|没写|没提|没谈).{0,8}(补偿|钱)|(补偿|钱).{0,6}(没约定|没有约定|没说|没写)/.test(f);
+    if (unpaid || /(补偿|给钱|多少钱|给多少|能要多少|每个?月)/.test(f)) {
+      parts.push(['pay']);
+      const wage = u.facts.wage;
+      if (wage !== undefined) parts.push(['amount', { wage: yuan(wage), formula: `${yuan(wage)}×30%=${yuan(wage * 0.3)}` }]);
+    }
+    if (/(普通|普工|一般员工|流水线|骑手|司机|快递员|分拣|保安|服务员|谁|哪些人|什么人|都要签|也要签|商业秘密|碰不到|接触不到)/.test(f)) parts.unshift(['who']);
+  }
+  return parts.length ? write(kb, u, 'nonCompete', e.nonCompete, parts, gigCaveat(e, u)) : undefined;
+};
+
+/** 违约金 a worker may owe: only for a training's 服务期 (capped by its share of the cost) or a non-compete. */
+const penalty: Calculator = (e, u, kb) => {
+  const f = u.folded;
+  if (NON_COMPETE(f)) return undefined;
+  // "也没给过啥培训": no training, so no 服务期 either
+  const training = /(培训|服务期)/.test(f) && !/(没|没有|未|木有|不)[^，。]{0,5}培训/.test(f);
+  const owed = /(违约金|赔|罚|扣)/.test(f);
+  // "公司欠工资我才辞职，还要赔服务期违约金吗": the employer's fault (实施条例第二十六条)
+  if (training && owed && (UNPAID.test(f) || /(欠|拖欠|不发|没发).{0,4}(工资|钱)|(不交|没交|不缴)社保/.test(f))) return write(kb, u, 'penalty', e.penalty, [['employerFault']], gigCaveat(e, u));
+  if (training && (owed || /(包括|哪些|算不算|费用)/.test(f))) {
+    // "培训费用包括哪些": what counts, first; the cap on the penalty after it
+    const costs = /(包括|哪些|算不算|什么费|啥费|差旅|路费|住宿)/.test(f);
+    const parts: [string, Record<string, string>?][] = costs && !owed ? [['costs'], ['training']] : [['training']];
+    const cost = /(\d+(?:\.\d+)?)(万|千)?(?:块|元)?(?:钱)?[^，。\d]{0,8}培训|培训费(?:用)?(?:是|花了|有)?(\d+(?:\.\d+)?)(万|千)?/.exec(f);
+    const years = /服务期(?:是|为)?(\d+)年/.exec(f);
+    const served = /(?:干满|干了|干够|工作了|工作满|已经干了|待了|做了|做满)(\d+)年/.exec(f);
+    if (cost && years && served) {
+      const c = Number(cost[1] ?? cost[3]) * ((cost[2] ?? cost[4]) === '万' ? 10000 : (cost[2] ?? cost[4]) === '千' ? 1000 : 1);
+      const [n, m] = [Number(years[1]), Number(served[1])];
+      if (n > 0 && m < n) parts.push(['amount', { cost: yuan(c), years: String(n), served: String(m), formula: `${yuan(c)}×(${n}−${m})÷${n}=${yuan((c * (n - m)) / n)}` }]);
+    }
+    if (costs && owed) parts.push(['costs']);
+    return write(kb, u, 'penalty', e.penalty, parts, gigCaveat(e, u));
+  }
+  // "干不满三年走人要赔5000": a penalty the law does not allow (第二十五条)
+  if (/(违约金|(不满|干不满|没干满|不到).{0,8}(赔|罚)|(走人|离职|辞职|不干).{0,6}(要|得)?(赔|罚))/.test(f)) return write(kb, u, 'penalty', e.penalty, [['onlyTwo']], gigCaveat(e, u));
+  return undefined;
 };
 
 /** A site boss gone with the wages: the main contractor pays (保障农民工工资支付条例第三十六条). */
@@ -612,7 +672,7 @@ const sick: Calculator = (e, u, kb) => {
 
 /** In order: the first that recognises the question answers it. */
 const CALCULATORS: Calculator[] = [
-  pregnancy, pregnantWork, nursing, holidays, sick, waiver, socialInsurance, maternity, annualLeave, probation, partTime, death, contractor, overtime, doubleWage, severance, noFault, unemployment, disability,
+  pregnancy, pregnantWork, nursing, holidays, sick, waiver, nonCompete, penalty, socialInsurance, maternity, annualLeave, probation, partTime, death, contractor, overtime, doubleWage, severance, noFault, unemployment, disability,
   injuryDeadline, arbitrationDeadline, inspectionDeadline, resignation,
 ];
 
