@@ -4,7 +4,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { App } from '../src/app.ts';
 import { ROOT } from '../src/paths.ts';
 import { addFiles, removeDocument } from '../src/staff/kb.ts';
-import { SqliteKnowledgeStore, openDatabase } from '../src/store/sqlite.ts';
 import { tempDir, testApp } from './helpers/app.ts';
 
 /**
@@ -56,10 +55,9 @@ describe('the built-in labour laws', () => {
     for (const d of laws(app)) await removeDocument(app.kb, d.id);
     const faq = [...app.kb.docs.values()].find((d) => d.source === 'knowledge/faq/gonghui.md')!;
     await removeDocument(app.kb, faq.id);
+    app.kb.store.removeMeta('builtin');
+    expect(app.kb.store.getMeta('seeded')).toBeDefined();
     app.close();
-    const store = new SqliteKnowledgeStore(openDatabase(join(data, 'gongyou.db')));
-    store.db.prepare("DELETE FROM meta WHERE key = 'builtin'").run();
-    store.close();
     const reopened = await testApp(data);
     cleanups.push(() => reopened.close());
     expect(laws(reopened).length).toBeGreaterThanOrEqual(16);

@@ -2,9 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../src/paths.ts';
-import { tempDir } from './helpers/app.ts';
+import { tempDir, testApp } from './helpers/app.ts';
 import { COMPLAINT, INJURY, JOIN } from './helpers/conversation.ts';
-import { openReadOnly } from '../src/store/sqlite.ts';
 
 /** `gongyou chat` driven by a script on stdin, and the staff commands that see the records. */
 
@@ -89,24 +88,25 @@ describe('gongyou chat and the staff commands', () => {
     expect(gongyou(['complaints', 'list', '--json']).out).toBe(before);
   });
 
-  it('listing or exporting applications, cases and gaps is written to the audit log (who, how many, which format)', () => {
-    const audit = () => {
-      const db = openReadOnly(join(data, 'gongyou.db'));
+  it('listing or exporting applications, cases and gaps is written to the audit log (who, how many, which format)', async () => {
+    // the log as the Store has it (another process's app on the same data dir), oldest first
+    const audit = async () => {
+      const app = await testApp(data, { seed: false });
       try {
-        return db.prepare("SELECT actor, action, detail FROM audit_log WHERE action LIKE '%.list' ORDER BY id").all() as { actor: string; action: string; detail: string }[];
+        return (await app.records.audit.search({ action: '.list' }, 10_000)).filter((e) => e.action.endsWith('.list')).reverse();
       } finally {
-        db.close();
+        app.close();
       }
     };
-    const before = audit().length;
+    const before = (await audit()).length;
     gongyou(['members', 'list', '--csv']);
     gongyou(['complaints', 'list', '--json']);
     gongyou(['kb', 'gaps']);
-    const added = audit().slice(before);
+    const added = (await audit()).slice(before);
     expect(added.map((e) => e.action)).toEqual(['members.list', 'complaints.list', 'gaps.list']);
     expect(added.every((e) => e.actor.startsWith('cli'))).toBe(true);
-    expect(JSON.parse(added[0]!.detail)).toMatchObject({ format: 'csv', rows: 1 });
-    expect(JSON.parse(added[1]!.detail)).toMatchObject({ format: 'json' });
+    expect(added[0]!.detail).toMatchObject({ format: 'csv', rows: 1 });
+    expect(added[1]!.detail).toMatchObject({ format: 'json' });
   });
 
   it('in group mode answers only @工友助手 lines and sends personal matters to a private chat', () => {

@@ -1,10 +1,10 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../src/app.ts';
 import { ROOT } from '../src/paths.ts';
 import { tempDir, testApp } from './helpers/app.ts';
 import { COMPLAINT, JOIN } from './helpers/conversation.ts';
-import { openReadOnly } from '../src/store/sqlite.ts';
 
 /**
  * kill -9 during 确认: the real `gongyou chat` process is killed with SIGKILL while it files the
@@ -17,19 +17,17 @@ const data = join(t.dir, 'data');
 const env = { ...process.env, GONGYOU_DATA_DIR: data, LOG_LEVEL: 'silent' };
 const bin = join(ROOT, 'bin/gongyou.js');
 
+/** An app of the test's own on the data dir: it reads the records as another process would. */
+let app: App;
 beforeAll(async () => {
-  (await testApp(data)).close(); // seeded: the chats only talk
+  app = await testApp(data); // seeded: the chats only talk
 }, 120_000);
+afterAll(() => app?.close());
 
-/** The numbers filed for a worker, read the way another process would. */
-function filed(table: 'members' | 'complaints', user: string): string[] {
-  const db = openReadOnly(join(data, 'gongyou.db'));
-  try {
-    const col = table === 'members' ? 'id' : 'ticket';
-    return (db.prepare(`SELECT ${col} AS n FROM ${table} WHERE user_id = ?`).all(user) as { n: string }[]).map((r) => r.n);
-  } finally {
-    db.close();
-  }
+/** The numbers filed for a worker (`gongyou chat` talks on the terminal channel), read through the Store. */
+async function filed(table: 'members' | 'complaints', user: string): Promise<string[]> {
+  if (table === 'members') return (await app.records.members.ofUser('terminal', user)).map((m) => m.id);
+  return (await app.records.complaints.ofUser('terminal', user)).map((c) => c.ticket);
 }
 
 /**
@@ -51,16 +49,9 @@ async function killDuringConfirm(user: string, lines: string[], table: 'members'
   const asked = out.length;
   child.stdin.write('确认\n');
   if (when === 'filed') {
-    const db = openReadOnly(join(data, 'gongyou.db'));
-    const col = table === 'members' ? 'id' : 'ticket';
-    const q = db.prepare(`SELECT ${col} FROM ${table} WHERE user_id = ?`);
-    try {
-      for (let waited = 0; !q.get(user); waited++) {
-        if (waited > 60_000) throw new Error('nothing filed');
-        await new Promise((r) => setImmediate(r));
-      }
-    } finally {
-      db.close();
+    for (let waited = 0; !(await filed(table, user)).length; waited++) {
+      if (waited > 60_000) throw new Error('nothing filed');
+      await new Promise((r) => setImmediate(r));
     }
   }
   child.kill('SIGKILL');
@@ -74,21 +65,21 @@ const number = (text: string) => /(RH|WQ)-\d{8}-\d{4}/.exec(text)?.[0];
 describe('kill -9 during 确认', () => {
   it('入会 killed once the application is filed: 确认 after the restart tells the same number; one application', async () => {
     await killDuringConfirm('k-join', JOIN, 'members', 'filed');
-    const [id, ...more] = filed('members', 'k-join');
+    const [id, ...more] = await filed('members', 'k-join');
     expect(id).toMatch(/^RH-/);
     expect(more).toHaveLength(0);
     const again = chat('k-join', '确认\n');
     expect(again.status, again.stderr).toBe(0);
     expect(again.stdout).toContain('已经提交好了');
     expect(number(again.stdout)).toBe(id);
-    expect(filed('members', 'k-join')).toEqual([id]);
+    expect(await filed('members', 'k-join')).toEqual([id]);
   }, 180_000);
 
   it('投诉 killed the moment 确认 is sent: after the restart 确认 gives the one ticket there is', async () => {
     const before = await killDuringConfirm('k-case', COMPLAINT, 'complaints', 'sent');
     const again = chat('k-case', '确认\n');
     expect(again.status, again.stderr).toBe(0);
-    const tickets = filed('complaints', 'k-case');
+    const tickets = await filed('complaints', 'k-case');
     expect(tickets).toHaveLength(1);
     // filed before the kill (then told again) or not yet (then filed now): either way, that ticket
     expect(number(again.stdout)).toBe(tickets[0]);

@@ -1,8 +1,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { App } from '../src/app.ts';
 import { ROOT } from '../src/paths.ts';
 import { tempDir, testApp } from './helpers/app.ts';
 
@@ -24,14 +24,12 @@ function cli(args: string[]) {
   });
 }
 
-const staffPages = () => {
-  const db = new Database(join(data, 'gongyou.db'), { readonly: true, fileMustExist: true });
-  try {
-    return (db.prepare("SELECT COUNT(*) AS n FROM documents WHERE source LIKE ?").get(`${folder}%`) as { n: number }).n;
-  } finally {
-    db.close();
-  }
-};
+/** The test's own app on the data dir: it sees what the `gongyou` processes store, as another process would. */
+let app: App;
+afterAll(() => app?.close());
+
+/** How many of the folder's pages are stored (read from the knowledge store, not the app's cached list). */
+const staffPages = () => app.kb.listDocuments().filter((d) => d.source.startsWith(folder)).length;
 
 describe('an import killed midway', () => {
   it('is reported by kb list and finished by the next kb add', async () => {
@@ -39,7 +37,7 @@ describe('an import killed midway', () => {
     for (let i = 0; i < FILES; i++) {
       writeFileSync(join(folder, `p${i}.md`), `---\ntitle: 第${i}号驿站\ncategory: 工会\n---\n\n## 第${i}号驿站在哪\n\n第${i}号驿站在人民路${i}号，每天开放。\n`);
     }
-    (await testApp(data)).close(); // seeded: the child only imports
+    app = await testApp(data); // seeded: the child only imports
     const child = spawn(process.execPath, [join(ROOT, 'bin/gongyou.js'), 'kb', 'add', folder], {
       env: { ...process.env, GONGYOU_DATA_DIR: data, LOG_LEVEL: 'silent' },
       stdio: 'ignore',
@@ -66,17 +64,11 @@ describe('an import killed midway', () => {
     expect(cli(['kb', 'list']).stderr).not.toContain('没有做完');
   }, 180_000);
 
-  it('a database another process holds says so in Chinese, exit 1, nothing changed', () => {
-    const db = new Database(join(data, 'gongyou.db'));
-    db.exec('BEGIN EXCLUSIVE');
-    try {
-      const r = cli(['kb', 'add', join(folder, 'p1.md')]);
-      expect(r.status).toBe(1);
-      expect(r.stderr).toContain('数据库正忙');
-      expect(r.stderr).not.toMatch(/database is locked|SQLITE/);
-    } finally {
-      db.exec('ROLLBACK');
-      db.close();
-    }
+  it('a database another process holds says so in Chinese, exit 1, nothing changed', async () => {
+    // a Store transaction holds the database's write lock until it ends (here: until the command is done)
+    const r = await app.records.transaction(async () => cli(['kb', 'add', join(folder, 'p1.md')]));
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('数据库正忙');
+    expect(r.stderr).not.toMatch(/database is locked|SQLITE/);
   }, 60_000);
 });

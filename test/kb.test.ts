@@ -12,7 +12,6 @@ import { Tokenizer } from '../src/knowledge/tokenize.ts';
 import { ROOT } from '../src/paths.ts';
 import { addFiles, documentHistory, editDocument, ImportErrors, removeDocument, rollbackDocument } from '../src/staff/kb.ts';
 import { StaffError } from '../src/staff/errors.ts';
-import { openDatabase, SqliteKnowledgeStore } from '../src/store/sqlite.ts';
 import { tempDir, testApp } from './helpers/app.ts';
 
 const cleanups: (() => void)[] = [];
@@ -208,14 +207,16 @@ describe('worker questions for law articles', () => {
     writeFileSync(join(files, 'law.md'), law);
     const qdir = join(files, 'questions');
     mkdirSync(qdir);
-    const store = new SqliteKnowledgeStore(openDatabase(join(data, 'kb.db')));
-    cleanups.push(() => store.close());
+    // an empty data dir's knowledge store, under knowledge bases of the test's own making
+    const app = await testApp(data, { seed: false });
+    cleanups.push(() => app.close());
+    const store = app.kb.store;
     const lexicon = loadLexicon(join(ROOT, 'knowledge/lexicon'));
     const tokenizer = new Tokenizer(lexicon);
     const embeddings = new HashingEmbeddings(tokenizer);
     const open = async (questions: boolean) => {
       if (questions) writeFileSync(join(qdir, 'q.yaml'), 'law: 某某条例\narticles:\n  第二条:\n    - 站长不给报，我自己能去申请吗\n');
-      return KnowledgeBase.open({ store, tokenizer, lexicon, embeddings, embedderId: 'x', workerQuestions: loadWorkerQuestions([qdir]), indexDir: join(data, 'index') });
+      return KnowledgeBase.open({ store, tokenizer, lexicon, embeddings, embedderId: 'x', workerQuestions: loadWorkerQuestions([qdir]), indexDir: join(data, 'test-index') });
     };
     const without = await open(false);
     await addFiles(without, [join(files, 'law.md')], { maxBytes: MAX });
@@ -232,8 +233,10 @@ describe('vector store abstraction', () => {
   it('runs the same pipeline over another LangChain vector store', async () => {
     const { data, files } = workspace();
     writeFileSync(join(files, 'huzhu.md'), RULES);
-    const store = new SqliteKnowledgeStore(openDatabase(join(data, 'kb.db')));
-    cleanups.push(() => store.close());
+    // an empty data dir's knowledge store, under a knowledge base of the test's own making
+    const app = await testApp(data, { seed: false });
+    cleanups.push(() => app.close());
+    const store = app.kb.store;
     const lexicon = loadLexicon(join(ROOT, 'knowledge/lexicon'));
     const tokenizer = new Tokenizer(lexicon);
     const embeddings = new HashingEmbeddings(tokenizer);
@@ -341,28 +344,6 @@ describe('document metadata and versions', () => {
     // deleting a document deletes its history
     await removeDocument(app.kb, docId);
     expect(app.kb.store.documentVersions(docId)).toEqual([]);
-  });
-
-  it('starts the history of documents stored before versions were kept (migration 5) at version 1', async () => {
-    const { data, files } = workspace();
-    const f = join(files, 'huzhu.md');
-    writeFileSync(f, RULES);
-    const app = await testApp(data, { seed: false });
-    const docId = (await addFiles(app.kb, [f], { maxBytes: MAX })).results[0]!.doc.id;
-    app.close();
-    // as a data dir from before migration 5 looks
-    const db = openDatabase(join(data, 'gongyou.db'));
-    db.exec('DROP TABLE document_versions; DROP TABLE question_outcomes; ALTER TABLE console_sessions DROP COLUMN flash; DROP INDEX audit_log_merge; ALTER TABLE audit_log DROP COLUMN merge_key; DROP TABLE handoffs');
-    db.pragma('user_version = 4');
-    db.close();
-    const again = await testApp(data, { seed: false });
-    cleanups.push(() => again.close());
-    expect(documentHistory(again.kb, docId).versions.map((v) => [v.n, v.reason, v.chunks, v.current])).toEqual([[1, 'existing', 2, true]]);
-    writeFileSync(f, RULES.replace('三个月', '六个月'));
-    await addFiles(again.kb, [f], { maxBytes: MAX });
-    await rollbackDocument(again.kb, again.records.audit, docId, 1, 'test', new Date());
-    expect(again.kb.store.documentText(docId)!.text).toContain('三个月');
-    expect(documentHistory(again.kb, docId).versions.map((v) => [v.n, v.reason])).toEqual([[3, 'rollback'], [2, 'replaced'], [1, 'existing']]);
   });
 });
 

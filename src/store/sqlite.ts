@@ -421,12 +421,22 @@ export class SqliteKnowledgeStore implements KnowledgeStore {
       .all(fromDay);
   }
 
+  questionOutcomes() {
+    return this.db
+      .prepare<[], { day: string; channel: string | null; outcome: QuestionOutcome }>('SELECT day, channel, outcome FROM question_outcomes ORDER BY id')
+      .all();
+  }
+
   getMeta(key: string): string | undefined {
     return this.stmt.getMeta.get(key)?.value;
   }
 
   setMeta(key: string, value: string): void {
     this.stmt.setMeta.run(key, value);
+  }
+
+  removeMeta(key: string): void {
+    this.db.prepare('DELETE FROM meta WHERE key = ?').run(key);
   }
 
   close(): void {

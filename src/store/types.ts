@@ -142,8 +142,12 @@ export interface KnowledgeStore {
   logQuestion(outcome: QuestionOutcome, channel: string | null, now: Date): void;
   /** Questions per day from `fromDay` (China days, "YYYY-MM-DD"), by outcome. */
   questionsPerDay(fromDay: string): { day: string; answered: number; notSure: number }[];
+  /** Every row of the question log, oldest first: what logQuestion kept. */
+  questionOutcomes(): { day: string; channel: string | null; outcome: QuestionOutcome }[];
   getMeta(key: string): string | undefined;
   setMeta(key: string, value: string): void;
+  /** Forgets a meta key (nothing happens when it is not there). */
+  removeMeta(key: string): void;
   close(): void;
 }
 
