@@ -82,6 +82,19 @@ describe('entitlements under a labour contract, computed and cited', () => {
     expect(r.text).toContain('不能用补休代替');
   });
 
+  it('a worker who would not sign the contract: no compensation in the first month, compensation after it', async () => {
+    expect((await ask('入职满一个月了 公司让签合同俺没签 现在要我走 给补偿不')).text).toContain('不用支付经济补偿');
+    expect((await ask('入职半年了 公司叫我签合同我没签 现在要辞退我 有补偿吗')).text).toContain('单位要支付经济补偿');
+  });
+
+  it('工伤认定 after a year lost to a 劳动关系 dispute: the time lost does not count', async () => {
+    expect((await ask('受伤后一直在打确认劳动关系的仲裁官司，等打完都超过一年了，还能申请工伤认定吗')).text).toContain('不计算在工伤认定申请期限内');
+  });
+
+  it('an order that endangers the worker (超载) lets them leave at once', async () => {
+    expect((await ask('车队老板逼俺开超载的车 说不开就扣钱 能立马走人不')).text).toContain('可以立即解除劳动合同');
+  });
+
   it('失业金 for a worker who quit: the condition (非因本人意愿) first, not how many months', async () => {
     const r = await ask('我是自己主动辞的职，能领失业金吗');
     expect(r.text).toContain('非因本人意愿中断就业');
@@ -294,6 +307,9 @@ describe('新职伤 coverage from the pilot table', () => {
     const r = await ask('俺是饿了么众包，跟平台啥合同也没签，这样也能有职业伤害保障吗');
     expect(r.text).toContain('新职伤不以劳动关系为前提');
     expect((await ask('我在杭州跑滴滴有没有新职伤')).text).not.toContain('不以劳动关系为前提');
+    expect((await ask('首批纳入新职伤的平台是哪7家啊 曹操出行算不算')).text).toContain('首批7家：曹操出行、美团、饿了么、达达、闪送、货拉拉、快狗打车');
+    // which fund the fee goes into is not a question of coverage
+    expect((await ask('山东省新就业形态人员职业伤害保障费纳入哪一基金管理？')).text).not.toContain('山东从2025年7月1日起纳入新职伤试点');
     const beijing = await ask('北京新职伤除了那几家平台还纳入了谁');
     expect(beijing.text).toContain('北京还把在北京取得许可的其他网约车平台纳入试点');
     expect((await ask('新职伤试点平台有哪几家')).text).not.toContain('北京还把');

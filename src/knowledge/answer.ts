@@ -121,7 +121,7 @@ function placeClause(sentence: string, value: RegExp, places: string[]): string 
 }
 
 /** Our own text saying the fact is not known yet ("我们还没有核实到正式条文"). */
-const UNVERIFIED = /(还没有|没有|尚未|未能)(查到|核实到|找到|核实)(公开的|正式|官方|确切|统一)|我们还没有(查到|核实|找到)/;
+const UNVERIFIED = /(还没有|没有|尚未|未能)(查到|核实到|找到|核实|看到)(公开的|正式|官方|确切|统一)|我们还没有(查到|核实|找到|看到)|暂时不能确定/;
 
 /** A plan ("下一步…力争…") is not what is now; a worker's own letter ("我是…骑手") is not the reply. */
 const PLAN = /(下一步|力争|计划|将要|拟|预计|目标|明年|今后|将在|将于)/;

@@ -20,7 +20,7 @@ const s = z.string();
 
 export const entitlementsSchema = z.object({
   noContract: s,
-  severance: rule({ yours: s, quitCause: s, amount: s, capped: s, cappedYears: s, illegalAmount: s, illegalMonths: s, rule: s, wage: s, when: s }),
+  severance: rule({ refusedFirstMonth: s, refusedLater: s, yours: s, quitCause: s, amount: s, capped: s, cappedYears: s, illegalAmount: s, illegalMonths: s, rule: s, wage: s, when: s }),
   nursing: rule({ rule: s, yours: s }),
   holidays: rule({ total: s, one: s }),
   partTime: rule({ what: s, end: s, pay: s }),
@@ -35,7 +35,7 @@ export const entitlementsSchema = z.object({
   }),
   maternity: rule({ yours: s, rule: s, miscarriage: s, lost: s, pay: s, local: s }).extend({ base: z.number(), extra: z.number() }),
   probation: rule({ yours: s, none: s, rule: s, pay: s, payYours: s, payBelow: s, payAbove: s, payLeast: s, quit: s, once: s, illegal: s, task: s, partTime: s }).extend({ tiers: z.array(z.object({ months: z.number(), max: s })).min(1) }),
-  injuryDeadline: rule({ yours: s, rule: s, decision: s }),
+  injuryDeadline: rule({ yours: s, rule: s, decision: s, delayed: s }),
   arbitrationDeadline: rule({ yours: s, rule: s, wages: s, interrupt: s }),
   inspectionDeadline: rule({ rule: s, yours: s }),
   resignation: rule({ notice: s, unpaid: s, danger: s }),
@@ -84,7 +84,7 @@ const USES: Partial<Record<keyof Entitlements, (keyof Facts)[]>> = {
 const given = (v: unknown) => (Array.isArray(v) ? v.length > 0 : v !== undefined);
 
 /** The texts that are computed from the worker's own facts. */
-const SPECIFIC = new Set(['yours', 'payYours', 'most', 'amount', 'capped', 'allowance', 'total', 'illegal', 'illegalMonths', 'illegalAmount', 'cappedYears', 'joined', 'leaving', 'unusedPay', 'lost', 'none']);
+const SPECIFIC = new Set(['yours', 'refusedFirstMonth', 'refusedLater', 'payYours', 'most', 'amount', 'capped', 'allowance', 'total', 'illegal', 'illegalMonths', 'illegalAmount', 'cappedYears', 'joined', 'leaving', 'unusedPay', 'lost', 'none']);
 
 /**
  * Replaces the {1} {2} … marks of a text with [n] numbers of the passages they name, numbered in
@@ -146,10 +146,12 @@ type Calculator = (e: Entitlements, u: Understanding, kb: KnowledgeBase) => Comp
 
 const ABOVE_CAP = /(?<!没|不|未|没有)(超过|高于|超出|超了|比)[^，。]{0,10}(社平|平均工资)[^，。]{0,6}(三|3)倍|(社平|平均工资)[^，。]{0,6}(三|3)倍(多|以上|还多)/;
 
+const REFUSED_TO_SIGN = /((叫|让|要)(我|俺)签.{0,10}(我|俺)?(没签|不签|没有签)|(我|俺)(一直)?(没签|不签|不想签|不愿签|不肯签|没有签))/;
+
 const severance: Calculator = (e, u, kb) => {
   const f = u.folded;
   const named = /(经济补偿|补偿金|遣散|n\+1|赔偿金|补偿)/.test(f);
-  const dismissed = /(裁员|被裁|裁了|辞退|开除|解除|炒了|炒鱿鱼|把我开了|给开了|被开了|不续签|不续约|不续了|合同到期|倒闭|解散|关门|破产|注销|搬迁|让我走|叫我走|劝退|不用来了|别来了|不要来了)/.test(f) && /(补|赔|钱|给多少|几个月)/.test(f);
+  const dismissed = /(裁员|被裁|裁了|辞退|开除|解除|炒了|炒鱿鱼|把我开了|给开了|被开了|不续签|不续约|不续了|合同到期|倒闭|解散|关门|破产|注销|搬迁|让我走|叫我走|要我走|让俺走|叫俺走|要俺走|劝退|不用来了|别来了|不要来了)/.test(f) && /(补|赔|钱|给多少|几个月)/.test(f);
   // the worker leaves because the employer did not pay or insure them (第三十八条): compensation too
   const quitCause = UNPAID.test(f) && QUIT.test(f);
   // "合同签的4个月 到期不续了": the whole term was worked
@@ -159,6 +161,11 @@ const severance: Calculator = (e, u, kb) => {
   const asked = u.asks === 'amount' || (worked !== undefined && (dismissed || named) && (u.asks === 'yesno' || u.asks === 'other'));
   if (!(named || dismissed) || !asked || INJURY.test(f) || /(兼职|非全日制|小时工|竞业)/.test(f)) return undefined;
   const parts: [string, Record<string, string>?][] = [];
+  // "公司让签合同俺没签 现在要我走": the worker would not sign (实施条例第五条、第六条)
+  if (REFUSED_TO_SIGN.test(f) && worked !== undefined && worked < 12) {
+    if (worked <= 1) return write(kb, u, 'severance', e.severance, [['refusedFirstMonth']]);
+    parts.push(['refusedLater']);
+  }
   const wage = u.facts.wage;
   const illegal = /(赔偿金|违法(解除|辞退|开除)|无缘无故|没有理由|没理由|理由都没|没说.{0,3}理由|不说.{0,3}理由|随便(开|辞|炒)|说开就开|2倍|二倍|双倍)/.test(f);
   if (worked !== undefined) {
@@ -212,7 +219,7 @@ const doubleWage: Calculator = (e, u, kb) => {
   // not when the worker is the one who would not sign (实施条例第五条)
   const refused = /(叫我签|让我签|要我签|我(一直)?(没签|不签|不想签|不愿签|不肯签))/.test(f) || OTHER_SUBJECT.test(f);
   // "没签合同 收入有没有最低工资兜底": the missing contract is the story, another thing is asked
-  const elsewhere = /(最低工资|兜底|保险|社保|新职伤|职业伤害|工会|入会|休息|加班)/.test(f);
+  const elsewhere = /(最低工资|最低标准|保底|兜底|保险|社保|新职伤|职业伤害|工会|入会|休息|加班)/.test(f);
   if (refused || (!named && !(unsigned && !elsewhere && u.asks !== 'place' && u.asks !== 'procedure' && !INJURY.test(f)))) return undefined;
   const worked = u.facts.monthsWorked;
   const parts: [string, Record<string, string>?][] = [];
@@ -401,11 +408,14 @@ const injuryDeadline: Calculator = (e, u, kb) => {
   const f = u.folded;
   if (!/(工伤认定|认定工伤|申请工伤|报工伤|工伤申请|申报工伤|工伤.{0,6}(申请|认定|报))/.test(f) || NEW_SCHEME.test(f) || u.facts.contract === false) return undefined;
   const when = u.facts.dates[0];
-  if (u.asks !== 'period' && !when) return undefined;
+  // "打确认劳动关系的官司，超过一年了还能申请吗": the time lost is not counted (第七条)
+  const delayed = /(超过|过了|超了|耽误|晚了|来不及).{0,6}(1年|一年|30日|30天|期限|时间)/.test(f) && /(仲裁|官司|诉讼|起诉|劳动关系|单位.{0,4}(不|没)|公司.{0,4}(不|没)|住院|昏迷|不可抗力|被关)/.test(f);
+  if (u.asks !== 'period' && !when && !delayed) return undefined;
   const parts: [string, Record<string, string>?][] = [];
   if (when) parts.push(['yours', { date: cnDay(when), employerBy: cnDay(addDays(when, 30)), workerBy: cnDay(addYears(when, 1)) }]);
   else parts.push(['rule']);
-  if (!when || /(结果|决定|出来|下来|认定要|认定需要)/.test(f)) parts.push(['decision']);
+  if (delayed) parts.unshift(['delayed']);
+  else if (!when || /(结果|决定|出来|下来|认定要|认定需要)/.test(f)) parts.push(['decision']);
   return write(kb, u, 'injuryDeadline', e.injuryDeadline, parts);
 };
 
@@ -433,7 +443,7 @@ const inspectionDeadline: Calculator = (e, u, kb) => {
 
 /** Pay held back or social insurance not paid: what lets a worker quit with compensation (第三十八条). */
 /** 第三十八条第二款: forced labour or orders that endanger the worker's life. */
-const DANGER = /(冒险作业|危险|不安全|危及|要命|送命|强迫|逼我|逼着|逼我们|威胁|暴力|殴打|打人|关起来|限制.{0,4}自由|违章指挥|台风|暴雨|暴雪)/;
+const DANGER = /(冒险作业|危险|不安全|危及|要命|送命|强迫|逼我|逼俺|逼咱|逼着|逼我们|超载|疲劳驾驶|威胁|暴力|殴打|打人|关起来|限制.{0,4}自由|违章指挥|台风|暴雨|暴雪)/;
 const COMPENSATION_ASKED = /(补偿|赔).{0,6}(几个月|多少)|(几个月|多少).{0,4}(补偿|赔)/;
 const QUIT = /(辞职|离职|走人|不干了|不想干了|解除合同|解除劳动合同)/;
 const UNPAID = /((拖欠|欠|不发|克扣|没发|未发|拖)(了|我)?.{0,6}(工资|工钱|薪|钱)|(没|不|未)(给我?)?(交|缴|上)社保|未(及时)?(足额)?支付(劳动)?报酬|未(依法)?(为劳动者)?缴纳社会保险)/;
