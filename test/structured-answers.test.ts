@@ -91,6 +91,11 @@ describe('entitlements under a labour contract, computed and cited', () => {
     expect((await ask('受伤后一直在打确认劳动关系的仲裁官司，等打完都超过一年了，还能申请工伤认定吗')).text).toContain('不计算在工伤认定申请期限内');
   });
 
+  it('the monthly overtime limit, asked with 一个月最多加多少小时, and not for a 加强版 insurance plan', async () => {
+    expect((await ask('公司一个月最多能让俺加多少小时班')).text).toContain('每月不超过36小时');
+    expect((await ask('上海职保会那个D类加强版多少钱一份？最多买几份')).text).not.toContain('每月不超过36小时');
+  });
+
   it('an order that endangers the worker (超载) lets them leave at once', async () => {
     expect((await ask('车队老板逼俺开超载的车 说不开就扣钱 能立马走人不')).text).toContain('可以立即解除劳动合同');
   });

@@ -239,7 +239,7 @@ const overtime: Calculator = (e, u, kb) => {
   const pay =
     /(加班费|加班工资|加班.{0,8}(钱|工资|怎么算|咋算|几倍|多少|算|给|补)|延长工作时间.{0,6}(报酬|工资|钱))/.test(f) ||
     ((HOLIDAY.test(f) || REST_DAY.test(f)) && worked && /(工资|钱|怎么算|咋算|几倍|多少|给|补)/.test(f));
-  const limit = /(几个小时|多少小时|多少个小时|最多|上限|每天|一天|每月|一个月).{0,6}(加班|延长)|(加班|延长).{0,8}(几个小时|多少小时|多少个小时|最多|上限|多长)/.test(f);
+  const limit = /(几个小时|多少小时|多少个小时|最多|上限|每天|1天|每月|1个月).{0,6}(加班|延长)|(加班|延长).{0,8}(几个小时|多少小时|多少个小时|最多|上限|多长)|加(多少|几)个?小时/.test(f);
   // "加班费谁来举证": who must prove the overtime, not how much it pays
   if (/(举证|证据|证明)/.test(f) || (!(pay && u.asks === 'amount') && !limit)) return undefined;
   const parts: [string, Record<string, string>?][] = limit ? [['limit']] : [];
