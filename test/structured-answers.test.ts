@@ -91,6 +91,14 @@ describe('entitlements under a labour contract, computed and cited', () => {
     expect((await ask('受伤后一直在打确认劳动关系的仲裁官司，等打完都超过一年了，还能申请工伤认定吗')).text).toContain('不计算在工伤认定申请期限内');
   });
 
+  it('二倍工资 computed from the dates and the wage; 赔偿金 and 经济补偿 not both; time in hospital holds the arbitration clock', async () => {
+    expect((await ask('我2026年1月1日进一家快递网点做快递员，月工资5000元，网点一直没跟我签劳动合同，我3月31日离职了。请问我能要求多少二倍工资差额？')).text).toContain('2×5000=10000元');
+    expect((await ask('我在长沙一家公司工作了4年，2026年5月被公司违法辞退，公司同意付赔偿金。请问公司付了赔偿金以后，还要不要另外付经济补偿？')).text).toContain('不再另外支付经济补偿');
+    expect((await ask('我在重庆一家公司上班，2025年3月被违法辞退，不久就因为车祸住院半年，期间没法去申请仲裁。请问住院这段时间算不算在仲裁时效里？')).text).toContain('时效中止');
+    // an hourly wage is not part-time work
+    expect((await ask('我在上海一家快递分拨中心做分拣，签了劳动合同，小时工资30元。2026年5月工作日加班了10个小时，请问加班费至少是多少？')).text).toContain('30×10×150%=450元');
+  });
+
   it('the monthly overtime limit, asked with 一个月最多加多少小时, and not for a 加强版 insurance plan', async () => {
     expect((await ask('公司一个月最多能让俺加多少小时班')).text).toContain('每月不超过36小时');
     expect((await ask('上海职保会那个D类加强版多少钱一份？最多买几份')).text).not.toContain('每月不超过36小时');

@@ -20,7 +20,7 @@ const s = z.string();
 
 export const entitlementsSchema = z.object({
   noContract: s,
-  severance: rule({ refusedFirstMonth: s, refusedLater: s, yours: s, quitCause: s, amount: s, capped: s, cappedYears: s, illegalAmount: s, illegalMonths: s, rule: s, wage: s, when: s }),
+  severance: rule({ refusedFirstMonth: s, refusedLater: s, notBoth: s, yours: s, quitCause: s, amount: s, capped: s, cappedYears: s, illegalAmount: s, illegalMonths: s, rule: s, wage: s, when: s }),
   nursing: rule({ rule: s, yours: s }),
   holidays: rule({ total: s, one: s }),
   partTime: rule({ what: s, end: s, pay: s }),
@@ -28,7 +28,7 @@ export const entitlementsSchema = z.object({
   contractor: rule({ rule: s, how: s }),
   pregnantWork: rule({ late: s, rule: s }),
   noFault: rule({ rule: s, unfit: s, severance: s, union: s, protected: s }),
-  doubleWage: rule({ rule: s, span: s, yours: s, most: s }),
+  doubleWage: rule({ rule: s, span: s, yours: s, amount: s, most: s }),
   overtime: rule({ amount: s, amountGiven: s, holiday: s, restDay: s, extended: s, rule: s, limit: s }),
   annualLeave: rule({ yours: s, tooSoon: s, rule: s, unused: s, joined: s, leaving: s, leavingRule: s, unusedPay: s }).extend({
     tiers: z.array(z.object({ years: z.number(), days: z.number() })).min(1),
@@ -84,7 +84,7 @@ const USES: Partial<Record<keyof Entitlements, (keyof Facts)[]>> = {
 const given = (v: unknown) => (Array.isArray(v) ? v.length > 0 : v !== undefined);
 
 /** The texts that are computed from the worker's own facts. */
-const SPECIFIC = new Set(['yours', 'refusedFirstMonth', 'refusedLater', 'payYours', 'most', 'amount', 'capped', 'allowance', 'total', 'illegal', 'illegalMonths', 'illegalAmount', 'cappedYears', 'joined', 'leaving', 'unusedPay', 'lost', 'none']);
+const SPECIFIC = new Set(['yours', 'refusedFirstMonth', 'refusedLater', 'notBoth', 'payYours', 'most', 'amount', 'capped', 'allowance', 'total', 'illegal', 'illegalMonths', 'illegalAmount', 'cappedYears', 'joined', 'leaving', 'unusedPay', 'lost', 'none']);
 
 /**
  * Replaces the {1} {2} … marks of a text with [n] numbers of the passages they name, numbered in
@@ -178,6 +178,9 @@ const severance: Calculator = (e, u, kb) => {
     } else if (ABOVE_CAP.test(f)) {
       // "工资超过社平三倍了 干了15年": the cap said in words, without the figures
       parts.push(['cappedYears', { worked: duration(worked), months: monthsOfPay(Math.min(n, 12)) }]);
+    } else if (illegal && /(还要|另外|同时|再).{0,8}(经济补偿|补偿)|(经济补偿|补偿).{0,6}(和|跟|与).{0,4}赔偿金|都(要|能)(给|拿)/.test(f)) {
+      // "付了赔偿金还要不要另付经济补偿": not both (实施条例第二十五条)
+      parts.push(['notBoth']);
     } else if (illegal && wage !== undefined) {
       // asked for the 赔偿金 with the wage given: that sum first, not the compensation it doubles
       parts.push(['illegalAmount', { worked: duration(worked), months: monthsOfPay(n), doubled: monthsOfPay(2 * n), wage: yuan(wage), formula: `${2 * n}×${yuan(wage)}=${yuan(2 * n * wage)}` }]);
@@ -223,7 +226,12 @@ const doubleWage: Calculator = (e, u, kb) => {
   if (refused || (!named && !(unsigned && !elsewhere && u.asks !== 'place' && u.asks !== 'procedure' && !INJURY.test(f)))) return undefined;
   const worked = u.facts.monthsWorked;
   const parts: [string, Record<string, string>?][] = [];
-  if (worked !== undefined && worked >= 2) parts.push(['yours', { worked: duration(worked), months: `${Math.min(worked, 12) - 1}个月` }]);
+  if (worked !== undefined && worked >= 2) {
+    const months = Math.min(worked, 12) - 1;
+    parts.push(['yours', { worked: duration(worked), months: `${months}个月` }]);
+    const wage = u.facts.wage;
+    if (wage !== undefined) parts.push(['amount', { wage: yuan(wage), formula: `${months}×${yuan(wage)}=${yuan(months * wage)}` }]);
+  }
   parts.push(['rule'], ['span']);
   // "最多能要几个月": from the day after the first month to the day before the year is full
   if ((worked === undefined || worked >= 12) && /(最多|最长|几个月|多少个月|多久)/.test(f)) parts.push(['most', { months: '11个月' }]);
@@ -426,7 +434,7 @@ const arbitrationDeadline: Calculator = (e, u, kb) => {
   const when = u.facts.dates[0];
   const parts: [string, Record<string, string>?][] = [['rule']];
   if (when) parts.push(['yours', { date: cnDay(when), by: cnDay(addYears(when, 1)) }]);
-  if (/(中断|中止|重新计算|重新算|催过|要过|讨过)/.test(f)) parts.push(['interrupt']);
+  if (/(中断|中止|重新计算|重新算|催过|要过|讨过|住院|昏迷|不可抗力|正当理由|没法去|没办法去|去不了|无法申请)/.test(f)) parts.push(['interrupt']);
   if (/(工资|欠薪|拖欠|工钱|欠钱|加班费|报酬|提成)/.test(f)) parts.push(['wages']);
   return write(kb, u, 'arbitrationDeadline', e.arbitrationDeadline, parts);
 };
@@ -581,7 +589,7 @@ const holidays: Calculator = (e, u, kb) => {
 /** Part-time work (非全日制): what it is, ending it at any time without compensation, hourly pay. */
 const partTime: Calculator = (e, u, kb) => {
   const f = u.folded;
-  if (!/(兼职|非全日制|小时工|钟点工|按小时)/.test(f) || INJURY.test(f) || OTHER_SUBJECT.test(f)) return undefined;
+  if (!/(兼职|非全日制|小时工(?!资)|钟点工|按小时)/.test(f) || INJURY.test(f) || OTHER_SUBJECT.test(f)) return undefined;
   const parts: [string][] = [];
   if (/(算不算|算是|是不是|属不属于|属于|算非全日制|几个小时|几个钟|多少小时|每天干|一天干)/.test(f)) parts.push(['what']);
   if (/(随时|辞退|不用来|别来了|终止|补偿|开除|炒|不要我|让我走|叫我走)/.test(f)) parts.push(['end']);

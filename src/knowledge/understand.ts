@@ -110,7 +110,7 @@ export const asksOf = (folded: string): Asks => ASKS.find(([, re]) => re.test(fo
 const ASKS: [Asks, RegExp][] = [
   ['period', /(多久|多长时间|多长|多少时间|时间限制|几天|多少天|几个工作日|(?<!这|近|前|头|过去)几年(?!书)|多少年|期限|时效|时限|什么时候|啥时候|何时|哪年|哪一年|截止|最晚|最迟|哪天|哪一天|几号|之内|以内|内要|内得|过期|超过.{0,4}(还能|能不能|还可以))/],
   ['amount', /(多少钱|多少|几倍|怎么算|咋算|如何计算|怎么计算|计算|标准|赔多少|补多少|几个月(的)?(工资|补偿)|补几个月|赔几个月|给几个月|(补偿|赔偿|赔)[^，。,]{0,4}几个月|比例|百分之几|金额|\bn\+1\b)/],
-  ['definition', /(是什么|是啥|是干嘛|干什么的|啥是|什么是|什么叫|啥叫|指的是|是指|什么意思|啥意思|含义|定义)/],
+  ['definition', /(是什么|是啥|是干嘛|干什么的|啥是|什么是|什么叫|啥叫|指的是|是指|指什么|指啥|什么意思|啥意思|含义|定义)/],
   ['place', /(去哪|到哪|在哪|哪里|哪儿|哪个部门|什么部门|啥部门|哪个单位|找谁|找哪|向谁|向哪|谁管|哪管|电话|热线|打什么|打啥|哪个机构|什么机构|什么地方|啥地方|入口|渠道|哪告|哪儿告|哪里告)/],
   ['yesno', /(能不能|能否|可不可以|可否|可以吗|是不是|有没有|算不算|属不属于|是否|合法吗|违法吗|行不行|要不要|需不需要|用不用|会不会|有无|允许|对不对|吗|嘛|(?<![什怎那这多])么[?？]?$|[^要]不[?？]?$|没[?？]?$)/],
   ['procedure', /(怎么办|咋办|咋整|怎么弄|咋弄|怎么做|如何|怎样|怎么|咋|流程|步骤|手续|程序|办理|申请)/],
@@ -241,7 +241,7 @@ function monthlyWage(folded: string): number | undefined {
 
 /** "去年3月1号进的…今年2月底走了": the time worked from a start day and an end day (or today). */
 function monthsBetweenDates(folded: string, dates: string[]): number | undefined {
-  if (!dates.length || !/(进的|入职|进厂|进公司|开始上班|开始干|来上班|上班的|干起)/.test(folded)) return undefined;
+  if (!dates.length || !/(进的|入职|进厂|进公司|进.{0,6}(公司|单位|厂|网点|站点|仓库|工地|店)|开始上班|开始干|来上班|上班的|干起)/.test(folded)) return undefined;
   const [start, end] = [dates[0]!, dates[1]];
   if (!end || end <= start) return undefined;
   // whole months from the first day to the day after the last (3月1日 to 次年2月28日 is 12)
