@@ -117,6 +117,11 @@ describe('answers on the built-in knowledge base', () => {
     expect(answerText(r.answer)).toContain('用人单位不能去法院起诉');
   });
 
+  it('reads a long question by the sentence that asks, the story before it setting the scene', async () => {
+    const r = await app.ask('我2026年6月1日入职广州一家公司，一个月过去了还没给我办社保。请问新入职以后公司最晚多少天要给我办社保登记？');
+    expect(answerText(r.answer)).toMatch(/三十日|30日/);
+  });
+
   it('leads with what it knows of the city asked about (威海), not the general way to join', async () => {
     const r = await app.ask('威海那边骑手入会是用啥app扫码的');
     expect(answerText(r.answer)).toContain('齐鲁工会');

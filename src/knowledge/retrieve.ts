@@ -69,6 +69,9 @@ export const tuning = {
   localTitleShare: 0.5,
   cityInText: 0.2,
   listHeading: 0.15,
+  /** Words only in the story before the sentence that asks (a long question), this much. */
+  storyWeight: 0.5,
+  storyMinLength: 30,
 };
 
 /** "《工伤保险条例》第十七条" inside our own documents: the article it rests on. */
@@ -103,7 +106,8 @@ export async function retrieve(kb: KnowledgeBase, question: string, k = 5, scene
   const context = new Set(scene.context.flatMap((c) => kb.tokenizer.termsOfFolded(fold(c))));
   // when the question is all scene ("美团有没有新职伤" is not), the scene is what it asks about
   const scenic = (t: string) => context.has(t) && terms.some((x) => !context.has(x));
-  const weigh = (t: string) => evidenceWeight(kb, t) * (scenic(t) ? tuning.contextWeight : 1);
+  const told = storyOnly(kb, folded);
+  const weigh = (t: string) => evidenceWeight(kb, t) * (scenic(t) ? tuning.contextWeight : 1) * (told.has(t) ? tuning.storyWeight : 1);
   const query: Query = { terms, weigh, folded };
   const scored = rerank(kb, query, await fuse(kb, question, folded, terms, scenic, scene), scene);
   const top = scored.slice(0, k);
@@ -123,12 +127,33 @@ export async function retrieve(kb: KnowledgeBase, question: string, k = 5, scene
   return { question, ...query, passages, coverage, matchedWeight, faq: strongFaq(kb, query) };
 }
 
+/** A sentence that asks: it has a question word or mark. */
+const ASKING_PART = /(吗|么|嘛|[?？]|多少|几|怎么|咋|哪|能不能|可不可以|是否|可否|什么|啥|谁|要不要|有没有|算不算|行不行|对不对|[^要]不$|没$)/;
+
+/**
+ * "我6月1日入职广州一家公司……请问公司最晚多少天要给我办社保登记？": in a long question the story
+ * sets the scene and the last sentence that asks says what is asked; words only in the story count less.
+ */
+function storyOnly(kb: KnowledgeBase, folded: string): Set<string> {
+  if (!tuning.storyWeight || tuning.storyWeight === 1 || folded.length < tuning.storyMinLength) return new Set();
+  const parts = folded.split(/[。!?;\n]+|(?=请问)/).map((p) => p.trim()).filter(Boolean);
+  // the run of asking sentences at the end ("仲裁要交钱不？木有钱咋整"), past a closing "谢谢"
+  let end = parts.length - 1;
+  while (end > 0 && !ASKING_PART.test(parts[end]!)) end--;
+  let first = end;
+  while (first > 0 && ASKING_PART.test(parts[first - 1]!)) first--;
+  if (first <= 0) return new Set();
+  const asked = new Set(kb.tokenizer.termsOfFolded(parts.slice(first).join('。')));
+  return new Set(kb.tokenizer.termsOfFolded(parts.slice(0, first).join('。')).filter((t) => !asked.has(t)));
+}
+
 /** BM25 (domain words weighted up, expansions added lightly) and vectors, fused by reciprocal rank. */
 async function fuse(kb: KnowledgeBase, question: string, folded: string, terms: string[], scenic: (t: string) => boolean, scene: Scene): Promise<Scored[]> {
   const weights = queryWeights(terms);
+  const told = storyOnly(kb, folded);
   for (const [t, w] of weights) {
     const domain = kb.tokenizer.isDomainWord(t) ? tuning.domainBoost : 1;
-    weights.set(t, w * domain * (scenic(t) ? tuning.contextWeight : 1));
+    weights.set(t, w * domain * (scenic(t) ? tuning.contextWeight : 1) * (told.has(t) ? tuning.storyWeight : 1));
   }
   for (const w of kb.tokenizer.expand(terms)) weights.set(w, tuning.expansionWeight);
   const lexical = kb.bm25.search(weights, tuning.candidates);
