@@ -323,6 +323,8 @@ describe('新职伤 coverage from the pilot table', () => {
     expect((await ask('首批纳入新职伤的平台是哪7家啊 曹操出行算不算')).text).toContain('首批7家：曹操出行、美团、饿了么、达达、闪送、货拉拉、快狗打车');
     // which fund the fee goes into is not a question of coverage
     expect((await ask('山东省新就业形态人员职业伤害保障费纳入哪一基金管理？')).text).not.toContain('山东从2025年7月1日起纳入新职伤试点');
+    for (const q of ['新职伤试点是从哪天开始的', '新就业形态人员职业伤害保障试点是哪天正式开始的？']) expect((await ask(q)).text).toContain('新职伤试点从2022年7月1日开始');
+    expect((await ask('新职伤什么时候开始全国都有')).text).not.toContain('新职伤试点从2022年7月1日开始');
     const beijing = await ask('北京新职伤除了那几家平台还纳入了谁');
     expect(beijing.text).toContain('北京还把在北京取得许可的其他网约车平台纳入试点');
     expect((await ask('新职伤试点平台有哪几家')).text).not.toContain('北京还把');

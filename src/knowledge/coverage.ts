@@ -18,7 +18,7 @@ import { NEW_SCHEME, type Understanding } from './understand.ts';
 const s = z.string();
 const textsSchema = z.object({
   both: s, onDay: s, beforeStart: s, province: s, provinceOut: s, platform: s, platformOut: s, courier: s, contract: s, noContract: s, nationwide: s, confirm: s, steps: s,
-  industries: s, platforms: s, provinces: s,
+  industries: s, platforms: s, provinces: s, start: s,
 });
 export type CoverageTexts = z.infer<typeof textsSchema>;
 
@@ -31,6 +31,9 @@ const COVERED =
 /** …but not one about something else there: its documents, money, who does what, part-time work. */
 const OTHER_ASPECT =
   /((算不算|算|属于|属不属于|能不能算)(是)?(职业伤害|工伤|职伤)|基金|税务|征收|文件|文号|几号|通知|办法|规定|细则|规程|谁|多少|交钱|掏钱|缴费|交费|费用|兼职|众包|全职|专送|劳动合同|劳动关系|调查|确认|材料|流程|怎么|咋|如何|待遇|赔|报案|电话|热线|年龄|岁|多久|几天|几家|几个|一共|总共|这种|这样的|这情况|这也算|除了|别的|其他(的)?(保险|保障))/;
+
+/** When the pilot itself began. */
+const STARTED = /(哪天|哪年|什么时候|啥时候|何时|几时|哪一年|哪一天).{0,6}(开始|启动|开展|起步|试点|搞的|实施)|(开始|启动|开展|实施)(于|的|是)?(哪天|哪年|什么时候|啥时候|何时)/;
 
 /** Which industries, platforms or provinces the pilot takes in, asked without naming one. */
 const LISTING = /(哪些|哪几|几个|几家|多少个|多少家|都是|都有|有什么|是什么|哪\d+(个|家))(行业|平台|省|地区|地方|城市)|(行业|平台|省份|地区)(有哪些|是哪些|都有|有几|有多少|都是|包括|是哪\d+(个|家)|是哪几(个|家))|(覆盖|包括|纳入)(了)?(哪些|什么|哪几)(行业|平台|省|地区|地方|城市)|(行业|平台|省|省市|省份).{0,12}(哪几个|哪几家|还有哪|都有谁)|(平台|省份|行业)(总共|一共|共|现在|目前)?(有)?(几家|几个|多少家|多少个)/;
@@ -49,6 +52,12 @@ export function coverageAnswer(kb: KnowledgeBase, pilot: Pilot, t: CoverageTexts
   // "最早那7家都是哪几家 滴滴在不在里面": the first batch asked for, whatever else is named
   const firstBatch = /(最早|首批|第一批|最初|一开始|刚开始)/.test(f);
   if ((NEW_SCHEME.test(f) || /试点/.test(f)) && ((some && !platform && !otherPlatform) || firstBatch) && LISTING.test(f)) return listing(pilot, t, f, section, province);
+  // "新职伤试点是从哪天开始的": the day the pilot began, with who came in when
+  if ((NEW_SCHEME.test(f) || /试点/.test(f)) && !province && !platform && !otherPlatform && !work && STARTED.test(f) && !/(全国|2026|扩大|扩围|计划|明年|今年)/.test(f)) {
+    const first = [...pilot.provinces, ...pilot.platforms].map((p) => p.start).sort()[0]!;
+    const text = fill(t.start, { start: cnDay(first), provinces: byStart(pilot.provinces, '个'), platforms: byStart(pilot.platforms, '家') });
+    return numbered(text, [undefined, section('哪些省份已经纳入新职伤试点')]);
+  }
   // the platform's own name ("美团众包") says nothing about what is asked
   const named = platform ? platformNames(pilot, platform).reduce((x, n) => x.replaceAll(fold(n), ''), f) : f;
   // "没跟美团签劳动合同 能有新职伤吗": the missing contract is the story; the scheme needs none
