@@ -37,6 +37,12 @@ describe('answers on the built-in knowledge base', () => {
     expect(answerText(r.answer)).toContain('不得对农村劳动者进城就业设置歧视性限制');
   });
 
+  it("takes questions on a 包工头's unpaid wages, a work death and a sex-only hiring rule as questions of our field", async () => {
+    for (const q of ['俺去年9月从合肥工地辞工的，包工头欠俺8千块，现在都快10个月了，还能告不？有啥时间限制不', '职工因工死亡的，一次性工亡补助金按什么标准计发？', '仓库招分拣员只要男的，女的直接不收，合法不？']) {
+      expect((await app.ask(q)).answer).not.toContain('超出了我能回答的范围');
+    }
+  });
+
   it("is not sure of a date asked for one province when what it quotes is about another place or the whole country", async () => {
     expect((await app.ask('辽宁的新职伤实施办法哪天印发的')).confident).toBe(false);
   });
@@ -115,6 +121,11 @@ describe('answers on the built-in knowledge base', () => {
   it('says the employer cannot go to court against a final award (一裁终局)', async () => {
     const r = await app.ask('仲裁裁决公司赔我8000块，没超过当地12个月最低工资，公司说要去法院起诉，它能告吗？');
     expect(answerText(r.answer)).toContain('用人单位不能去法院起诉');
+  });
+
+  it('finds a count the law writes in Chinese numerals (二十五人)', async () => {
+    const r = await app.ask('请问一个单位要有多少会员才应当建立基层工会委员会？');
+    expect(answerText(r.answer)).toContain('二十五人');
   });
 
   it('reads a long question by the sentence that asks, the story before it setting the scene', async () => {

@@ -31,7 +31,8 @@ export const VALUE_PATTERN: Record<Wants, RegExp> = {
   duration: /(?<![\d年月.])\d{1,3}(\.\d+)?(个)?(日|天|周|月(?![底初中上下份\d])|年|小时|工作日)|半(个)?月|当日|当天|立即|马上|尽快|及时/,
   money: /\d+(\.\d+)?(万|亿)?(元|块)|\d+(\.\d+)?个?月(的)?工资|半个月工资/,
   share: /\d+(\.\d+)?%|百分之|\d+倍|[一二两三四五六七八九十]倍/,
-  count: /\d+(\.\d+)?(万|亿)?(多|余)?(人|个|家|名|户|件|次|所|处)/,
+  // in digits, or as laws write them (二十五人, 十名以上)
+  count: /\d+(\.\d+)?(万|亿)?(多|余)?(人|个|家|名|户|件|次|所|处)|(?<!第)[一二两三四五六七八九]?[十百千][一二三四五六七八九]?(万|亿)?(多|余)?(人|名|户|家)/,
   // a person named with their post ("工伤保险处处长 孙立新", "林志强主持"), as news pages name officials
   email: /[\w.+-]+@[\w-]+(\.[\w-]+)+/,
   // what to bring or hand in: papers and records
