@@ -123,6 +123,15 @@ describe('answers on the built-in knowledge base', () => {
     expect(answerText(r.answer)).toContain('用人单位不能去法院起诉');
   });
 
+  it('does not take a rumoured rule (连续跑4小时必须休息) for one in force, nor a 众包 question on what to sign for one on double pay', async () => {
+    const rumour = await app.ask('听说国家出了新规，跑单连续4小时必须休息，现在已经正式实施了吗？');
+    expect(rumour.confident).toBe(false);
+    expect(answerText(rumour.answer)).toContain('尚未生效');
+    const sign = await app.ask('我在美团跑众包，没有劳动合同，平台到底该跟我签个啥？');
+    expect(answerText(sign.answer)).toContain('书面协议');
+    expect(answerText(sign.answer)).not.toContain('2倍的工资');
+  });
+
   it('finds a count the law writes in Chinese numerals (二十五人)', async () => {
     const r = await app.ask('请问一个单位要有多少会员才应当建立基层工会委员会？');
     expect(answerText(r.answer)).toContain('二十五人');

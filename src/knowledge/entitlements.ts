@@ -221,6 +221,8 @@ const doubleWage: Calculator = (e, u, kb) => {
   const unsigned = /((没|没有|木有|未|不|不跟我|没跟我|没给我|没和我|不给|一直没|一直不)签(订)?(书面|劳动|正式)?(的)?合同|没有(书面|劳动)?合同|没合同)/.test(f);
   // not when the worker is the one who would not sign (实施条例第五条)
   const refused = /(叫我签|让我签|要我签|我(一直)?(没签|不签|不想签|不愿签|不肯签))/.test(f) || OTHER_SUBJECT.test(f);
+  // "没有劳动合同，平台该跟我签个啥": what to sign, not the pay for not signing
+  if (/(签(个|什么|啥|哪种)|该签|要签什么)/.test(f)) return undefined;
   // "没签合同 收入有没有最低工资兜底": the missing contract is the story, another thing is asked
   const elsewhere = /(最低工资|最低标准|保底|兜底|保险|社保|新职伤|职业伤害|工会|入会|休息|加班)/.test(f);
   if (refused || (!named && !(unsigned && !elsewhere && u.asks !== 'place' && u.asks !== 'procedure' && !INJURY.test(f)))) return undefined;
