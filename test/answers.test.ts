@@ -132,6 +132,12 @@ describe('answers on the built-in knowledge base', () => {
     expect(answerText(sign.answer)).not.toContain('2倍的工资');
   });
 
+  it('is not sure when an article answers an open question mostly through the worker questions shipped with it', async () => {
+    const r = await app.ask('用人单位违法解除劳动合同的，应当承担什么责任？');
+    expect(r.confident).toBe(false);
+    expect(r.answer).toMatch(/^我不太确定/);
+  });
+
   it('finds a count the law writes in Chinese numerals (二十五人)', async () => {
     const r = await app.ask('请问一个单位要有多少会员才应当建立基层工会委员会？');
     expect(answerText(r.answer)).toContain('二十五人');

@@ -41,6 +41,8 @@ export const answerTuning = {
   plainWordsSlack: 0.2,
   /** A law article leads a sure answer only when its own text has this share of the question. */
   lawOwnCoverage: 0.4,
+  /** …for an open question (not whether, how much, how long, where or how): most of it. */
+  lawOwnOpen: 0.85,
   /** …and the sentences an answer leads with hold this share of the question. */
   leadCoverage: 0.6,
 };
@@ -390,7 +392,10 @@ export function composeAnswer(kb: KnowledgeBase, r: Retrieval, u: Understanding)
   if (rule > 0) body += `\n\n${citation(cited[rule]!)}：${lead(kb, cited[rule]!, r, RULE_CHARS)} [${rule + 1}]`;
   // sure only when what we lead with holds the kind of thing asked for (a number, a place …)
   // an article is sure only when its own words (not the worker questions shipped with it) fit
-  const ownWords = first.doc.kind !== 'law' || overlap(kb, r, first.chunk, indexText(first.chunk)).coverage >= answerTuning.lawOwnCoverage;
+  // …and more of them for an open question ("应当承担什么责任"), which an article near the subject answers
+  // less often (a notice asked for its 文号 has its own check)
+  const lawOwn = u.asks === 'other' && u.wants !== 'docno' ? answerTuning.lawOwnOpen : answerTuning.lawOwnCoverage;
+  const ownWords = first.doc.kind !== 'law' || (r.byName && first === r.passages[0]) || overlap(kb, r, first.chunk, indexText(first.chunk)).coverage >= lawOwn;
   // …and what the worker reads first holds the question too, not only the passage around it
   const leadFits = first.doc.kind === 'law' || overlap(kb, r, first.chunk, `${first.chunk.path.join(' ')}\n${leading}`).coverage >= answerTuning.leadCoverage;
   // "辽宁的…哪天印发的": a date, number or place of somewhere else (or of the whole country) is not the answer

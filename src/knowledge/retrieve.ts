@@ -33,6 +33,8 @@ export interface Retrieval extends Query {
   coverage: number;
   /** Sum of the idf of the question terms the best passage contains. */
   matchedWeight: number;
+  /** The first passage is the article the question names ("工伤保险条例第十四条"). */
+  byName?: boolean;
 }
 
 /** The knobs of retrieval, measured with `npm run eval`. */
@@ -120,7 +122,7 @@ export async function retrieve(kb: KnowledgeBase, question: string, k = 5, scene
   if (asked) {
     // "工伤保险条例第十四条是什么": that article, whatever else matches its words
     const others = withCitedArticles(kb, ranked).filter((p) => p.chunk.id !== asked.chunk.id);
-    return { question, ...query, passages: [{ ...asked, score: (others[0]?.score ?? 0) + 1 }, ...others].slice(0, k), coverage: 1, matchedWeight: ASKED_WEIGHT };
+    return { question, ...query, passages: [{ ...asked, score: (others[0]?.score ?? 0) + 1 }, ...others].slice(0, k), coverage: 1, matchedWeight: ASKED_WEIGHT, byName: true };
   }
   const passages = withCitedArticles(kb, ranked).slice(0, k);
   const { coverage, matchedWeight } = passages[0] ? overlap(kb, query, passages[0].chunk) : { coverage: 0, matchedWeight: 0 };
