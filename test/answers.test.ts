@@ -138,6 +138,10 @@ describe('answers on the built-in knowledge base', () => {
     expect(r.answer).toMatch(/^我不太确定/);
   });
 
+  it('answers 补多少 with the share paid (养老保险补贴缴费的50%)', async () => {
+    expect(answerText((await app.ask('美团给骑手交养老保险补贴补多少')).answer)).toContain('50%');
+  });
+
   it('finds a count the law writes in Chinese numerals (二十五人)', async () => {
     const r = await app.ask('请问一个单位要有多少会员才应当建立基层工会委员会？');
     expect(answerText(r.answer)).toContain('二十五人');

@@ -99,6 +99,12 @@ describe('entitlements under a labour contract, computed and cited', () => {
     expect((await ask('我在上海一家快递分拨中心做分拣，签了劳动合同，小时工资30元。2026年5月工作日加班了10个小时，请问加班费至少是多少？')).text).toContain('30×10×150%=450元');
   });
 
+  it('工伤 benefits computed from the figures given: 丧葬补助金 (6 months), 生活护理费 (50/40/30%), 伤残津贴 (its share of 本人工资)', async () => {
+    expect((await ask('工友因工去世了 当地上年度职工月平均工资8000 丧葬补助金多少')).text).toContain('6×8000=48000元');
+    expect((await ask('工伤后生活完全不能自理 当地上年度职工月平均工资9000 护理费每月多少')).text).toContain('9000×50%=4500元');
+    expect((await ask('工伤评了二级 本人工资6000 每月伤残津贴多少')).text).toContain('6000×85%=5100元');
+  });
+
   it('the monthly overtime limit, asked with 一个月最多加多少小时, and not for a 加强版 insurance plan', async () => {
     expect((await ask('公司一个月最多能让俺加多少小时班')).text).toContain('每月不超过36小时');
     expect((await ask('上海职保会那个D类加强版多少钱一份？最多买几份')).text).not.toContain('每月不超过36小时');

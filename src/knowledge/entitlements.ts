@@ -24,7 +24,8 @@ export const entitlementsSchema = z.object({
   nursing: rule({ rule: s, yours: s }),
   holidays: rule({ total: s, one: s }),
   partTime: rule({ what: s, end: s, pay: s }),
-  death: rule({ rule: s }),
+  death: rule({ rule: s, funeral: s }),
+  care: rule({ rule: s, yours: s }),
   contractor: rule({ rule: s, how: s }),
   pregnantWork: rule({ late: s, rule: s }),
   noFault: rule({ rule: s, unfit: s, severance: s, union: s, protected: s }),
@@ -40,7 +41,7 @@ export const entitlementsSchema = z.object({
   inspectionDeadline: rule({ rule: s, yours: s }),
   resignation: rule({ notice: s, unpaid: s, danger: s }),
   unemployment: rule({ yours: s, rule: s, amount: s, who: s, quit: s }).extend({ tiers: z.array(z.object({ years: z.number(), months: z.number() })).min(1) }),
-  disability: rule({ yours: s, amount: s, allowance: s, noAllowance: s }).extend({ months: z.array(z.number()).length(10), allowance: z.array(z.number()).length(6) }),
+  disability: rule({ yours: s, amount: s, allowance: s, allowanceAmount: s, noAllowance: s }).extend({ months: z.array(z.number()).length(10), allowance: z.array(z.number()).length(6) }),
   socialInsurance: rule({ rule: s, arrears: s, quit: s }),
   waiver: rule({ rule: s, insurance: s }),
   nonCompete: rule({ period: s, who: s, pay: s, amount: s, breach: s, unpaid: s, employerEnds: s }),
@@ -84,7 +85,7 @@ const USES: Partial<Record<keyof Entitlements, (keyof Facts)[]>> = {
 const given = (v: unknown) => (Array.isArray(v) ? v.length > 0 : v !== undefined);
 
 /** The texts that are computed from the worker's own facts. */
-const SPECIFIC = new Set(['yours', 'refusedFirstMonth', 'refusedLater', 'notBoth', 'payYours', 'most', 'amount', 'capped', 'allowance', 'total', 'illegal', 'illegalMonths', 'illegalAmount', 'cappedYears', 'joined', 'leaving', 'unusedPay', 'lost', 'none']);
+const SPECIFIC = new Set(['yours', 'funeral', 'allowanceAmount', 'refusedFirstMonth', 'refusedLater', 'notBoth', 'payYours', 'most', 'amount', 'capped', 'allowance', 'total', 'illegal', 'illegalMonths', 'illegalAmount', 'cappedYears', 'joined', 'leaving', 'unusedPay', 'lost', 'none']);
 
 /**
  * Replaces the {1} {2} … marks of a text with [n] numbers of the passages they name, numbered in
@@ -508,7 +509,10 @@ const disability: Calculator = (e, u, kb) => {
     const share = e.disability.allowance[level - 1];
     if (share === undefined) return write(kb, u, 'disability', e.disability, [['noAllowance']]);
     const payer = level <= 4 ? '由工伤保险基金按月支付' : '单位难以安排工作的，由单位按月发给';
-    return write(kb, u, 'disability', e.disability, [['allowance', { level: String(level), share: String(share), payer, cite }]]);
+    const parts: [string, Record<string, string>?][] = [['allowance', { level: String(level), share: String(share), payer, cite }]];
+    const wage = u.facts.wage;
+    if (wage !== undefined) parts.push(['allowanceAmount', { wage: yuan(wage), formula: `${yuan(wage)}×${share}%=${yuan((wage * share) / 100)}` }]);
+    return write(kb, u, 'disability', e.disability, parts);
   }
   const months = e.disability.months[level - 1]!;
   const parts: [string, Record<string, string>?][] = [['yours', { level: String(level), months: String(months), cite }]];
@@ -599,11 +603,25 @@ const partTime: Calculator = (e, u, kb) => {
   return parts.length ? write(kb, u, 'partTime', e.partTime, parts) : undefined;
 };
 
+/** 生活护理费 (第三十四条): 50%, 40% or 30% of the local average wage by how much care is needed. */
+const care: Calculator = (e, u, kb) => {
+  const f = u.folded;
+  if (!/(护理费|生活护理)/.test(f) || NEW_SCHEME.test(f) || u.facts.contract === false) return undefined;
+  const degree = /完全不能自理/.test(f) ? 50 : /大部分不能自理/.test(f) ? 40 : /部分不能自理/.test(f) ? 30 : undefined;
+  const parts: [string, Record<string, string>?][] = [['rule']];
+  const average = localAverageWage(f);
+  if (degree !== undefined && average !== undefined) parts.unshift(['yours', { share: String(degree), average: yuan(average), formula: `${yuan(average)}×${degree}%=${yuan((average * degree) / 100)}` }]);
+  return write(kb, u, 'care', e.care, parts);
+};
+
 /** Death at work: the three benefits of 第三十九条 (not the 新职伤 scheme's). */
 const death: Calculator = (e, u, kb) => {
   const f = u.folded;
   if (!/(工亡|因工死亡|死亡|死了|去世|人没了|身亡|遇难|过世)/.test(f) || !/(工伤|工亡|因工|职工|工地|上班|工作|干活|出事|事故|单位|公司|厂)/.test(f)) return undefined;
   if (!/(补助|抚恤|丧葬|赔|能拿|给多少|多少钱|待遇|咋算|怎么算|标准)/.test(f) || NEW_SCHEME.test(f)) return undefined;
+  const average = localAverageWage(f);
+  // "当地上年度职工月平均工资8000 丧葬补助金多少": six months of it
+  if (average !== undefined && /丧葬/.test(f)) return write(kb, u, 'death', e.death, [['funeral', { average: yuan(average), formula: `6×${yuan(average)}=${yuan(6 * average)}` }], ['rule']], gigCaveat(e, u));
   return write(kb, u, 'death', e.death, [['rule']], gigCaveat(e, u));
 };
 
@@ -692,7 +710,7 @@ const sick: Calculator = (e, u, kb) => {
 
 /** In order: the first that recognises the question answers it. */
 const CALCULATORS: Calculator[] = [
-  pregnancy, pregnantWork, nursing, holidays, sick, waiver, nonCompete, penalty, socialInsurance, maternity, annualLeave, probation, partTime, death, contractor, overtime, doubleWage, severance, noFault, unemployment, disability,
+  pregnancy, pregnantWork, nursing, holidays, sick, waiver, nonCompete, penalty, socialInsurance, maternity, annualLeave, probation, partTime, care, death, contractor, overtime, doubleWage, severance, noFault, unemployment, disability,
   injuryDeadline, arbitrationDeadline, inspectionDeadline, resignation,
 ];
 
