@@ -334,18 +334,22 @@ export class WechatMpChannel implements Channel {
     return textReply(user, account, text, this.now());
   }
 
-  /** Sends parts by 客服消息 while the window allows; resolves to the parts not sent. */
+  /**
+   * Sends parts by 客服消息 while the window allows; resolves to the parts not sent. When the window
+   * runs out before the parts do, the last one sent says that more waits for the next message.
+   */
   private async push(user: string, parts: string[]): Promise<string[]> {
     for (const [i, part] of parts.entries()) {
       if (!this.canPush(user)) return parts.slice(i);
+      const w = this.windows.get(user)!;
+      const last = w.left === 1 && i < parts.length - 1;
       try {
-        await this.api!.sendText(user, part);
+        await this.api!.sendText(user, last ? `${part}\n${mpTexts.mpMore}` : part);
       } catch (err) {
         this.opts.log.warn({ err: errText(err), channel: this.name }, 'wechat-mp: 客服消息 failed');
         return parts.slice(i);
       }
-      const w = this.windows.get(user);
-      if (w) w.left--;
+      w.left--;
     }
     return [];
   }
