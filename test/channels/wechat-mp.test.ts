@@ -358,11 +358,16 @@ describe('wechat-mp: what WeChat and a worker see', () => {
     await service.channel.api!.accessToken();
     const issued = service.api.state.tokensIssued;
     service.api.expireToken();
-    engine.override = slowly(700, '这是一个想了很久的答案。');
+    engine.override = async (i) => {
+      await new Promise((r) => setTimeout(r, 700));
+      return [{ text: `想了很久：${i.text}` }];
+    };
     const r = await service.post(service.message('slow', { MsgType: 'text', Content: '问个难的' }));
     expect(r.raw).toBe('success');
-    await until(() => service.api.to(service.openid('slow')).length > 0, 5000, 'the 客服消息');
-    expect(service.api.to(service.openid('slow'))).toEqual(['这是一个想了很久的答案。']);
+    // another question while the first is on its way is a question, not a request for the answer
+    expect((await service.post(service.message('slow', { MsgType: 'text', Content: '再问一个' }))).raw).toBe('success');
+    await until(() => service.api.to(service.openid('slow')).length >= 2, 5000, 'the 客服消息');
+    expect(service.api.to(service.openid('slow'))).toEqual(['想了很久：问个难的', '想了很久：再问一个']);
     expect(service.api.state.expiredAnswers).toBe(1);
     expect(service.api.state.tokensIssued).toBe(issued + 1);
     // the next message is answered as usual

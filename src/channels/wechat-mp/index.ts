@@ -218,16 +218,21 @@ export class WechatMpChannel implements Channel {
       return text ? this.answer({ ...this.base(f), text }, account) : 'success';
     }
     this.open(user, WINDOW_MS, WINDOW_MESSAGES);
-    // an answer kept or still coming: this message is the worker asking for it
-    if (this.kept.has(user) || this.late.has(user)) {
+    // an answer kept, or still coming and not to be pushed: this message is the worker asking for it
+    if (this.kept.has(user) || this.awaited(user)) {
       const pending = this.late.get(user);
       if (pending) await within(pending, this.passiveMs);
       if (this.kept.has(user)) return this.passive(user, account, this.take(user));
-      if (this.late.has(user)) return say(mpTexts.mpStillWorking);
+      if (this.awaited(user)) return say(mpTexts.mpStillWorking);
     }
     const incoming = this.translate(f);
     if (typeof incoming === 'string') return say(incoming);
     return this.answer(incoming, account);
+  }
+
+  /** A late answer is on its way that the worker must ask for (a 订阅号, or outside the window). */
+  private awaited(user: string): boolean {
+    return this.late.has(user) && !(this.opts.kind === 'service' && this.canPush(user));
   }
 
   private get passiveMs(): number {
