@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OutboxPump } from '../../src/channels/outbox.ts';
 import { WechatMpChannel } from '../../src/channels/wechat-mp/index.ts';
 import { Envelope } from '../../src/channels/wechat-mp/crypto.ts';
+import { buildXml, parseXml } from '../../src/channels/wechat-mp/xml.ts';
 import { mpTexts } from '../../src/channels/wechat-mp/texts.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/log.ts';
@@ -94,6 +95,7 @@ async function apiStandIn() {
     if (url.pathname === '/cgi-bin/message/custom/send') {
       if (state.refuseSends) return json({ errcode: 45015, errmsg: 'response out of time limit or subscription is canceled' });
       const m = JSON.parse(body) as { touser: string; text: { content: string } };
+      if (Buffer.byteLength(m.text.content) > 2048) return json({ errcode: 45002, errmsg: 'content size out of limit' });
       sent.push({ touser: m.touser, content: m.text.content });
       return json({ errcode: 0, errmsg: 'ok' });
     }
@@ -335,6 +337,14 @@ describe('wechat-mp: what WeChat and a worker see', () => {
     const res = await fetch(`${safe.server.url}/wechat/mp?${q}`, { method: 'POST', body: toXml({ ToUserName: ACCOUNT, Encrypt: seal(toXml(fields), Buffer.alloc(16)) }) });
     expect(res.status).toBe(403);
     expect(engine.calls).toBe(calls);
+  });
+
+  it('XML: CDATA kept as written, entities decoded, "]]>" survives a reply, a DOCTYPE refused', () => {
+    expect(parseXml('<xml><A><![CDATA[x &amp; y]]></A><B>a &amp; b &#20320;</B><C>12</C></xml>')).toEqual({ A: 'x &amp; y', B: 'a & b 你', C: '12' });
+    const reply = buildXml({ Content: '看 ]]> 这里 & <b>', CreateTime: 3 });
+    expect(parseXml(reply)).toEqual({ Content: '看 ]]> 这里 & <b>', CreateTime: '3' });
+    expect(parseXml('<!DOCTYPE xml [<!ENTITY a "b">]><xml><A>&a;</A></xml>')).toBeUndefined();
+    expect(parseXml('<xml><A>unclosed</xml>')).toBeUndefined();
   });
 
   it('a message retried by WeChat is handled once and gets the same reply', async () => {

@@ -69,6 +69,7 @@ export class WechatMpChannel implements Channel {
   /** Answers still being worked on after their passive reply went. */
   private readonly late = new Map<string, Promise<void>>();
   private inFlight = 0;
+  private swept = 0;
 
   constructor(private readonly opts: WechatMpOptions) {
     if (opts.appId && opts.secret) this.api = new WechatApi({ root: opts.apiRoot, appId: opts.appId, secret: opts.secret, now: () => this.now().getTime() });
@@ -182,12 +183,17 @@ export class WechatMpChannel implements Channel {
     return c.body(reply, 200, { 'content-type': 'application/xml; charset=utf-8' });
   }
 
+  /** Drops message keys past the retry time, and (once a minute) windows that have closed. */
   private forgetOld(): void {
     const cutoff = Date.now() - SEEN_MS;
     for (const [k, v] of this.seen) {
       if (v.at >= cutoff) break;
       this.seen.delete(k);
     }
+    const now = this.now().getTime();
+    if (now - this.swept < 60_000) return;
+    this.swept = now;
+    for (const [user, w] of this.windows) if (w.until <= now) this.windows.delete(user);
   }
 
   private async track<T>(fn: () => Promise<T>): Promise<T> {
