@@ -329,6 +329,13 @@ describe('wechat-mp: what WeChat and a worker see', () => {
     // compatible mode: both the plain fields and the encrypted copy
     const c = await safe.post(safe.message('sam', { MsgType: 'text', Content: '你好' }), { compat: true });
     expect(c.text).toContain('工友助手');
+    // an account in compatible mode whose key is not configured reads the plain copy
+    const p = await service.post(service.message('sam', { MsgType: 'text', Content: '你好' }), { compat: true });
+    expect(p.raw).not.toContain('<Encrypt>');
+    expect(p.text).toContain('工友助手');
+    // a body over 64 KB is refused before it is parsed
+    const big = await service.post(service.message('sam', { MsgType: 'text', Content: '字'.repeat(30_000) }));
+    expect(big.status).toBe(413);
     // a tampered msg_signature is refused
     const calls = engine.calls;
     const fields = safe.message('sam', { MsgType: 'text', Content: '你好' });
