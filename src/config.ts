@@ -72,6 +72,13 @@ const schema = z.object({
   WECHAT_ACCEPT_FRIENDS: z.preprocess((v) => (v === '' || v === undefined ? 'true' : String(v).toLowerCase()), z.enum(['true', 'false', '1', '0', 'yes', 'no'])),
   WECHAT_SEND_INTERVAL_MS: intOrZero(1500),
   WECHAT_SEND_JITTER_MS: intOrZero(1500),
+  WECHAT_MP_TOKEN: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^[A-Za-z0-9]{3,32}$/, 'WECHAT_MP_TOKEN 应为 3–32 位英文字母或数字（与公众平台“服务器配置”里填的令牌一致）').optional()),
+  WECHAT_MP_APPID: optional,
+  WECHAT_MP_SECRET: optional,
+  WECHAT_MP_AES_KEY: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^[A-Za-z0-9]{43}$/, 'WECHAT_MP_AES_KEY 应为 43 位英文字母或数字（公众平台“消息加解密密钥” EncodingAESKey）').optional()),
+  WECHAT_MP_KIND: z.preprocess((v) => (v === '' || v === undefined ? 'subscription' : String(v).toLowerCase()), z.enum(['service', 'subscription'], { error: 'WECHAT_MP_KIND 应为 service（服务号）或 subscription（订阅号）' })),
+  WECHAT_API_ROOT: z.preprocess((v) => (v === '' || v === undefined ? 'https://api.weixin.qq.com' : v), z.url()),
+  STAFF_WECHAT_MP_IDS: optional,
   LLM_BASE_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url().optional()),
   LLM_API_KEY: optional,
   LLM_MODEL: optional,
@@ -140,6 +147,17 @@ export interface Config {
     sendIntervalMs: number;
     sendJitterMs: number;
   };
+  /** A 公众号 (Official Account) on GET|POST /wechat/mp, when WECHAT_MP_TOKEN is set. */
+  wechatMp?: {
+    token: string;
+    appId?: string;
+    secret?: string;
+    /** EncodingAESKey: safe (or compatible) mode. */
+    aesKey?: string;
+    /** service (服务号: 客服消息 for late answers and notices) or subscription (订阅号: kept for the next message). */
+    kind: 'service' | 'subscription';
+    apiRoot: string;
+  };
   /** An optional OpenAI-compatible chat endpoint that writes answers from the retrieved passages. */
   llm?: { baseURL: string; model: string; apiKey?: string; timeoutMs: number };
 }
@@ -160,6 +178,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { dotenv = true
   }
   if (e.LLM_BASE_URL && !e.LLM_MODEL) {
     throw new ConfigError('配置有误：设置了 LLM_BASE_URL 就必须同时设置 LLM_MODEL。');
+  }
+  if (e.WECHAT_MP_TOKEN && e.WECHAT_MP_AES_KEY && !e.WECHAT_MP_APPID) {
+    throw new ConfigError('配置有误：设置了 WECHAT_MP_AES_KEY（安全模式）就必须同时设置 WECHAT_MP_APPID。');
+  }
+  if (e.WECHAT_MP_TOKEN && e.WECHAT_MP_KIND === 'service' && (!e.WECHAT_MP_APPID || !e.WECHAT_MP_SECRET)) {
+    throw new ConfigError('配置有误：服务号（WECHAT_MP_KIND=service）要用客服消息，必须同时设置 WECHAT_MP_APPID 和 WECHAT_MP_SECRET。');
   }
   const dataDir = resolve(e.GONGYOU_DATA_DIR);
   if (existsSync(dataDir) && !statSync(dataDir).isDirectory()) {
@@ -190,7 +214,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { dotenv = true
       addressQuotaPerHour: e.ADDRESS_QUOTA_PER_HOUR,
       allowlist: list(e.GROUP_ALLOWLIST),
     },
-    staffIds: { telegram: list(e.STAFF_TELEGRAM_IDS), wechat: list(e.STAFF_WECHAT_IDS) },
+    staffIds: { telegram: list(e.STAFF_TELEGRAM_IDS), wechat: list(e.STAFF_WECHAT_IDS), 'wechat-mp': list(e.STAFF_WECHAT_MP_IDS) },
     outboxPollSeconds: e.OUTBOX_POLL_SECONDS,
     gapRetentionDays: e.GAP_RETENTION_DAYS,
     consoleAdminToken: e.CONSOLE_ADMIN_TOKEN,
@@ -207,6 +231,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { dotenv = true
           acceptFriends: ['true', '1', 'yes'].includes(e.WECHAT_ACCEPT_FRIENDS),
           sendIntervalMs: e.WECHAT_SEND_INTERVAL_MS,
           sendJitterMs: e.WECHAT_SEND_JITTER_MS,
+        }
+      : undefined,
+    wechatMp: e.WECHAT_MP_TOKEN
+      ? {
+          token: e.WECHAT_MP_TOKEN,
+          appId: e.WECHAT_MP_APPID,
+          secret: e.WECHAT_MP_SECRET,
+          aesKey: e.WECHAT_MP_AES_KEY,
+          kind: e.WECHAT_MP_KIND,
+          apiRoot: e.WECHAT_API_ROOT.replace(/\/+$/, ''),
         }
       : undefined,
     llm: e.LLM_BASE_URL

@@ -6,23 +6,25 @@ import type { Engine } from './types.ts';
 
 /**
  * Splits a text into pieces of at most `max` characters, at a paragraph, then a line, then a
- * sentence end, then anywhere. Characters are counted as the platforms count them (UTF-16 units).
+ * sentence end, then anywhere. Characters are counted as the platforms count them (UTF-16 units),
+ * or by `size` (e.g. `utf8Bytes` for a platform that limits bytes).
  */
-export function splitText(text: string, max: number): string[] {
-  if (!Number.isFinite(max) || text.length <= max) return [text];
+export function splitText(text: string, max: number, size: (s: string) => number = (s) => s.length): string[] {
+  if (!Number.isFinite(max) || size(text) <= max) return [text];
   const out: string[] = [];
   let rest = text;
-  while (rest.length > max) {
-    const window = rest.slice(0, max);
+  while (size(rest) > max) {
+    const n = fitting(rest, max, size);
+    const window = rest.slice(0, n);
     let cut = -1;
     for (const sep of ['\n\n', '\n', '。', '！', '？', '；', '. ', '，', ' ']) {
       const i = window.lastIndexOf(sep);
-      if (i >= max * 0.5) {
+      if (i >= n * 0.5) {
         cut = i + sep.length;
         break;
       }
     }
-    if (cut <= 0) cut = max;
+    if (cut <= 0) cut = n;
     // never cut a surrogate pair in two
     const code = rest.charCodeAt(cut - 1);
     if (code >= 0xd800 && code <= 0xdbff) cut--;
@@ -31,6 +33,22 @@ export function splitText(text: string, max: number): string[] {
   }
   if (rest.trim()) out.push(rest);
   return out.filter((p) => p.length);
+}
+
+/** A text's length in UTF-8 bytes. */
+export const utf8Bytes = (s: string): number => Buffer.byteLength(s, 'utf8');
+
+/** The longest prefix (in UTF-16 units) of `text` whose size is at most `max`. */
+function fitting(text: string, max: number, size: (s: string) => number): number {
+  if (size(text.slice(0, max)) <= max) return Math.min(max, text.length);
+  let lo = 1;
+  let hi = Math.min(max, text.length);
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (size(text.slice(0, mid)) <= max) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 /**

@@ -55,6 +55,8 @@ export class OutboxPump {
       }
       for (const m of pending) {
         if ((this.failures.get(m.id) ?? 0) >= OutboxPump.MAX_TRIES) continue;
+        // not now (a 公众号 outside its window): the engine gives it at the worker's next message
+        if (channel.canPush && !channel.canPush(m.chatId)) continue;
         try {
           await channel.send(m.chatId, [{ text: `${text.outboxHeading}${m.text}` }]);
         } catch (err) {

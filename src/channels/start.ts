@@ -4,6 +4,7 @@ import type { KnowledgeStore } from '../store/types.ts';
 import { errText, sleep } from './common.ts';
 import { OutboxPump } from './outbox.ts';
 import type { Channel } from './types.ts';
+import { WechatMpChannel } from './wechat-mp/index.ts';
 import { WebIdentity } from './web/identity.ts';
 import { WebChannel } from './web/index.ts';
 import { passageRoutes } from './web/passages.ts';
@@ -12,7 +13,8 @@ import { HttpServer } from '../server.ts';
 
 /**
  * `gongyou start`: the HTTP server (src/server.ts: web chat, console, passage pages, webhooks)
- * always, Telegram when TELEGRAM_BOT_TOKEN is set, WeChat when WECHATY_PUPPET is set, and the
+ * always, Telegram when TELEGRAM_BOT_TOKEN is set, WeChat when WECHATY_PUPPET is set, the 公众号
+ * callback (/wechat/mp) when WECHAT_MP_TOKEN is set, and the
  * outbox pump for the channels that push. The HTTP server is up before this resolves; Telegram
  * and WeChat come up in the background, each retried with backoff when it cannot connect (a wrong
  * token, no network), so one channel never keeps the others down.
@@ -56,6 +58,9 @@ export async function startChannels(app: App, opts: StartOptions = {}): Promise<
   // the webhook's route is there before the server listens; Telegram takes it once it is up
   const telegramHook = config.telegram?.webhookUrl ? server.webhook(new URL(config.telegram.webhookUrl).pathname) : undefined;
   mountPages(server.app, web, app.kb.store, staffConsole);
+  // the 公众号's callback is a route of this server: it is there before the server listens
+  const mp = config.wechatMp ? new WechatMpChannel({ engine, log, botName: config.botName, ...config.wechatMp }) : undefined;
+  mp?.mount(server.app);
   await server.start();
   const channels: Channel[] = [web];
   const pushing: Channel[] = [];
@@ -123,6 +128,7 @@ export async function startChannels(app: App, opts: StartOptions = {}): Promise<
       }),
     );
   }
+  if (mp) first.push(bringUp('wechat-mp', async () => mp));
   pump.start();
 
   let stopped: Promise<void> | undefined;

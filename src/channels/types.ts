@@ -21,6 +21,11 @@ export interface Channel {
    * telegram and wechat a worker's private chat id is their user id. Throws when the platform refuses.
    */
   send(chatId: string, replies: Reply[]): Promise<void>;
+  /**
+   * Whether `send` can reach this chat now (a 公众号 only inside WeChat's 48-hour window). When it
+   * cannot, the outbox leaves the message for the worker's next message. Absent: always.
+   */
+  canPush?(chatId: string): boolean;
   /** One line for the start-up log: what is up and where. */
   describe(): string;
 }

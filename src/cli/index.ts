@@ -13,6 +13,7 @@ import { addKbCommands } from './kb.ts';
 import { addMembersCommands } from './members.ts';
 import { addStaffCommands } from './staff.ts';
 import { addStartCommand } from './start.ts';
+import { addWechatCommands } from './wechat.ts';
 
 /**
  * `gongyou`: the command line. Exit codes: 0 success, 1 bad input, 2 internal error. Importing this
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   addMembersCommands(program);
   addComplaintsCommands(program);
   addStaffCommands(program);
+  addWechatCommands(program);
   return program;
 }
 
