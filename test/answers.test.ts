@@ -142,6 +142,10 @@ describe('answers on the built-in knowledge base', () => {
     expect(answerText((await app.ask('美团给骑手交养老保险补贴补多少')).answer)).toContain('50%');
   });
 
+  it('answers from the passage about the province asked, not a curated answer that never names it', async () => {
+    expect(answerText((await app.ask('安徽那个新就业形态劳动者劳动权益保障规定啥时候施行')).answer)).toContain('2025年9月1日');
+  });
+
   it('finds a count the law writes in Chinese numerals (二十五人)', async () => {
     const r = await app.ask('请问一个单位要有多少会员才应当建立基层工会委员会？');
     expect(answerText(r.answer)).toContain('二十五人');
@@ -160,6 +164,22 @@ describe('answers on the built-in knowledge base', () => {
   it('does not answer where to go with a curated answer to how many ("能去哪个工会" is not "有多少人入会")', async () => {
     const r = await app.ask('快递员想入会 能去哪个工会');
     expect(r.answer).not.toContain('1037万人');
+  });
+});
+
+describe('a published court case', () => {
+  it('is quoted, not given as a sure answer, unless a case is what is asked about', async () => {
+    const dir = join(t.dir, 'cases');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      join(dir, 'baoxinzhi.md'),
+      '# 约定实行包薪制的，是否还要另付加班费\n\n## 基本案情\n\n周某入职某物流公司，合同约定实行包薪制，每月工资已含加班费，周某每天工作十二小时。\n\n## 案例分析\n\n本案的争议焦点是实行包薪制后公司是否还应另付加班费。仲裁委员会支持了周某的请求。\n',
+    );
+    await addFiles(app.kb, [dir], { maxBytes: 1e6 });
+    const rule = await app.ask('包薪制下工资里含了加班费，公司还要另付加班费吗');
+    expect(rule.confident).toBe(false);
+    expect(answerText(rule.answer)).toContain('包薪制');
+    expect((await app.ask('包薪制另付加班费的那个案例，仲裁委怎么判的')).confident).toBe(true);
   });
 });
 

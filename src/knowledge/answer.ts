@@ -326,6 +326,17 @@ function localFirst(r: Retrieval, u: Understanding): boolean {
   return !!region && !!province && top.doc.kind !== 'faq' && ((!!city && region.includes(city)) || region.includes(province));
 }
 
+/** The parts of a published case: what happened and how it was decided. */
+const CASE_PART = /^(基本案情|案例分析|典型意义|裁判结果|处理结果|裁判要旨|案情简介|申请人请求|争议焦点)/;
+
+/** "安徽那个…规定啥时候施行": the first passage speaks of the province asked about, the curated answer does not. */
+function placeInPassage(r: Retrieval, u: Understanding): boolean {
+  const province = u.facts.province;
+  const top = r.passages[0];
+  if (!province || !top || !r.faq || fold(r.faq.passage.chunk.text).includes(province)) return false;
+  return fold(`${top.chunk.path.join(' ')}\n${top.chunk.text}`).includes(province);
+}
+
 /** The first passage is a saved page about the 新职伤 scheme in the place the worker names. */
 function localScheme(r: Retrieval, u: Understanding): boolean {
   const top = r.passages[0];
@@ -351,7 +362,7 @@ export const savedPage = (p: Pick<Passage, 'doc'>) => p.doc.kind === 'doc' && !p
 
 /** Composes the extractive answer, or an honest "not sure" with the human channels. */
 export function composeAnswer(kb: KnowledgeBase, r: Retrieval, u: Understanding): Answer {
-  if (r.faq && faqFits(kb, r.faq.passage, u) && asksAlike(r.faq.match.matched, u) && !localFirst(r, u)) return curatedAnswer(kb, r);
+  if (r.faq && faqFits(kb, r.faq.passage, u) && asksAlike(r.faq.match.matched, u) && !localFirst(r, u) && !placeInPassage(r, u)) return curatedAnswer(kb, r);
   const top = r.passages[0];
   const strong = !!top && r.coverage >= answerTuning.minCoverage && r.matchedWeight >= answerTuning.minMatchedWeight;
   const related = !!top && r.coverage >= answerTuning.relatedCoverage && r.matchedWeight >= answerTuning.relatedWeight;
@@ -401,7 +412,10 @@ export function composeAnswer(kb: KnowledgeBase, r: Retrieval, u: Understanding)
   // "辽宁的…哪天印发的": a date, number or place of somewhere else (or of the whole country) is not the answer
   const province = u.facts.province;
   const placed = !u.wants || !province || fold(leading).includes(province) || !!(u.facts.city && fold(leading).includes(u.facts.city)) || !!first.doc.region?.includes(province);
-  const sure = strong && ownWords && leadFits && placed && holdsAsked(leading, u) && !answersWhether(first, u) && (!ITEMS_ASKED.test(u.folded) || LISTED.test(leading));
+  // a court case tells what was decided for someone else, not the rule: quoted, not sure (unless a case is asked about)
+  const caseStory = CASE_PART.test(first.chunk.section ?? '') || /^本案/.test(leading);
+  const aboutCase = /(案例|判例|判决|咋判|怎么判|如何判|判了|法院.{0,4}(判|支持)|仲裁委.{0,4}(裁|支持))/.test(u.folded);
+  const sure = strong && ownWords && leadFits && placed && (!caseStory || aboutCase) && holdsAsked(leading, u) && !answersWhether(first, u) && (!ITEMS_ASKED.test(u.folded) || LISTED.test(leading));
   // what we lead with says we have not verified it: the worker hears that, and staff get the gap
   const unverified = sure && UNVERIFIED.test(leading);
   const confident = sure && !unverified;
