@@ -79,6 +79,10 @@ const schema = z.object({
   WECHAT_MP_KIND: z.preprocess((v) => (v === '' || v === undefined ? 'subscription' : String(v).toLowerCase()), z.enum(['service', 'subscription'], { error: 'WECHAT_MP_KIND 应为 service（服务号）或 subscription（订阅号）' })),
   WECHAT_API_ROOT: z.preprocess((v) => (v === '' || v === undefined ? 'https://api.weixin.qq.com' : v), z.url()),
   STAFF_WECHAT_MP_IDS: optional,
+  WECOM_BOT_ID: optional,
+  WECOM_BOT_SECRET: optional,
+  WECOM_BOT_NAME: optional,
+  WECOM_BOT_WS_URL: z.preprocess((v) => (v === '' || v === undefined ? 'wss://openws.work.weixin.qq.com' : v), z.url({ protocol: /^wss?$/, error: 'WECOM_BOT_WS_URL 应为 ws:// 或 wss:// 开头的地址' })),
   LLM_BASE_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url().optional()),
   LLM_API_KEY: optional,
   LLM_MODEL: optional,
@@ -158,6 +162,8 @@ export interface Config {
     kind: 'service' | 'subscription';
     apiRoot: string;
   };
+  /** The 企业微信 智能机器人 over its long connection (WebSocket), when WECOM_BOT_ID and WECOM_BOT_SECRET are set; `mentionName` (WECOM_BOT_NAME) is its name in 企业微信 when not BOT_NAME. */
+  wecomBot?: { botId: string; secret: string; wsUrl: string; mentionName?: string };
   /** An optional OpenAI-compatible chat endpoint that writes answers from the retrieved passages. */
   llm?: { baseURL: string; model: string; apiKey?: string; timeoutMs: number };
 }
@@ -184,6 +190,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { dotenv = true
   }
   if (e.WECHAT_MP_TOKEN && e.WECHAT_MP_KIND === 'service' && (!e.WECHAT_MP_APPID || !e.WECHAT_MP_SECRET)) {
     throw new ConfigError('配置有误：服务号（WECHAT_MP_KIND=service）要用客服消息，必须同时设置 WECHAT_MP_APPID 和 WECHAT_MP_SECRET。');
+  }
+  if (Boolean(e.WECOM_BOT_ID) !== Boolean(e.WECOM_BOT_SECRET)) {
+    const missing = e.WECOM_BOT_ID ? 'WECOM_BOT_SECRET' : 'WECOM_BOT_ID';
+    throw new ConfigError(`配置有误：企业微信智能机器人要同时设置 WECOM_BOT_ID 和 WECOM_BOT_SECRET（在企业微信管理后台的机器人详情页，“API 模式”选“长连接”后可以看到），现在缺少 ${missing}。`);
   }
   const dataDir = resolve(e.GONGYOU_DATA_DIR);
   if (existsSync(dataDir) && !statSync(dataDir).isDirectory()) {
@@ -243,6 +253,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { dotenv = true
           apiRoot: e.WECHAT_API_ROOT.replace(/\/+$/, ''),
         }
       : undefined,
+    wecomBot: e.WECOM_BOT_ID && e.WECOM_BOT_SECRET ? { botId: e.WECOM_BOT_ID, secret: e.WECOM_BOT_SECRET, wsUrl: e.WECOM_BOT_WS_URL, mentionName: e.WECOM_BOT_NAME } : undefined,
     llm: e.LLM_BASE_URL
       ? { baseURL: e.LLM_BASE_URL.replace(/\/+$/, ''), model: e.LLM_MODEL!, apiKey: e.LLM_API_KEY, timeoutMs: e.LLM_TIMEOUT_MS }
       : undefined,

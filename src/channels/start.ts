@@ -14,7 +14,8 @@ import { HttpServer } from '../server.ts';
 /**
  * `gongyou start`: the HTTP server (src/server.ts: web chat, console, passage pages, webhooks)
  * always, Telegram when TELEGRAM_BOT_TOKEN is set, WeChat when WECHATY_PUPPET is set, the 公众号
- * callback (/wechat/mp) when WECHAT_MP_TOKEN is set, and the
+ * callback (/wechat/mp) when WECHAT_MP_TOKEN is set, the 企业微信 bot's long connection when
+ * WECOM_BOT_ID and WECOM_BOT_SECRET are set, and the
  * outbox pump for the channels that push. The HTTP server is up before this resolves; Telegram
  * and WeChat come up in the background, each retried with backoff when it cannot connect (a wrong
  * token, no network), so one channel never keeps the others down.
@@ -129,6 +130,15 @@ export async function startChannels(app: App, opts: StartOptions = {}): Promise<
     );
   }
   if (mp) first.push(bringUp('wechat-mp', async () => mp));
+  if (config.wecomBot) {
+    const b = config.wecomBot;
+    first.push(
+      bringUp('wecom-bot', async () => {
+        const { WecomBotChannel } = await import('./wecom-bot/index.ts');
+        return new WecomBotChannel({ engine, log, botName: config.botName, ...b });
+      }),
+    );
+  }
   pump.start();
 
   let stopped: Promise<void> | undefined;
