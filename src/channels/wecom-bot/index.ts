@@ -75,7 +75,8 @@ export class WecomBotChannel implements Channel {
       heartbeatInterval: o.heartbeatMs ?? 30_000,
       reconnectInterval: o.reconnectMs ?? 1_000,
       maxReconnectAttempts: -1,
-      maxAuthFailureAttempts: 0,
+      // a refused subscription fails `start` (which disconnects); once up, refusals are retried too
+      maxAuthFailureAttempts: -1,
       logger: {
         debug: () => {},
         info: () => {},
@@ -92,6 +93,9 @@ export class WecomBotChannel implements Channel {
       if (this.up) log.warn({ channel: this.name, reason }, 'wecom-bot connection lost, reconnecting');
       this.up = false;
     });
+    client.on('event.disconnected_event', () =>
+      log.error({ channel: this.name }, 'wecom-bot: another connection subscribed with this bot id; WeCom closed this one (is a second assistant running?)'),
+    );
     client.on('message', (frame) => this.track(() => this.onMessage(frame)));
     client.on('event.enter_chat', (frame) => this.track(() => this.welcome(frame)));
     try {
