@@ -82,6 +82,8 @@ const schema = z.object({
   WECOM_BOT_ID: optional,
   WECOM_BOT_SECRET: optional,
   WECOM_BOT_NAME: optional,
+  WECOM_BOT_TOKEN: optional,
+  WECOM_BOT_AES_KEY: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^[A-Za-z0-9]{43}$/, 'WECOM_BOT_AES_KEY 应为 43 位英文字母或数字（机器人“接收消息”配置里的 EncodingAESKey）').optional()),
   WECOM_BOT_WS_URL: z.preprocess((v) => (v === '' || v === undefined ? 'wss://openws.work.weixin.qq.com' : v), z.url({ protocol: /^wss?$/, error: 'WECOM_BOT_WS_URL 应为 ws:// 或 wss:// 开头的地址' })),
   LLM_BASE_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url().optional()),
   LLM_API_KEY: optional,
@@ -164,6 +166,8 @@ export interface Config {
   };
   /** The 企业微信 智能机器人 over its long connection (WebSocket), when WECOM_BOT_ID and WECOM_BOT_SECRET are set; `mentionName` (WECOM_BOT_NAME) is its name in 企业微信 when not BOT_NAME. */
   wecomBot?: { botId: string; secret: string; wsUrl: string; mentionName?: string };
+  /** The same bot in callback mode on GET|POST /wecom/bot, when WECOM_BOT_TOKEN and WECOM_BOT_AES_KEY are set. */
+  wecomBotCallback?: { token: string; aesKey: string; mentionName?: string };
   /** An optional OpenAI-compatible chat endpoint that writes answers from the retrieved passages. */
   llm?: { baseURL: string; model: string; apiKey?: string; timeoutMs: number };
 }
@@ -194,6 +198,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { dotenv = true
   if (Boolean(e.WECOM_BOT_ID) !== Boolean(e.WECOM_BOT_SECRET)) {
     const missing = e.WECOM_BOT_ID ? 'WECOM_BOT_SECRET' : 'WECOM_BOT_ID';
     throw new ConfigError(`配置有误：企业微信智能机器人要同时设置 WECOM_BOT_ID 和 WECOM_BOT_SECRET（在企业微信管理后台的机器人详情页，“API 模式”选“长连接”后可以看到），现在缺少 ${missing}。`);
+  }
+  if (Boolean(e.WECOM_BOT_TOKEN) !== Boolean(e.WECOM_BOT_AES_KEY)) {
+    throw new ConfigError('配置有误：企业微信智能机器人的回调模式要同时设置 WECOM_BOT_TOKEN 和 WECOM_BOT_AES_KEY（机器人“接收消息”配置里的 Token 和 EncodingAESKey）。');
+  }
+  if (e.WECOM_BOT_ID && e.WECOM_BOT_TOKEN) {
+    throw new ConfigError('配置有误：企业微信智能机器人只能用一种方式连接：长连接（WECOM_BOT_ID、WECOM_BOT_SECRET）或回调（WECOM_BOT_TOKEN、WECOM_BOT_AES_KEY），请只保留一种。');
   }
   const dataDir = resolve(e.GONGYOU_DATA_DIR);
   if (existsSync(dataDir) && !statSync(dataDir).isDirectory()) {
@@ -254,6 +264,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { dotenv = true
         }
       : undefined,
     wecomBot: e.WECOM_BOT_ID && e.WECOM_BOT_SECRET ? { botId: e.WECOM_BOT_ID, secret: e.WECOM_BOT_SECRET, wsUrl: e.WECOM_BOT_WS_URL, mentionName: e.WECOM_BOT_NAME } : undefined,
+    wecomBotCallback: e.WECOM_BOT_TOKEN && e.WECOM_BOT_AES_KEY ? { token: e.WECOM_BOT_TOKEN, aesKey: e.WECOM_BOT_AES_KEY, mentionName: e.WECOM_BOT_NAME } : undefined,
     llm: e.LLM_BASE_URL
       ? { baseURL: e.LLM_BASE_URL.replace(/\/+$/, ''), model: e.LLM_MODEL!, apiKey: e.LLM_API_KEY, timeoutMs: e.LLM_TIMEOUT_MS }
       : undefined,

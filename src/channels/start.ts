@@ -5,6 +5,7 @@ import { errText, sleep } from './common.ts';
 import { OutboxPump } from './outbox.ts';
 import type { Channel } from './types.ts';
 import { WechatMpChannel } from './wechat-mp/index.ts';
+import { WecomBotCallback } from './wecom-bot/callback.ts';
 import { WebIdentity } from './web/identity.ts';
 import { WebChannel } from './web/index.ts';
 import { passageRoutes } from './web/passages.ts';
@@ -15,7 +16,7 @@ import { HttpServer } from '../server.ts';
  * `gongyou start`: the HTTP server (src/server.ts: web chat, console, passage pages, webhooks)
  * always, Telegram when TELEGRAM_BOT_TOKEN is set, WeChat when WECHATY_PUPPET is set, the 公众号
  * callback (/wechat/mp) when WECHAT_MP_TOKEN is set, the 企业微信 bot's long connection when
- * WECOM_BOT_ID and WECOM_BOT_SECRET are set, and the
+ * WECOM_BOT_ID and WECOM_BOT_SECRET are set (its callback, /wecom/bot, when WECOM_BOT_TOKEN is), and the
  * outbox pump for the channels that push. The HTTP server is up before this resolves; Telegram
  * and WeChat come up in the background, each retried with backoff when it cannot connect (a wrong
  * token, no network), so one channel never keeps the others down.
@@ -62,6 +63,8 @@ export async function startChannels(app: App, opts: StartOptions = {}): Promise<
   // the 公众号's callback is a route of this server: it is there before the server listens
   const mp = config.wechatMp ? new WechatMpChannel({ engine, log, botName: config.botName, ...config.wechatMp }) : undefined;
   mp?.mount(server.app);
+  const wecomHook = config.wecomBotCallback ? new WecomBotCallback({ engine, log, botName: config.botName, ...config.wecomBotCallback }) : undefined;
+  wecomHook?.mount(server.app);
   await server.start();
   const channels: Channel[] = [web];
   const pushing: Channel[] = [];
@@ -130,6 +133,7 @@ export async function startChannels(app: App, opts: StartOptions = {}): Promise<
     );
   }
   if (mp) first.push(bringUp('wechat-mp', async () => mp));
+  if (wecomHook) first.push(bringUp('wecom-bot', async () => wecomHook));
   if (config.wecomBot) {
     const b = config.wecomBot;
     first.push(

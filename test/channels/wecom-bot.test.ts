@@ -1,11 +1,14 @@
+import { createCipheriv, createDecipheriv, createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { OutboxPump } from '../../src/channels/outbox.ts';
+import { WecomBotCallback } from '../../src/channels/wecom-bot/callback.ts';
 import { WecomBotChannel } from '../../src/channels/wecom-bot/index.ts';
 import { mentionOf } from '../../src/channels/wecom-bot/mention.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/log.ts';
+import { HttpServer } from '../../src/server.ts';
 import { conversationApp } from '../helpers/conversation.ts';
 import { channelContract, TestEngine, until, type Harness, type Seen } from './contract.case.ts';
 
@@ -251,5 +254,146 @@ describe('wecom-bot: what WeCom and a worker see', () => {
     expect(mentionOf('你好 @工友助手', ['工友助手'])).toEqual({ text: '你好', mentioned: true });
     expect(mentionOf('@工友助手小号 你好', ['工友助手'])).toEqual({ text: '@工友助手小号 你好', mentioned: false });
     expect(mentionOf('你好', ['工友助手'])).toEqual({ text: '你好', mentioned: false });
+  });
+});
+
+// --- callback mode: WeCom's side written from the documented algorithm (not from the adapter) -------
+
+const TOKEN = 'wecomToken42';
+const AES_KEY = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
+const aesKey = () => Buffer.from(`${AES_KEY}=`, 'base64');
+const sha1 = (...parts: string[]) => createHash('sha1').update([...parts].sort().join('')).digest('hex');
+
+/** AES-256-CBC, IV the key's first 16 bytes, PKCS#7 to 32: random(16) + length(4) + message + ReceiveId (empty for a bot). */
+function seal(message: string): string {
+  const body = Buffer.from(message, 'utf8');
+  const len = Buffer.alloc(4);
+  len.writeUInt32BE(body.length);
+  const plain = Buffer.concat([Buffer.alloc(16, 7), len, body]);
+  const pad = 32 - (plain.length % 32);
+  const c = createCipheriv('aes-256-cbc', aesKey(), aesKey().subarray(0, 16));
+  c.setAutoPadding(false);
+  return Buffer.concat([c.update(Buffer.concat([plain, Buffer.alloc(pad, pad)])), c.final()]).toString('base64');
+}
+
+function unseal(encrypted: string): string {
+  const d = createDecipheriv('aes-256-cbc', aesKey(), aesKey().subarray(0, 16));
+  d.setAutoPadding(false);
+  const padded = Buffer.concat([d.update(Buffer.from(encrypted, 'base64')), d.final()]);
+  const plain = padded.subarray(0, padded.length - padded.at(-1)!);
+  return plain.subarray(20, 20 + plain.readUInt32BE(16)).toString('utf8');
+}
+
+describe('wecom-bot callback mode (/wecom/bot)', () => {
+  let conv: Awaited<ReturnType<typeof conversationApp>>;
+  let engine: TestEngine;
+  let server: HttpServer;
+  let channel: WecomBotCallback;
+  let botName: string;
+  beforeAll(async () => {
+    conv = await conversationApp();
+    engine = new TestEngine(conv.app);
+    botName = conv.app.config.botName;
+    channel = new WecomBotCallback({ engine, log, token: TOKEN, aesKey: AES_KEY, botName, passiveMs: 300 });
+    server = new HttpServer({ port: 0, host: '127.0.0.1', log });
+    channel.mount(server.app);
+    await server.start();
+    await channel.start();
+  });
+  afterAll(async () => {
+    await channel?.stop();
+    await server?.stop();
+    conv?.close();
+  });
+
+  // biome-ignore lint/suspicious/noExplicitAny: the decrypted reply is free-form JSON
+  const post = async (body: object, o: { badSignature?: boolean } = {}): Promise<{ status: number; reply?: any }> => {
+    const encrypt = seal(JSON.stringify(body));
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const nonce = 'n0nce123';
+    const q = new URLSearchParams({ msg_signature: o.badSignature ? 'f'.repeat(40) : sha1(TOKEN, timestamp, nonce, encrypt), timestamp, nonce });
+    const res = await fetch(`${server.url}/wecom/bot?${q}`, { method: 'POST', body: JSON.stringify({ encrypt }), headers: { 'content-type': 'application/json' } });
+    const text = await res.text();
+    if (!text) return { status: res.status };
+    const env = JSON.parse(text) as { encrypt: string; msgsignature: string; timestamp: number; nonce: string };
+    expect(env.msgsignature).toBe(sha1(TOKEN, String(env.timestamp), env.nonce, env.encrypt));
+    return { status: res.status, reply: JSON.parse(unseal(env.encrypt)) };
+  };
+  let n = 0;
+  const message = (user: string, text: string, group?: string) => ({
+    msgid: `cb-${++n}`,
+    aibotid: BOT_ID,
+    chattype: group ? 'group' : 'single',
+    ...(group ? { chatid: group } : {}),
+    from: { userid: user },
+    msgtype: 'text',
+    text: { content: text },
+  });
+  /** Posts a message, then asks for its stream as WeCom does until it is finished. */
+  const ask = async (user: string, text: string, group?: string): Promise<string | undefined> => {
+    let r = await post(message(user, text, group));
+    for (let i = 0; r.reply && !r.reply.stream.finish && i < 50; i++) {
+      await new Promise((res) => setTimeout(res, 100));
+      r = await post({ msgid: `poll-${++n}`, aibotid: BOT_ID, chattype: 'single', from: { userid: user }, msgtype: 'stream', stream: { id: r.reply.stream.id } });
+    }
+    return r.reply?.stream.content;
+  };
+
+  it('URL verification: the echostr decrypted for a good signature, nothing for a bad one', async () => {
+    const echostr = seal('echo-4242');
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const good = new URLSearchParams({ msg_signature: sha1(TOKEN, timestamp, 'n1', echostr), timestamp, nonce: 'n1', echostr });
+    const res = await fetch(`${server.url}/wecom/bot?${good}`);
+    expect(await res.text()).toBe('echo-4242');
+    const bad = new URLSearchParams({ msg_signature: sha1('other', timestamp, 'n1', echostr), timestamp, nonce: 'n1', echostr });
+    const refused = await fetch(`${server.url}/wecom/bot?${bad}`);
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).not.toContain('echo');
+  });
+
+  it('a tampered message is refused and never reaches the engine', async () => {
+    const calls = engine.calls;
+    expect((await post(message('zhang', '你好'), { badSignature: true })).status).toBe(403);
+    expect(engine.calls).toBe(calls);
+  });
+
+  it('a private question answered in an encrypted, finished stream with sources', async () => {
+    engine.override = undefined;
+    const answer = await ask('zhang', '新职伤要自己交钱吗？');
+    expect(answer).toContain('[1]');
+    expect(engine.last).toMatchObject({ channel: 'wecom-bot', chatId: 'zhang', userId: 'zhang', isGroup: false });
+  });
+
+  it('a slow answer: an unfinished stream first, the answer when WeCom asks again', async () => {
+    engine.override = async () => {
+      await new Promise((r) => setTimeout(r, 600));
+      return [{ text: '慢慢来的答案' }];
+    };
+    const first = await post(message('li', '你好'));
+    expect(first.reply.stream.finish).toBe(false);
+    expect(await ask('li', '你好')).toBe('慢慢来的答案');
+    engine.override = undefined;
+  });
+
+  it('in a group: silent without an @-mention, answered with one', async () => {
+    engine.override = undefined;
+    const silent = await post(message('wang', '新职伤要自己交钱吗？', 'grp1'));
+    expect(silent.reply).toBeUndefined();
+    expect(await ask('wang', `@${botName} 新职伤要自己交钱吗？`, 'grp1')).toContain('[1]');
+    expect(engine.last).toMatchObject({ chatId: 'grp1', isGroup: true, mentioned: true, text: '新职伤要自己交钱吗？' });
+  });
+
+  it('the welcome on enter_chat', async () => {
+    const r = await post({ msgid: 'ev-cb', aibotid: BOT_ID, chattype: 'single', from: { userid: 'zhao' }, msgtype: 'event', event: { eventtype: 'enter_chat' } });
+    expect(r.reply.msgtype).toBe('text');
+    expect(r.reply.text.content).toContain(botName);
+  });
+
+  it('settings: token and key together, and only one way of connecting', () => {
+    const base = { GONGYOU_DATA_DIR: '/tmp/gongyou-wecom-config' };
+    expect(() => loadConfig({ ...base, WECOM_BOT_TOKEN: TOKEN }, { dotenv: false })).toThrow(/同时设置 WECOM_BOT_TOKEN 和 WECOM_BOT_AES_KEY/);
+    expect(() => loadConfig({ ...base, WECOM_BOT_TOKEN: TOKEN, WECOM_BOT_AES_KEY: 'short' }, { dotenv: false })).toThrow(/WECOM_BOT_AES_KEY 应为 43 位/);
+    expect(() => loadConfig({ ...base, WECOM_BOT_TOKEN: TOKEN, WECOM_BOT_AES_KEY: AES_KEY, WECOM_BOT_ID: BOT_ID, WECOM_BOT_SECRET: SECRET }, { dotenv: false })).toThrow(/只能用一种方式连接/);
+    expect(loadConfig({ ...base, WECOM_BOT_TOKEN: TOKEN, WECOM_BOT_AES_KEY: AES_KEY }, { dotenv: false }).wecomBotCallback).toEqual({ token: TOKEN, aesKey: AES_KEY, mentionName: undefined });
   });
 });

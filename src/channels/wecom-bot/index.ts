@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { type BaseMessage, type EventMessage, type TextMessage, type WsFrame, WSClient } from '@wecom/aibot-node-sdk';
+import { type BaseMessage, type EventMessage, type WsFrame, WSClient } from '@wecom/aibot-node-sdk';
 import type { Incoming, Reply } from '../../lib/types.ts';
 import { fill } from '../../lib/texts.ts';
 import { errText, runTurn, splitText, utf8Bytes } from '../common.ts';
 import type { Channel, ChannelDeps } from '../types.ts';
-import { mentionOf } from './mention.ts';
+import { toIncoming } from './message.ts';
 import { wecomTexts } from './texts.ts';
 
 /**
@@ -176,22 +176,7 @@ export class WecomBotChannel implements Channel {
 
   /** A message as the engine's `Incoming`, or the text to answer at once (a kind not read). */
   translate(m: BaseMessage): Incoming | string {
-    const user = m.from.userid;
-    const isGroup = m.chattype === 'group' && Boolean(m.chatid);
-    const raw = m.msgtype === 'text' ? ((m as TextMessage).text?.content ?? '') : m.msgtype === 'voice' ? String(m.voice?.content ?? '') : undefined;
-    if (raw === undefined) return wecomTexts.wecomUnsupported;
-    const names = [this.opts.mentionName, this.opts.botName].filter((n): n is string => Boolean(n));
-    const { text, mentioned } = isGroup ? mentionOf(raw, names) : { text: raw.trim(), mentioned: false };
-    return {
-      channel: this.name,
-      chatId: isGroup ? m.chatid! : user,
-      userId: user,
-      isGroup,
-      mentioned: isGroup ? mentioned : undefined,
-      text,
-      at: m.create_time ? new Date(m.create_time * (m.create_time > 1e12 ? 1 : 1000)) : undefined,
-      privateHint: isGroup ? `在企业微信里点开“${this.opts.mentionName ?? this.opts.botName}”私聊我` : undefined,
-    };
+    return toIncoming(this.name, m, this.opts.botName, this.opts.mentionName);
   }
 
   /** Replies to the chat asked in; replies marked private go to the worker's private chat. */
