@@ -51,12 +51,12 @@ export function addStaffCommands(program: Command): void {
   staff
     .command('chat-add')
     .description('让一个聊天账号可以用工作人员命令（/kb add、/approve、/case 等）')
-    .argument('<channel>', 'telegram、wechat 或 wechat-mp（公众号）')
+    .argument('<channel>', 'telegram、wechat、wechat-mp（公众号）或 wecom-bot（企业微信机器人）')
     .argument('<userId>', '该渠道里的用户编号（Telegram 的数字 id；微信的联系人 id）')
     .option('--name <name>', '备注名')
     .action((channel: string, userId: string, opts: { name?: string }) =>
       withApp(async (app) => {
-        if (!['telegram', 'wechat', 'wechat-mp'].includes(channel)) throw new BadInput(`未知渠道“${channel}”。可用：telegram、wechat、wechat-mp。`);
+        if (!['telegram', 'wechat', 'wechat-mp', 'wecom-bot'].includes(channel)) throw new BadInput(`未知渠道“${channel}”。可用：telegram、wechat、wechat-mp、wecom-bot。`);
         const now = new Date();
         await app.records.transaction(async (tx) => {
           await tx.staff.add(channel, userId, opts.name ?? null, now);
@@ -70,14 +70,14 @@ export function addStaffCommands(program: Command): void {
     .description('列出可以用工作人员命令的聊天账号（配置里的和数据库里的）')
     .action(() =>
       withApp(async (app) => {
-        for (const [channel, ids] of Object.entries(app.config.staffIds)) for (const id of ids) print(`${channel}  ${id}  （配置 STAFF_${channel.toUpperCase().replace(/-/g, '_')}_IDS）`);
+        for (const [channel, ids] of Object.entries(app.config.staffIds)) for (const id of ids) print(`${channel}  ${id}  （配置 ${staffSetting(channel)}）`);
         for (const s of await app.records.staff.list()) print(`${s.channel}  ${s.userId}  ${s.name ?? ''}`);
       }),
     );
   staff
     .command('chat-remove')
     .description('取消一个聊天账号的工作人员权限')
-    .argument('<channel>', 'telegram、wechat 或 wechat-mp（公众号）')
+    .argument('<channel>', 'telegram、wechat、wechat-mp（公众号）或 wecom-bot（企业微信机器人）')
     .argument('<userId>', '用户编号')
     .action((channel: string, userId: string) =>
       withApp(async (app) => {
@@ -92,3 +92,6 @@ export function addStaffCommands(program: Command): void {
       }),
     );
 }
+
+/** The setting that lists a channel's staff ids (the 企业微信 bot's userids are STAFF_WECOM_IDS). */
+const staffSetting = (channel: string): string => (channel === 'wecom-bot' ? 'STAFF_WECOM_IDS' : `STAFF_${channel.toUpperCase().replace(/-/g, '_')}_IDS`);

@@ -247,6 +247,13 @@ describe('wecom-bot: what WeCom and a worker see', () => {
     const c = loadConfig({ ...base, WECOM_BOT_ID: BOT_ID, WECOM_BOT_SECRET: SECRET }, { dotenv: false });
     expect(c.wecomBot).toEqual({ botId: BOT_ID, secret: SECRET, wsUrl: 'wss://openws.work.weixin.qq.com', mentionName: undefined });
     expect(loadConfig(base, { dotenv: false }).wecomBot).toBeUndefined();
+    expect(loadConfig({ ...base, STAFF_WECOM_IDS: 'zhangsan,lisi' }, { dotenv: false }).staffIds['wecom-bot']).toEqual(['zhangsan', 'lisi']);
+  });
+
+  it('/myid tells a worker their 企业微信 userid (what STAFF_WECOM_IDS lists)', async () => {
+    engine.override = undefined;
+    const seen = await w.converse({ user: 'ZhangSan01', text: '/myid' });
+    expect(seen.map((s) => s.text).join('\n')).toContain('ZhangSan01');
   });
 
   it('the mention is found however WeCom spaces it', () => {

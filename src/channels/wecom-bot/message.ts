@@ -1,4 +1,5 @@
 import type { BaseMessage, TextMessage } from '@wecom/aibot-node-sdk';
+import { fill } from '../../lib/texts.ts';
 import type { Incoming } from '../../lib/types.ts';
 import { mentionOf } from './mention.ts';
 import { wecomTexts } from './texts.ts';
@@ -23,6 +24,6 @@ export function toIncoming(channel: string, m: BaseMessage, botName: string, men
     mentioned: isGroup ? mentioned : undefined,
     text,
     at: m.create_time ? new Date(m.create_time * (m.create_time > 1e12 ? 1 : 1000)) : undefined,
-    privateHint: isGroup ? `在企业微信里点开“${mentionName ?? botName}”私聊我` : undefined,
+    privateHint: isGroup ? fill(wecomTexts.wecomPrivateHint, { name: mentionName ?? botName }) : undefined,
   };
 }
