@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { OutboxPump } from '../../src/channels/outbox.ts';
+import type { Engine } from '../../src/channels/types.ts';
 import { WecomBotCallback } from '../../src/channels/wecom-bot/callback.ts';
 import { WecomBotChannel } from '../../src/channels/wecom-bot/index.ts';
 import { mentionOf } from '../../src/channels/wecom-bot/mention.ts';
@@ -103,9 +104,9 @@ async function wecomStandIn() {
   };
 }
 
-async function botWorld(engine: TestEngine, botName: string) {
+async function botWorld(engine: Engine, botName: string, opts: { streamMs?: number } = {}) {
   const wecom = await wecomStandIn();
-  const channel = new WecomBotChannel({ engine, log, botId: BOT_ID, secret: SECRET, wsUrl: wecom.url, botName, reconnectMs: 50, heartbeatMs: 200 });
+  const channel = new WecomBotChannel({ engine, log, botId: BOT_ID, secret: SECRET, wsUrl: wecom.url, botName, reconnectMs: 50, heartbeatMs: 200, ...opts });
   await channel.start();
   /** Waits until the channel has taken in `count` more frames and is done with them. */
   const settle = async (before: number, count = 1) => {
@@ -237,6 +238,34 @@ describe('wecom-bot: what WeCom and a worker see', () => {
     await w.settle(before, 2);
     expect(engine.calls).toBe(calls + 1);
     engine.override = undefined;
+  });
+
+  it('a private answer shows as it is written, then finished in the same stream', async () => {
+    const pause = () => new Promise((r) => setTimeout(r, 150));
+    const writer: Engine = {
+      async handle(_i, o) {
+        o?.onText?.('新职伤的保费');
+        await pause();
+        o?.onText?.('由平台缴纳。');
+        await pause();
+        return [{ text: '新职伤的保费由平台缴纳，骑手不用交钱。[1]' }];
+      },
+      joinedGroup: () => [],
+    };
+    const s = await botWorld(writer, botName, { streamMs: 50 });
+    try {
+      const from = s.wecom.frames.length;
+      const before = s.channel.received;
+      const reqId = s.wecom.message({ user: 'qian', text: '新职伤要自己交钱吗？' });
+      await s.settle(before);
+      const frames = s.wecom.frames.slice(from).filter((f) => f.headers.req_id === reqId);
+      expect(frames.length).toBeGreaterThan(1);
+      expect(new Set(frames.map((f) => f.body.stream.id)).size).toBe(1);
+      expect(frames[0]!.body.stream).toMatchObject({ finish: false, content: '新职伤的保费' });
+      expect(frames.at(-1)!.body.stream).toMatchObject({ finish: true, content: '新职伤的保费由平台缴纳，骑手不用交钱。[1]' });
+    } finally {
+      await s.close();
+    }
   });
 
   it('settings: both WECOM_BOT_ID and WECOM_BOT_SECRET, or a clear Chinese error', () => {

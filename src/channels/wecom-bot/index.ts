@@ -13,7 +13,8 @@ import { wecomTexts } from './texts.ts';
  * every 30 s and reconnects with backoff when the connection drops, so no public address is needed.
  * Private chats and group messages (WeCom passes a group message on when the bot is @-mentioned;
  * the mention is stripped) go to the engine; the answer goes back as a finished stream reply to the
- * message, further parts and private replies through active sends (`aibot_send_msg`). A welcome
+ * message (in a private chat updated as the LLM writes it), further parts and private replies
+ * through active sends (`aibot_send_msg`). A welcome
  * answers `enter_chat`. Texts are split at 2048 UTF-8 bytes.
  */
 
@@ -28,6 +29,8 @@ export interface WecomBotOptions extends ChannelDeps {
   heartbeatMs?: number;
   /** First reconnect wait, doubled each attempt up to the SDK's cap (default 1 s). */
   reconnectMs?: number;
+  /** Shortest time between two updates of a private answer being written (default 300 ms). */
+  streamMs?: number;
   /** How long `start` waits for the subscription to be accepted (default 15 s). */
   startTimeoutMs?: number;
 }
@@ -171,7 +174,54 @@ export class WecomBotChannel implements Channel {
       await this.reply(frame, m, [incoming]);
       return;
     }
-    await runTurn(this.opts.engine, incoming, (replies) => this.deliver(frame, m, incoming, replies), this.opts.log);
+    // in a private chat the answer shows as the LLM writes it (the engine streams private chats only)
+    const stream = incoming.isGroup ? undefined : this.streamer(frame);
+    const engine = stream ? { handle: (i: Incoming) => this.opts.engine.handle(i, { onText: stream.onText }), joinedGroup: this.opts.engine.joinedGroup.bind(this.opts.engine) } : this.opts.engine;
+    try {
+      await runTurn(engine, incoming, async (replies) => {
+        await stream?.done();
+        if (stream) stream.finished = true;
+        await this.deliver(frame, m, incoming, replies, stream?.id);
+      }, this.opts.log);
+    } finally {
+      await stream?.done();
+      // an answer that showed in part and then failed: its stream is closed, not left spinning
+      if (stream && !stream.finished && stream.shown) await this.client?.replyStream(frame, stream.id, stream.shown, true).catch(() => undefined);
+    }
+  }
+
+  /** An unfinished stream reply to `frame`, refreshed at most every `streamMs` with the text so far. */
+  private streamer(frame: WsFrame): { id: string; onText: (delta: string) => void; done: () => Promise<void>; finished: boolean; shown: string } {
+    const id = randomUUID();
+    let text = '';
+    let timer: NodeJS.Timeout | undefined;
+    let chain = Promise.resolve();
+    const flush = () => {
+      timer = undefined;
+      const client = this.client;
+      const preview = splitText(text, MAX_BYTES, utf8Bytes)[0];
+      if (!client || !preview?.trim()) return;
+      state.shown = preview;
+      chain = chain
+        .then(() => client.replyStream(frame, id, preview, false))
+        .then(() => undefined)
+        .catch((err: unknown) => this.opts.log.debug({ err: errText(err), channel: this.name }, 'wecom-bot: a stream update failed'));
+    };
+    const state = {
+      id,
+      finished: false,
+      shown: '',
+      onText: (delta: string) => {
+        text += delta;
+        timer ??= setTimeout(flush, this.opts.streamMs ?? 300);
+      },
+      done: async () => {
+        clearTimeout(timer);
+        timer = undefined;
+        await chain;
+      },
+    };
+    return state;
   }
 
   /** A message as the engine's `Incoming`, or the text to answer at once (a kind not read). */
@@ -180,19 +230,19 @@ export class WecomBotChannel implements Channel {
   }
 
   /** Replies to the chat asked in; replies marked private go to the worker's private chat. */
-  private async deliver(frame: WsFrame, m: BaseMessage, incoming: Incoming, replies: Reply[]): Promise<void> {
+  private async deliver(frame: WsFrame, m: BaseMessage, incoming: Incoming, replies: Reply[], streamId?: string): Promise<void> {
     const inChat = incoming.isGroup ? replies.filter((r) => !r.private) : replies;
     const personal = incoming.isGroup ? replies.filter((r) => r.private) : [];
-    if (inChat.length) await this.reply(frame, m, this.parts(inChat));
+    if (inChat.length) await this.reply(frame, m, this.parts(inChat), streamId);
     if (personal.length) await this.send(incoming.userId, personal);
   }
 
   /** The first part as the (finished) stream reply to the message; the rest as active sends. */
-  private async reply(frame: WsFrame, m: BaseMessage, parts: string[]): Promise<void> {
+  private async reply(frame: WsFrame, m: BaseMessage, parts: string[], streamId: string = randomUUID()): Promise<void> {
     const client = this.client;
     if (!client || !parts.length) return;
     const [first, ...rest] = parts;
-    await client.replyStream(frame, randomUUID(), first!, true);
+    await client.replyStream(frame, streamId, first!, true);
     const chat = m.chattype === 'group' && m.chatid ? m.chatid : m.from.userid;
     for (const part of rest) await client.sendMessage(chat, { msgtype: 'markdown', markdown: { content: part } });
   }
