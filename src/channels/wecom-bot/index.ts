@@ -128,10 +128,14 @@ export class WecomBotChannel implements Channel {
 
   async stop(): Promise<void> {
     const client = this.client;
+    if (!client) return;
+    // answers under way still go out (up to 5 s); nothing new is taken in
+    client.removeAllListeners('message');
+    client.removeAllListeners('event.enter_chat');
+    for (let i = 0; i < 100 && this.inFlight > 0; i++) await new Promise((r) => setTimeout(r, 50));
+    if (this.client !== client) return;
     this.client = undefined;
     this.up = false;
-    if (!client) return;
-    for (let i = 0; i < 100 && this.inFlight > 0; i++) await new Promise((r) => setTimeout(r, 50));
     client.removeAllListeners();
     client.disconnect();
   }
