@@ -5,7 +5,7 @@ import { errText, sleep } from './common.ts';
 import { OutboxPump } from './outbox.ts';
 import type { Channel } from './types.ts';
 import { WechatMpChannel } from './wechat-mp/index.ts';
-import { WecomBotCallback } from './wecom-bot/callback.ts';
+import { WecomBotCallback } from './wecom/callback.ts';
 import { WebIdentity } from './web/identity.ts';
 import { WebChannel } from './web/index.ts';
 import { passageRoutes } from './web/passages.ts';
@@ -138,7 +138,7 @@ export async function startChannels(app: App, opts: StartOptions = {}): Promise<
     const b = config.wecomBot;
     first.push(
       bringUp('wecom-bot', async () => {
-        const { WecomBotChannel } = await import('./wecom-bot/index.ts');
+        const { WecomBotChannel } = await import('./wecom/index.ts');
         return new WecomBotChannel({ engine, log, botName: config.botName, ...b });
       }),
     );
