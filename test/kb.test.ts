@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { KnowledgeBase } from '../src/knowledge/base.ts';
 import { ExactVectorStore } from './fixtures/langchain/exact-vector-store.ts';
 import { loadWorkerQuestions } from '../src/knowledge/worker-questions.ts';
@@ -12,33 +12,10 @@ import { Tokenizer } from '../src/knowledge/tokenize.ts';
 import { ROOT } from '../src/paths.ts';
 import { addFiles, documentHistory, editDocument, ImportErrors, removeDocument, rollbackDocument } from '../src/staff/kb.ts';
 import { StaffError } from '../src/staff/errors.ts';
-import { tempDir, testApp } from './helpers/app.ts';
+import { testApp } from './helpers/app.ts';
+import { kbWorkspaces, MAX, RULES } from './helpers/kb-files.ts';
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  while (cleanups.length) cleanups.pop()!();
-});
-
-function workspace() {
-  const t = tempDir();
-  cleanups.push(t.cleanup);
-  const files = join(t.dir, 'files');
-  mkdirSync(files);
-  return { data: join(t.dir, 'data'), files };
-}
-
-const MAX = 20 * 1024 * 1024;
-
-const RULES = `# 某市骑手互助金办法
-
-## 怎么申请
-
-骑手互助金由市总工会发放，骑手入会满三个月后可以申请，每人每年最多申请一次。
-
-## 要交什么材料
-
-申请骑手互助金要交申请表、工会会员证和医院诊断证明。
-`;
+const { cleanups, workspace } = kbWorkspaces();
 
 describe('knowledge base', () => {
   it('loads the built-in knowledge into an empty data dir and answers with sources', async () => {

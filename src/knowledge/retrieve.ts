@@ -111,7 +111,7 @@ export async function retrieve(kb: KnowledgeBase, question: string, k = 5, scene
   const told = storyOnly(kb, folded);
   const weigh = (t: string) => evidenceWeight(kb, t) * (scenic(t) ? tuning.contextWeight : 1) * (told.has(t) ? tuning.storyWeight : 1);
   const query: Query = { terms, weigh, folded };
-  const scored = rerank(kb, query, await fuse(kb, question, folded, terms, scenic, scene), scene);
+  const scored = rerank(kb, query, await fuse(kb, question, folded, terms, scenic, told, scene), scene);
   const top = scored.slice(0, k);
   const chunks = new Map(kb.store.chunksByIds(top.map((t) => t.id)).map((c) => [c.id, c]));
   const ranked = top.flatMap((t) => {
@@ -150,9 +150,8 @@ function storyOnly(kb: KnowledgeBase, folded: string): Set<string> {
 }
 
 /** BM25 (domain words weighted up, expansions added lightly) and vectors, fused by reciprocal rank. */
-async function fuse(kb: KnowledgeBase, question: string, folded: string, terms: string[], scenic: (t: string) => boolean, scene: Scene): Promise<Scored[]> {
+async function fuse(kb: KnowledgeBase, question: string, folded: string, terms: string[], scenic: (t: string) => boolean, told: Set<string>, scene: Scene): Promise<Scored[]> {
   const weights = queryWeights(terms);
-  const told = storyOnly(kb, folded);
   for (const [t, w] of weights) {
     const domain = kb.tokenizer.isDomainWord(t) ? tuning.domainBoost : 1;
     weights.set(t, w * domain * (scenic(t) ? tuning.contextWeight : 1) * (told.has(t) ? tuning.storyWeight : 1));

@@ -1,37 +1,14 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { addFiles, documentHistory, rollbackDocument } from '../../src/staff/kb.ts';
 import { openDatabase, openReadOnly, SqliteKnowledgeStore } from '../../src/store/sqlite.ts';
-import { tempDir, testApp } from '../helpers/app.ts';
+import { testApp } from '../helpers/app.ts';
+import { kbWorkspaces, MAX, RULES } from '../helpers/kb-files.ts';
 
 /** The SQLite knowledge store itself: its schema, its migrations, and the reads and writes tests outside use. */
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  while (cleanups.length) cleanups.pop()!();
-});
-
-function workspace() {
-  const t = tempDir();
-  cleanups.push(t.cleanup);
-  const files = join(t.dir, 'files');
-  mkdirSync(files);
-  return { data: join(t.dir, 'data'), files };
-}
-
-const MAX = 20 * 1024 * 1024;
-
-const RULES = `# 某市骑手互助金办法
-
-## 怎么申请
-
-骑手互助金由市总工会发放，骑手入会满三个月后可以申请，每人每年最多申请一次。
-
-## 要交什么材料
-
-申请骑手互助金要交申请表、工会会员证和医院诊断证明。
-`;
+const { cleanups, workspace } = kbWorkspaces();
 
 describe('the knowledge store on SQLite', () => {
   it('starts the history of documents stored before versions were kept (migration 5) at version 1', async () => {

@@ -1,4 +1,5 @@
 import type { Context, Hono } from 'hono';
+import type { Config } from '../../config.ts';
 import type { Attachment, Incoming, Reply } from '../../lib/types.ts';
 import { fill } from '../../lib/texts.ts';
 import { errText, splitText, utf8Bytes } from '../common.ts';
@@ -18,14 +19,9 @@ import { buildXml, type Fields, parseXml, textReply } from './xml.ts';
  * the same reply. Texts are split at 2048 UTF-8 bytes.
  */
 
-export interface WechatMpOptions extends ChannelDeps {
-  token: string;
-  appId?: string;
-  secret?: string;
-  /** EncodingAESKey: safe mode (and compatible mode's encrypted part). */
-  aesKey?: string;
-  kind: 'service' | 'subscription';
-  apiRoot: string;
+type MpSettings = NonNullable<Config['wechatMp']>;
+
+export interface WechatMpOptions extends ChannelDeps, MpSettings {
   botName: string;
   /** How long an answer may take to go back passively (default 4.5 s; WeChat gives up at 5 s). */
   passiveMs?: number;
